@@ -1,0 +1,61 @@
+# Safe Passage: `make demo` to try it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The first Python >= 3.12 found: an explicit PYTHON=..., then PATH, then pyenv's versions.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 /root/.pyenv/versions/3.13*/bin/python3 /root/.pyenv/versions/3.12*/bin/python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: help install demo test test-sqlite test-postgres lint system-packages messages bench clean
+
+help:
+	@echo "make demo     install, create a demo organisation and serve it on http://127.0.0.1:8000"
+	@echo "make test     install what the tests need and run them on SQLite, PostgreSQL and Chromium"
+	@echo "make install  create .venv with the locked dependencies"
+	@echo "make lint     ruff"
+	@echo "make bench    run the benchmarks under bench/"
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Safe Passage needs Python 3.12 or newer; none was found." >&2; exit 1; }
+	@echo "Using $(PYTHON)"
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/safepassage demo
+
+# Debian packages the tests and PDFs need: Chromium for browser tests, a Korean font so
+# Korean does not render as empty boxes, gettext for catalogues. Installed only if missing.
+system-packages:
+	@bash scripts/system_packages.sh
+
+test: install system-packages
+	$(BIN)/python -m pytest -p no:cacheprovider
+	$(BIN)/python scripts/pg_throwaway.py -- $(BIN)/python -m pytest -p no:cacheprovider
+	$(BIN)/ruff check src tests bench scripts
+
+test-sqlite: install
+	$(BIN)/python -m pytest
+
+test-postgres: install
+	$(BIN)/python scripts/pg_throwaway.py -- $(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+
+messages: install
+	cd src/safepassage && ../../$(BIN)/safepassage makemessages -l ko -l en --no-obsolete --no-location && ../../$(BIN)/safepassage compilemessages
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var

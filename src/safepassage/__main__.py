@@ -1,0 +1,3 @@
+from safepassage.cli import main
+
+main()

@@ -1,0 +1,65 @@
+"""Session rules for staff: no session without a second factor; idle sessions end."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+IDLE_KEY = "safepassage_last_seen"
+AUTH_AT_KEY = "safepassage_auth_at"
+
+
+class SecondFactorRequiredMiddleware:
+    """Belt and braces: a session that was never verified with a second factor is ended.
+
+    The login view never creates such a session; this catches any other path
+    (a bug, a library change, a forged session) before a view runs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_verified():
+            logout(request)
+            return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
+
+
+class IdleTimeoutMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            last = request.session.get(IDLE_KEY)
+            if last is not None and now - last > settings.IDLE_TIMEOUT_SECONDS:
+                from safepassage.accounts import services
+
+                services.logout_recorded(user=user, reason="idle")
+                logout(request)
+                messages.info(request, _("You were signed out after a period of inactivity."))
+                return redirect(settings.LOGIN_URL)
+            # Writing the session on every request would cost a query per page; a minute's
+            # precision is plenty for a thirty-minute timeout.
+            if last is None or now - last > 60:
+                request.session[IDLE_KEY] = now
+        return self.get_response(request)
+
+
+def mark_recent_auth(request) -> None:
+    request.session[AUTH_AT_KEY] = time.time()
+    request.session[IDLE_KEY] = time.time()
+
+
+def has_recent_auth(request) -> bool:
+    at = request.session.get(AUTH_AT_KEY)
+    return at is not None and time.time() - at <= settings.RECENT_AUTH_SECONDS

@@ -1,0 +1,231 @@
+"""Writes to accounts: keyword-only, atomic, audited."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safepassage.accounts import otp
+from safepassage.accounts.models import (
+    Invitation,
+    RecoveryCode,
+    RecoveryCodeDevice,
+    Role,
+    TOTPDevice,
+    User,
+)
+from safepassage.audit.chain import record
+
+
+class AccountError(Exception):
+    """A request that cannot be carried out; the message is safe to show the actor."""
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def staff_invite(
+    *,
+    actor: User | None,
+    email: str,
+    display_name: str,
+    role_codes: Iterable[str],
+    language: str = "ko",
+    send: bool = True,
+) -> Invitation:
+    """Create an inactive account and an invitation; the e-mail goes out after commit."""
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise AccountError(_("An account with this e-mail address already exists."))
+    roles = list(Role.objects.filter(code__in=set(role_codes)))
+    if not roles:
+        raise AccountError(_("Choose at least one role."))
+    user = User.objects.create_user(
+        email=email, display_name=display_name, language=language, is_active=False
+    )
+    user.roles.set(roles)
+    invitation = Invitation.objects.create(
+        user=user,
+        invited_by=actor,
+        expires_at=timezone.now() + timedelta(hours=settings.INVITATION_HOURS),
+    )
+    record(
+        actor=actor or "system",
+        action="accounts.staff_invited",
+        target=user,
+        data={"roles": sorted(r.code for r in roles), "invitation": str(invitation.id)},
+    )
+    if send:
+        from safepassage.accounts.tasks import send_invitation
+
+        transaction.on_commit(lambda: send_invitation.enqueue(invitation_id=str(invitation.id)))
+    return invitation
+
+
+@transaction.atomic
+def invitation_issue_link(*, invitation: Invitation) -> str:
+    """Make the invitation's one usable token and return its link. Call once per sending.
+
+    Only the token's hash is stored, so the queue, the table and a database dump hold no
+    working link. Issuing again replaces the earlier token.
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.used_at or invitation.revoked_at:
+        raise AccountError(_("This invitation was already used or withdrawn."))
+    token = secrets.token_urlsafe(32)
+    invitation.token_digest = token_digest(token)
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["token_digest", "sent_at", "updated_at"])
+    record(actor="system", action="accounts.invitation_issued", target=invitation.user)
+    return settings.BASE_URL + reverse("accounts:invitation", args=[token])
+
+
+def invitation_for_token(token: str) -> Invitation:
+    """The open invitation for a token, or AccountError with the same message for all faults."""
+    invitation = (
+        Invitation.objects.select_related("user").filter(token_digest=token_digest(token)).first()
+    )
+    if (
+        invitation is None
+        or invitation.used_at
+        or invitation.revoked_at
+        or invitation.expires_at <= timezone.now()
+    ):
+        raise AccountError(_("This invitation link has expired or was already used."))
+    return invitation
+
+
+def open_invitation(invitation_id: str) -> Invitation:
+    invitation = Invitation.objects.select_related("user").filter(pk=invitation_id).first()
+    if (
+        invitation is None
+        or invitation.used_at
+        or invitation.revoked_at
+        or invitation.expires_at <= timezone.now()
+    ):
+        raise AccountError(_("This invitation link has expired or was already used."))
+    return invitation
+
+
+@transaction.atomic
+def invitation_set_password(*, invitation: Invitation, password: str) -> None:
+    """Raises django's ValidationError for a weak password."""
+    user = invitation.user
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password", "updated_at"])
+    record(actor=user, action="accounts.password_set", target=user)
+
+
+@transaction.atomic
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """A fresh, unconfirmed authenticator for enrolment, replacing unconfirmed ones."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device = TOTPDevice(user=user, name="authenticator", confirmed=False)
+    device.seed = otp.new_seed()
+    device.save()
+    return device
+
+
+@transaction.atomic
+def totp_device_confirm(*, device: TOTPDevice, token: str) -> list[str]:
+    """Confirm enrolment with a first code; returns new recovery codes (shown once)."""
+    if not otp.verify_totp(device, token):
+        raise AccountError(_("That code is not right. Check the time on your phone and try again."))
+    user = device.user
+    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed", "updated_at"])
+    codes = recovery_codes_replace(user=user)
+    record(actor=user, action="accounts.second_factor_enrolled", target=user)
+    return codes
+
+
+@transaction.atomic
+def recovery_codes_replace(*, user: User) -> list[str]:
+    RecoveryCodeDevice.objects.filter(user=user).delete()
+    device = RecoveryCodeDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    codes = otp.new_recovery_codes()
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(device=device, digest=otp.recovery_digest(code)) for code in codes
+    )
+    return codes
+
+
+@transaction.atomic
+def invitation_complete(*, invitation: Invitation) -> User:
+    invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
+    if invitation.used_at:
+        raise AccountError(_("This invitation link has expired or was already used."))
+    user = invitation.user
+    if (
+        not user.has_usable_password()
+        or not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    ):
+        raise AccountError(_("Set a password and confirm your authenticator first."))
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at", "updated_at"])
+    user.is_active = True
+    user.save(update_fields=["is_active", "updated_at"])
+    record(actor=user, action="accounts.invitation_accepted", target=user)
+    return user
+
+
+@transaction.atomic
+def roles_change(*, actor: User, user: User, role_codes: Iterable[str]) -> User:
+    """Replace a user's roles. The caller has checked staff.manage and recent sign-in."""
+    codes = set(role_codes)
+    roles = list(Role.objects.filter(code__in=codes))
+    if len(roles) != len(codes):
+        raise AccountError(_("Unknown role."))
+    if user.pk == actor.pk and Role.Code.DIRECTOR not in codes:
+        raise AccountError(_("You cannot remove your own director role."))
+    before = sorted(user.role_codes())
+    user.roles.set(roles)
+    user.forget_roles()
+    record(
+        actor=actor,
+        action="accounts.roles_changed",
+        target=user,
+        data={"before": before, "after": sorted(codes)},
+    )
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User) -> User:
+    if user.pk == actor.pk:
+        raise AccountError(_("You cannot deactivate your own account."))
+    user.is_active = False
+    user.save(update_fields=["is_active", "updated_at"])
+    record(actor=actor, action="accounts.user_deactivated", target=user)
+    return user
+
+
+def login_recorded(*, user: User, method: str) -> None:
+    record(actor=user, action="accounts.logged_in", target=user, data={"second_factor": method})
+
+
+def logout_recorded(*, user: User, reason: str) -> None:
+    record(actor=user, action="accounts.logged_out", target=user, data={"reason": reason})
+
+
+@transaction.atomic
+def user_make_superuser(*, user: User, actor) -> User:
+    """Let a user open the admin. Command line only: no web page grants this."""
+    user.is_superuser = True
+    user.is_staff = True
+    user.save(update_fields=["is_superuser", "is_staff", "updated_at"])
+    record(actor=actor, action="accounts.superuser_granted", target=user)
+    return user

@@ -1,0 +1,34 @@
+"""Background work for accounts, run by ``safepassage worker``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from safepassage.accounts import services
+from safepassage.accounts.models import Invitation
+
+
+@task
+def send_invitation(*, invitation_id: str) -> None:
+    """E-mail a fresh invitation link. The token is made here, so the queue never holds it."""
+    invitation = Invitation.objects.select_related("user").filter(pk=invitation_id).first()
+    if invitation is None or invitation.used_at or invitation.revoked_at:
+        return
+    link = services.invitation_issue_link(invitation=invitation)
+    user = invitation.user
+    with translation.override(user.language):
+        context = {
+            "user": user,
+            "link": link,
+            "hours": settings.INVITATION_HOURS,
+            "organisation": settings.ORGANISATION_NAME,
+        }
+        subject = _("Your invitation to %(organisation)s") % context
+        body = render_to_string("accounts/email/invitation.txt", context)
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[user.email])
+    message.send()

@@ -1,0 +1,320 @@
+"""Sign-in, second factor, invitation and re-authentication pages.
+
+A correct password alone never creates a session: it only marks the browser's anonymous
+session as "password checked for user X, until T". The session becomes a login after a
+valid second factor, and cancelling throws the mark away.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, logout
+from django.contrib.auth import login as auth_login
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+
+from safepassage.accounts import forms, services
+from safepassage.accounts.middleware import mark_recent_auth
+from safepassage.accounts.models import RecoveryCodeDevice, TOTPDevice, User
+
+PENDING_KEY = "safepassage_pending_login"
+PENDING_SECONDS = 300
+INVITATION_KEY = "safepassage_invitation"
+ENROL_DEVICE_KEY = "safepassage_enrol_device"
+NEW_CODES_KEY = "safepassage_new_recovery_codes"
+
+
+def _next_url(request, default: str = "") -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default or reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes calls this once an account or an address has failed too often."""
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME * 60))
+    form = forms.LoginForm()
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": form,
+            "error": _("Too many failed sign-ins. Wait %(minutes)d minutes and try again.")
+            % {"minutes": minutes},
+        },
+        status=429,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login(request):
+    if request.user.is_authenticated:
+        return redirect(_next_url(request))
+    form = forms.LoginForm(request.POST or None)
+    error = ""
+    if request.method == "POST":
+        if form.is_valid():
+            user = authenticate(
+                request,
+                email=form.cleaned_data["email"].strip().lower(),
+                password=form.cleaned_data["password"],
+            )
+            if getattr(request, "axes_locked_out", False):
+                return locked_out(request)
+            if user is not None and user.is_active and user.is_staff_member:
+                if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+                    request.session.cycle_key()
+                    request.session[PENDING_KEY] = {"user": str(user.pk), "at": time.time()}
+                    query = urlencode({"next": _next_url(request)})
+                    return redirect(f"{reverse('accounts:verify')}?{query}")
+                error = _(
+                    "Your account has no authenticator yet. Ask the director for a new invitation."
+                )
+            else:
+                error = _("E-mail or password is wrong.")
+        else:
+            error = _("E-mail or password is wrong.")
+    status = 400 if error else 200
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "error": error, "next": _next_url(request, default="")},
+        status=status,
+    )
+
+
+def _pending_user(request) -> User | None:
+    pending = request.session.get(PENDING_KEY)
+    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    return User.objects.filter(pk=pending["user"], is_active=True).first()
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    user = _pending_user(request)
+    if user is None:
+        request.session.pop(PENDING_KEY, None)
+        messages.info(request, _("Please sign in again."))
+        return redirect("accounts:login")
+    form = forms.CodeForm(request.POST or None)
+    error = ""
+    if request.method == "POST":
+        if form.is_valid():
+            device, error = _check_second_factor(user, form.cleaned_data["code"])
+            if device is not None:
+                request.session.pop(PENDING_KEY, None)
+                auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                otp_login(request, device)
+                mark_recent_auth(request)
+                request.session["django_language"] = user.language
+                services.login_recorded(user=user, method=type(device).__name__)
+                response = redirect(_next_url(request))
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    user.language,
+                    samesite="Lax",
+                    secure=request.is_secure(),
+                    httponly=True,
+                )
+                return response
+        else:
+            error = _("Enter the code.")
+    return render(
+        request,
+        "accounts/verify.html",
+        {"form": form, "error": error, "next": _next_url(request, default="")},
+        status=400 if error else 200,
+    )
+
+
+def _check_second_factor(user: User, code: str):
+    """Try the authenticator, then the recovery codes; returns (device, error message)."""
+    cleaned = "".join(code.split())
+    candidates = []
+    totp = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    recovery = RecoveryCodeDevice.objects.filter(user=user, confirmed=True).first()
+    if cleaned.isdigit() and totp is not None:
+        candidates.append(totp)
+    elif recovery is not None:
+        candidates.append(recovery)
+    for device in candidates:
+        allowed, _info = device.verify_is_allowed()
+        if not allowed:
+            return None, _("Too many wrong codes. Wait a minute and try again.")
+        if device.verify_token(cleaned):
+            device.throttle_reset()
+            return device, ""
+        device.throttle_increment()
+    return None, _("That code is not right, or it was already used. Try the next one.")
+
+
+@require_POST
+def cancel(request):
+    """Abandon a half-finished sign-in: nothing stays signed in."""
+    request.session.flush()
+    return redirect("accounts:login")
+
+
+@require_POST
+def logout_view(request):
+    if request.user.is_authenticated:
+        services.logout_recorded(user=request.user, reason="user")
+    logout(request)
+    messages.info(request, _("You are signed out."))
+    return redirect("accounts:login")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request):
+    """Re-authentication before a sensitive action: password and a fresh code."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    form = forms.ConfirmForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        password_ok = authenticate(
+            request, email=user.email, password=form.cleaned_data["password"]
+        )
+        if getattr(request, "axes_locked_out", False):
+            return locked_out(request)
+        device, error = (None, _("Password or code is wrong."))
+        if password_ok is not None and password_ok.pk == user.pk:
+            device, code_error = _check_second_factor(user, form.cleaned_data["code"])
+            if device is not None:
+                mark_recent_auth(request)
+                return redirect(_next_url(request))
+            error = code_error
+    elif request.method == "POST":
+        error = _("Password or code is wrong.")
+    return render(
+        request,
+        "accounts/confirm.html",
+        {"form": form, "error": error, "next": _next_url(request, default="")},
+        status=400 if error else 200,
+    )
+
+
+# --- Invitation -------------------------------------------------------------------------------
+
+
+@never_cache
+def invitation(request, token: str):
+    """Trade the link's token for a mark in the session, then leave the token-bearing URL."""
+    try:
+        found = services.invitation_for_token(token)
+    except services.AccountError as exc:
+        return render(request, "accounts/invitation_invalid.html", {"error": str(exc)}, status=404)
+    if request.user.is_authenticated:
+        logout(request)
+    request.session.cycle_key()
+    request.session[INVITATION_KEY] = str(found.pk)
+    return redirect("accounts:welcome")
+
+
+def _session_invitation(request):
+    invitation_id = request.session.get(INVITATION_KEY)
+    if not invitation_id:
+        return None
+    try:
+        return services.open_invitation(invitation_id)
+    except services.AccountError:
+        request.session.pop(INVITATION_KEY, None)
+        return None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def welcome(request):
+    """Step 1 of accepting an invitation: choose a password."""
+    found = _session_invitation(request)
+    if found is None:
+        return render(
+            request,
+            "accounts/invitation_invalid.html",
+            {"error": _("This invitation link has expired or was already used.")},
+            status=404,
+        )
+    form = forms.SetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_set_password(
+                invitation=found, password=form.cleaned_data["password1"]
+            )
+        except ValidationError as exc:
+            form.add_error("password1", exc)
+        else:
+            return redirect("accounts:enrol")
+    return render(
+        request,
+        "accounts/welcome.html",
+        {"form": form, "invited": found.user},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def enrol(request):
+    """Step 2: scan the QR code and confirm with a first code; then see recovery codes."""
+    from safepassage.accounts import otp
+
+    found = _session_invitation(request)
+    if found is None or not found.user.has_usable_password():
+        return redirect("accounts:welcome")
+    user = found.user
+    device = TOTPDevice.objects.filter(
+        pk=request.session.get(ENROL_DEVICE_KEY), user=user, confirmed=False
+    ).first()
+    if device is None:
+        device = services.totp_device_start(user=user)
+        request.session[ENROL_DEVICE_KEY] = str(device.pk)
+    form = forms.EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.totp_device_confirm(device=device, token=form.cleaned_data["code"])
+            services.invitation_complete(invitation=found)
+        except services.AccountError as exc:
+            form.add_error("code", str(exc))
+        else:
+            for key in (INVITATION_KEY, ENROL_DEVICE_KEY):
+                request.session.pop(key, None)
+            request.session[NEW_CODES_KEY] = codes
+            return redirect("accounts:recovery_codes")
+    uri = otp.provisioning_uri(device, account=user.email)
+    return render(
+        request,
+        "accounts/enrol.html",
+        {
+            "form": form,
+            "qr_svg": otp.qr_svg(uri),
+            "secret": otp.readable_secret(device),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+def recovery_codes(request):
+    """Shown exactly once, right after enrolment."""
+    codes = request.session.pop(NEW_CODES_KEY, None)
+    if not codes:
+        return redirect("accounts:login")
+    return render(request, "accounts/recovery_codes.html", {"codes": codes})

@@ -1,0 +1,227 @@
+"""The chain itself: append an entry (``record``), read its head, check it (``verify``).
+
+``record`` is the only code that inserts entries; on PostgreSQL a trigger refuses UPDATE and
+DELETE on them. How each entry is hashed lives in ``hashing``.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from safepassage.audit.context import current_request_id
+from safepassage.audit.hashing import (
+    HASHED_FIELDS,
+    canonical,
+    canonical_row,
+    entry_hash,
+    new_mac,
+    plain_json,
+)
+from safepassage.audit.models import GENESIS_HASH, AuditEntry, AuditHead
+
+CHUNK_SIZE = 2000
+ANONYMOUS = "anonymous"
+
+# Actions are a vocabulary ("cases.case_closed"), not prose: printable, no whitespace.
+_ACTION = re.compile(r"[^\s\x00-\x1f\x7f]{1,80}")
+_LABEL = re.compile(r"[^\x00-\x1f\x7f]{1,120}")
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry to the chain and return it.
+
+    Call inside the transaction that makes the change, so that the change and its entry
+    commit or roll back together; on its own it opens a transaction. It holds the head row's
+    lock until that transaction ends, so keep the rest of the transaction short.
+
+    ``actor`` is a user (``pk`` and ``email``), None or an anonymous user (logged as
+    "anonymous"), or a label such as "system" or "worker". ``target`` is a saved model
+    instance or None. ``data`` holds plain JSON only (see ``hashing.plain_json``; TypeError
+    or ValueError otherwise) and must never hold protected plaintext such as real names or
+    phone numbers: the log is not encrypted and is never shredded.
+    """
+    actor_id, actor_label = _actor(actor)
+    if not isinstance(action, str) or not _ACTION.fullmatch(action):
+        raise ValueError("action must be 1 to 80 printable characters without spaces")
+    target_type, target_id = _target(target)
+    data = plain_json({} if data is None else data)
+    if not isinstance(data, dict):
+        raise TypeError("data must be a dict")
+    request_id = current_request_id()
+
+    with transaction.atomic():
+        head_row, created = AuditHead.objects.select_for_update().get_or_create(id=1)
+        # The migration makes the head row; a test database flush empties both tables. A
+        # missing head beside existing entries means it was deleted: starting again at 1
+        # would hide that, so refuse.
+        if created and AuditEntry.objects.exists():
+            raise RuntimeError("the audit head row is missing; run `safepassage audit verify`")
+        fields = {
+            "seq": head_row.seq + 1,
+            "created_at": timezone.now(),
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "action": action,
+            "target_type": target_type,
+            "target_id": target_id,
+            "request_id": request_id,
+            "data": data,
+            "prev_hash": head_row.hash,
+        }
+        digest = entry_hash(canonical(**fields))
+        # create() forces an INSERT; save() with a preset pk would try an UPDATE first.
+        entry = AuditEntry.objects.create(**fields, hash=digest)
+        head_row.seq, head_row.hash = entry.seq, digest
+        head_row.save(update_fields=["seq", "hash"])
+    return entry
+
+
+def _actor(actor: Any) -> tuple[uuid.UUID | None, str]:
+    if actor is None or getattr(actor, "is_anonymous", False) is True:
+        return None, ANONYMOUS
+    if isinstance(actor, str):
+        if not _LABEL.fullmatch(actor):
+            raise ValueError("an actor label is 1 to 120 printable characters")
+        return None, actor
+    if getattr(actor, "pk", None) is None:
+        raise ValueError("actor must be a saved user, None or a label")
+    # Cut to the column's width before hashing, so the stored label is exactly the hashed
+    # one (an e-mail address may be longer than 120 characters).
+    label = str(getattr(actor, "email", "") or actor)[:120]
+    return uuid.UUID(str(actor.pk)), label
+
+
+def _target(target: models.Model | None) -> tuple[str, str]:
+    if target is None:
+        return "", ""
+    if not isinstance(target, models.Model):
+        raise TypeError("target must be a model instance or None")
+    if target.pk is None:
+        raise ValueError("target must be saved before it is audited")
+    target_id = str(target.pk)
+    if len(target_id) > 64:
+        raise ValueError("the target's primary key is too long for the audit log")
+    return target._meta.label_lower, target_id
+
+
+def head() -> tuple[int, str]:
+    """The latest entry's (seq, hash), or (0, GENESIS_HASH) for an empty log."""
+    row = AuditHead.objects.filter(id=1).values_list("seq", "hash").first()
+    return (row[0], row[1]) if row else (0, GENESIS_HASH)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """What verify() found. ``checked`` counts the entries that verified before any break;
+    ``head_seq``/``head_hash`` are the head the walk went up to."""
+
+    ok: bool
+    checked: int
+    first_broken_seq: int | None = None
+    reason: str = ""
+    head_seq: int = 0
+    head_hash: str = GENESIS_HASH
+
+
+def verify(
+    *, expected_head: str | None = None, progress: Callable[[int], None] | None = None
+) -> VerifyResult:
+    """Recompute every entry's hash in order and stop at the first broken link.
+
+    ``expected_head`` is a hash kept elsewhere (from ``safepassage audit head``); the chain
+    must still contain it, which catches a cut-off tail even when the head row was fixed up.
+    ``progress`` is called with the number of entries checked so far, once per chunk.
+    Reads in chunks, so memory stays flat however long the log is. Entries appended while
+    this runs are left for the next run.
+    """
+    head_row = AuditHead.objects.filter(id=1).values_list("seq", "hash").first()
+    if head_row is None:
+        if AuditEntry.objects.exists():
+            return VerifyResult(False, 0, None, "the audit head row is missing")
+        head_row = (0, GENESIS_HASH)
+    head_seq, head_hash = head_row
+
+    mac = new_mac()
+    checked = 0
+    prev_seq, prev_hash = 0, GENESIS_HASH
+    found_expected = expected_head is None
+
+    def broken(seq: int | None, reason: str) -> VerifyResult:
+        return VerifyResult(False, checked, seq, reason, head_seq, head_hash)
+
+    # Only up to the head read above: every entry up to it was committed with it, so a
+    # missing one was removed, not merely still in flight.
+    rows = (
+        AuditEntry.objects.filter(seq__lte=head_seq)
+        .order_by("seq")
+        .values_list(*HASHED_FIELDS, "hash")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    for row in rows:
+        seq, stored_prev, stored_hash = row[0], row[9], row[10]
+        if seq != prev_seq + 1:
+            return broken(prev_seq + 1, _missing(prev_seq, seq))
+        expected = entry_hash(canonical_row(row[:10]), mac=mac)
+        if expected != stored_hash:
+            return broken(seq, f"entry {seq}: hash does not match its content (edited or forged)")
+        if stored_prev != prev_hash:
+            return broken(
+                seq,
+                f"entry {seq}: prev_hash does not link to entry {prev_seq} "
+                "(inserted, reordered or deleted)",
+            )
+        if stored_hash == expected_head:
+            found_expected = True
+        checked += 1
+        prev_seq, prev_hash = seq, stored_hash
+        if progress is not None and checked % CHUNK_SIZE == 0:
+            progress(checked)
+    if progress is not None:
+        progress(checked)
+
+    if prev_seq < head_seq:
+        span = _span(prev_seq + 1, head_seq)
+        return broken(prev_seq + 1, f"{span} missing at the end (tail truncated)")
+    if prev_hash != head_hash:
+        return broken(head_seq, f"the audit head does not match entry {head_seq} (head altered)")
+    # Max first, then the head: an entry and its head update commit together, so a legal
+    # append seen by the first query is always covered by the second.
+    last_seq = AuditEntry.objects.aggregate(last=Max("seq"))["last"] or 0
+    now_seq = head()[0]
+    if last_seq > now_seq:
+        extra = (
+            AuditEntry.objects.filter(seq__gt=now_seq)
+            .order_by("seq")
+            .values_list("seq", flat=True)
+            .first()
+        )
+        return broken(extra, f"entry {extra} lies beyond the audit head (added outside record())")
+    if not found_expected:
+        return broken(
+            None,
+            f"kept head {expected_head[:12]}… not found: the log was truncated or rewritten",
+        )
+    return VerifyResult(True, checked, None, "", head_seq, head_hash)
+
+
+def _missing(prev_seq: int, seq: int) -> str:
+    where = f"after {prev_seq}" if prev_seq else f"before {seq}"
+    return f"{_span(prev_seq + 1, seq - 1)} missing {where} (deleted)"
+
+
+def _span(first: int, last: int) -> str:
+    return f"entry {first}" if first == last else f"entries {first} to {last}"

@@ -1,0 +1,105 @@
+"""Helpers for tests that play the attacker: rewrite rows, bypass the triggers."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from safepassage.audit.hashing import HASHED_FIELDS, canonical, entry_hash, new_mac
+from safepassage.audit.models import GENESIS_HASH, AuditEntry, AuditHead
+
+postgres_only = [
+    pytest.mark.postgres_only,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
+]
+
+
+class Staff:
+    """Stands in for a user: record() needs only pk and email."""
+
+    is_anonymous = False
+
+    def __init__(self, email: str = "case.worker@example.org") -> None:
+        self.pk = uuid.uuid4()
+        self.email = email
+
+
+@contextmanager
+def bypass_triggers() -> Iterator[None]:
+    """Let a test play the attacker: on PostgreSQL the append-only triggers are skipped.
+
+    ``session_replication_role = replica`` disables ordinary triggers; tests connect as a
+    superuser, who may set it. SET LOCAL keeps it to the surrounding transaction.
+    """
+    with transaction.atomic():
+        if connection.vendor != "postgresql":
+            yield
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+def content(entry: AuditEntry) -> dict:
+    return {name: getattr(entry, name) for name in HASHED_FIELDS}
+
+
+def keyed_hash(entry: AuditEntry) -> str:
+    """The hash the attacker could compute only by holding the audit key."""
+    return entry_hash(canonical(**content(entry)))
+
+
+def plain_sha256(entry: AuditEntry) -> str:
+    """The best an attacker without the key can do."""
+    return hashlib.sha256(canonical(**content(entry))).hexdigest()
+
+
+def rewrite_from(seq: int, *, hasher) -> None:
+    """Re-hash and re-link every entry from ``seq`` on, and fix up the head: a full rewrite."""
+    previous = AuditEntry.objects.filter(seq=seq - 1).first()
+    prev_hash = previous.hash if previous else GENESIS_HASH
+    with bypass_triggers():
+        for entry in AuditEntry.objects.filter(seq__gte=seq).order_by("seq"):
+            entry.prev_hash = prev_hash
+            entry.hash = hasher(entry)
+            AuditEntry.objects.filter(seq=entry.seq).update(
+                prev_hash=entry.prev_hash, hash=entry.hash
+            )
+            prev_hash = entry.hash
+        last = AuditEntry.objects.order_by("-seq").first()
+        AuditHead.objects.filter(id=1).update(seq=last.seq, hash=last.hash)
+
+
+def build_chain(count: int) -> None:
+    """A valid chain of ``count`` entries written in bulk (record() is one at a time)."""
+    mac = new_mac()
+    start = timezone.now()
+    prev_hash = GENESIS_HASH
+    batch = []
+    for seq in range(1, count + 1):
+        fields = {
+            "seq": seq,
+            "created_at": start + timedelta(microseconds=seq),
+            "actor_id": None,
+            "actor_label": "worker",
+            "action": "reports.row_imported",
+            "target_type": "",
+            "target_id": str(seq),
+            "request_id": "bulk",
+            "data": {"row": seq, "note": "보고서 행"},
+            "prev_hash": prev_hash,
+        }
+        prev_hash = entry_hash(canonical(**fields), mac=mac)
+        batch.append(AuditEntry(**fields, hash=prev_hash))
+    AuditEntry.objects.bulk_create(batch, batch_size=1000)
+    with bypass_triggers():
+        AuditHead.objects.update_or_create(id=1, defaults={"seq": count, "hash": prev_hash})

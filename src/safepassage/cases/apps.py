@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "safepassage.cases"
+    label = "cases"
+    verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from safepassage.accounts import permissions
+        from safepassage.cases import policies
+        from safepassage.cases.models import Person
+
+        permissions.register(Person, policies.PERSON)

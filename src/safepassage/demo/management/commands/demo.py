@@ -1,0 +1,148 @@
+"""``safepassage demo``: a complete local Safe Passage on SQLite, in one command.
+
+Migrates, creates the demo organisation once (staff for every role, each with a password
+and an authenticator; generated people), then serves it with a worker beside it and prints
+the address and the logins. Running it again reuses what exists.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import secrets
+import subprocess
+import sys
+from base64 import b32encode
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django_otp.oath import TOTP
+
+from safepassage.accounts import services as account_services
+from safepassage.accounts.models import Role, TOTPDevice, User
+from safepassage.cases import services as case_services
+from safepassage.cases.models import Person
+from safepassage.demo.generate import person_fields
+from safepassage.vault import records
+
+DEMO_DOMAIN = "demo.safepassage.invalid"
+STAFF = [
+    ("director", "Director Han", Role.Code.DIRECTOR, "ko"),
+    ("caseworker", "Case worker Yun", Role.Code.CASE_WORKER, "ko"),
+    ("coordinator", "Coordinator Ryu", Role.Code.RESCUE_COORDINATOR, "ko"),
+    ("finance", "Finance officer Cho", Role.Code.FINANCE, "en"),
+    ("comms", "Communications Kang", Role.Code.COMMUNICATIONS, "en"),
+    ("advocacy", "Advocacy officer Lim", Role.Code.ADVOCACY, "en"),
+]
+PEOPLE = 120
+
+
+class Command(BaseCommand):
+    help = "Create (once) and serve the demo organisation on http://127.0.0.1:8000."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="set up, print, and stop")
+        parser.add_argument("--code", metavar="EMAIL", help="print a demo user's current code")
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+
+    def handle(self, *args, no_serve: bool, code: str | None, bind: str, **options):
+        if settings.MODE == "production":
+            raise CommandError("the demo refuses to run with production settings")
+        if code:
+            self.stdout.write(current_code(code))
+            return
+        call_command("migrate", interactive=False, verbosity=0)
+        logins = self._logins_file()
+        if not User.objects.filter(email__endswith="@" + DEMO_DOMAIN).exists():
+            self.stdout.write("Creating the demo organisation...")
+            self._create_staff(logins)
+            self._create_people()
+        self._print(bind, logins)
+        if not no_serve:
+            self._serve(bind)
+
+    def _logins_file(self) -> dict:
+        path = Path(settings.SECRETS_DIR) / "demo-logins.json"
+        if path.exists():
+            return json.loads(path.read_text(encoding="utf-8"))
+        logins = {
+            "password": "demo-" + secrets.token_urlsafe(9),
+        }
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(logins, handle)
+        return logins
+
+    @transaction.atomic
+    def _create_staff(self, logins: dict) -> None:
+        for slug, name, role, language in STAFF:
+            user = User.objects.create_user(
+                email=f"{slug}@{DEMO_DOMAIN}",
+                password=logins["password"],
+                display_name=name,
+                language=language,
+            )
+            user.roles.set(Role.objects.filter(code=role))
+            device = TOTPDevice(user=user, name="demo authenticator", confirmed=True)
+            device.seed = secrets.token_bytes(20)
+            device.save()
+            account_services.recovery_codes_replace(user=user)
+            if role == Role.Code.DIRECTOR:
+                account_services.user_make_superuser(user=user, actor="demo")
+
+    @transaction.atomic
+    def _create_people(self) -> None:
+        rng = random.Random(1996)  # noqa: S311  (demo data, not security)
+        director = User.objects.get(email=f"director@{DEMO_DOMAIN}")
+        for _ in range(PEOPLE):
+            case_services.person_create(actor=director, **person_fields(rng))
+
+    def _print(self, bind: str, logins: dict) -> None:
+        out = self.stdout.write
+        out("")
+        out(f"Safe Passage demo: http://{bind}/")
+        out(f"People in the demo: {Person.objects.count()}")
+        out(f"Every demo login uses the password: {logins['password']}")
+        out("Second factor: add the key to an authenticator app, or print the current code with")
+        out("  .venv/bin/safepassage demo --code EMAIL")
+        for device in (
+            TOTPDevice.objects.filter(user__email__endswith="@" + DEMO_DOMAIN, confirmed=True)
+            .select_related("user")
+            .order_by("user__email")
+        ):
+            key = b32encode(records.read(device, "seed")).decode().rstrip("=")
+            roles = ", ".join(sorted(device.user.role_codes()))
+            out(f"  {device.user.email:<38} {roles:<20} key {key}")
+        out("")
+
+    def _serve(self, bind: str) -> None:
+        env = dict(os.environ, SAFEPASSAGE_MODE="demo")
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "safepassage", "worker", "--no-startup-delay"], env=env
+        )
+        try:
+            subprocess.run(  # noqa: S603
+                [sys.executable, "-m", "safepassage", "serve", "--bind", bind],
+                env=env,
+                check=False,
+            )
+        except KeyboardInterrupt:
+            pass
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
+
+
+def current_code(email: str) -> str:
+    device = TOTPDevice.objects.filter(user__email__iexact=email, confirmed=True).first()
+    if device is None or not email.lower().endswith("@" + DEMO_DOMAIN):
+        raise CommandError(f"no demo user {email}")
+    totp = TOTP(records.read(device, "seed"), device.step, 0, device.digits, 0)
+    totp.time = timezone.now().timestamp()
+    return f"{totp.token():0{device.digits}d}"

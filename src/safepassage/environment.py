@@ -1,0 +1,78 @@
+"""Reading configuration from the environment, refusing values that are unsafe.
+
+Every setting comes from an environment variable. A secret may instead come from a file
+named by the same variable with ``_FILE`` appended (the way container secrets are mounted),
+so that it never has to sit in a process listing or a shell history.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+PREFIX = "SAFEPASSAGE_"
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(PREFIX + name, default)
+
+
+def envbool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(PREFIX + name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{PREFIX}{name} must be true or false, not {raw!r}")
+
+
+def envint(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(PREFIX + name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{PREFIX}{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{PREFIX}{name} must be at least {minimum}")
+    return value
+
+
+def envlist(name: str, default: str = "") -> list[str]:
+    return [part.strip() for part in env(name, default).split(",") if part.strip()]
+
+
+def envsecret(name: str) -> str:
+    """The secret from ``SAFEPASSAGE_<name>`` or from the file named by ``..._FILE``."""
+    direct = os.environ.get(PREFIX + name, "")
+    path = os.environ.get(PREFIX + name + "_FILE", "")
+    if direct and path:
+        raise ImproperlyConfigured(f"Set {PREFIX}{name} or {PREFIX}{name}_FILE, not both")
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"{PREFIX}{name}_FILE names a file that cannot be read: {exc.strerror}"
+            ) from None
+    return direct.strip()
+
+
+def local_secret_file(path: Path, *, nbytes: int = 32) -> Path:
+    """Create a random secret file (mode 0600) unless it exists; for the demo and tests only."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(nbytes))
+    return path

@@ -1,0 +1,325 @@
+"""Safe Passage settings: one module, every value from the environment.
+
+``SAFEPASSAGE_MODE`` chooses how strict start-up is:
+
+- ``production`` (the default): nothing is invented. A real secret key, allowed hosts, the
+  vault keyring, the blind-index key and the audit key must be supplied, or start-up stops
+  with a message naming what is missing.
+- ``demo``: a local, single-machine site on SQLite; missing keys are created once under
+  ``var/secrets`` (never committed, never in the database) and reused afterwards.
+- ``test``: like demo, but keys live in a throwaway folder and e-mail goes where the tests say.
+
+README.md lists every variable.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+from safepassage.environment import (
+    env,
+    envbool,
+    envint,
+    envlist,
+    envsecret,
+    local_secret_file,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+MODE = env("MODE", "production")
+if MODE not in {"production", "demo", "test"}:
+    raise ImproperlyConfigured("SAFEPASSAGE_MODE must be production, demo or test")
+PRODUCTION = MODE == "production"
+
+VAR_DIR = Path(env("VAR_DIR", str(Path.cwd() / "var"))).resolve()
+if MODE == "test":
+    VAR_DIR = Path(tempfile.mkdtemp(prefix="safepassage-test-"))
+SECRETS_DIR = VAR_DIR / "secrets"
+
+
+def _secret(name: str, local_name: str) -> str:
+    """A secret from the environment; in demo and test mode one is made on first use."""
+    value = envsecret(name)
+    if value:
+        return value
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            f"SAFEPASSAGE_{name} (or SAFEPASSAGE_{name}_FILE) must be set in production"
+        )
+    return local_secret_file(SECRETS_DIR / local_name).read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret("SECRET_KEY", "django-secret-key")
+if PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    raise ImproperlyConfigured("SAFEPASSAGE_SECRET_KEY is too short or too simple")
+
+DEBUG = envbool("DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("SAFEPASSAGE_DEBUG cannot be on in production")
+
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("SAFEPASSAGE_ALLOWED_HOSTS must name the site's host(s)")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+BASE_URL = env("BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not BASE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SAFEPASSAGE_BASE_URL must be the site's https:// address")
+
+# --- Keys kept outside the database -------------------------------------------------------
+# The vault keyring holds the master keys that wrap every record's data key. A keyring file
+# lets `safepassage keys rotate` add keys; SAFEPASSAGE_VAULT_KEYRING may carry it inline.
+VAULT_KEYRING_FILE = env("VAULT_KEYRING_FILE", "")
+VAULT_KEYRING = envsecret("VAULT_KEYRING")
+if not VAULT_KEYRING_FILE and not VAULT_KEYRING:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "The vault needs its master keys: set SAFEPASSAGE_VAULT_KEYRING_FILE "
+            "(or SAFEPASSAGE_VAULT_KEYRING)"
+        )
+    VAULT_KEYRING_FILE = str(SECRETS_DIR / "vault-keyring.json")
+VAULT_CREATE_KEYRING = not PRODUCTION
+BLIND_INDEX_KEY = _secret("BLIND_INDEX_KEY", "blind-index-key")
+AUDIT_KEY = _secret("AUDIT_KEY", "audit-key")
+if len({SECRET_KEY, BLIND_INDEX_KEY, AUDIT_KEY}) != 3:
+    raise ImproperlyConfigured("The secret key, blind-index key and audit key must differ")
+
+# --- Applications ---------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "safepassage.accounts",
+    "safepassage.vault",
+    "safepassage.audit",
+    "safepassage.web",
+    "safepassage.cases",
+    "safepassage.demo",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "axes",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "safepassage.audit.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "safepassage.accounts.middleware.SecondFactorRequiredMiddleware",
+    "safepassage.accounts.middleware.IdleTimeoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "safepassage.urls"
+WSGI_APPLICATION = "safepassage.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "safepassage.web.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", "") or f"sqlite:///{VAR_DIR / 'safepassage.sqlite3'}",
+        conn_max_age=envint("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if PRODUCTION and not env("DATABASE_URL", "") and not envbool("ALLOW_SQLITE", False):
+    raise ImproperlyConfigured(
+        "Production needs SAFEPASSAGE_DATABASE_URL (PostgreSQL); set "
+        "SAFEPASSAGE_ALLOW_SQLITE=true to run a single-machine site on SQLite on purpose"
+    )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE takes the write lock at BEGIN, so two writers never both read the audit
+    # chain's head and then deadlock upgrading their locks.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if MODE != "test":
+        VAR_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "safepassage_cache",
+    }
+}
+
+# --- Background work ------------------------------------------------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Accounts and sessions ------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = envint("SESSION_MAX_HOURS", 12, minimum=1) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+IDLE_TIMEOUT_SECONDS = envint("IDLE_TIMEOUT_MINUTES", 30, minimum=1) * 60
+RECENT_AUTH_SECONDS = envint("REAUTH_MINUTES", 10, minimum=1) * 60
+INVITATION_HOURS = envint("INVITATION_HOURS", 72, minimum=1)
+
+OTP_TOTP_ISSUER = env("ORGANISATION_NAME", "Safe Passage")
+ORGANISATION_NAME = env("ORGANISATION_NAME", "Safe Passage")
+
+# Login throttling per account and per address (django-axes). X-Forwarded-For is trusted
+# only for the configured number of proxies in front of the site.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "safepassage.accounts.throttle.username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "safepassage.accounts.views.locked_out"
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# --- Security headers -----------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "safepassage.web.views.csrf_failure"
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+}
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = envbool("SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = (
+        ("HTTP_X_FORWARDED_PROTO", "https") if AXES_IPWARE_PROXY_COUNT else None
+    )
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", True)
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("MAX_REQUEST_BYTES", 2 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+
+# --- Languages ------------------------------------------------------------------------------
+LANGUAGE_CODE = env("LANGUAGE", "ko")
+LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = env("TIME_ZONE", "Asia/Seoul")
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# --- E-mail ---------------------------------------------------------------------------------
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "Safe Passage <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Logging: no request bodies, no protected values, no stack traces to clients -----------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+        "axes": {"level": "WARNING"},
+    },
+}
+
+# --- Pseudonyms -----------------------------------------------------------------------------
+PSEUDONYM_STYLE = env("PSEUDONYM_STYLE", "surname")
+if PSEUDONYM_STYLE not in {"surname", "initial", "none"}:
+    raise ImproperlyConfigured("SAFEPASSAGE_PSEUDONYM_STYLE must be surname, initial or none")
+REVEAL_MINUTES = envint("REVEAL_MINUTES", 5, minimum=1)

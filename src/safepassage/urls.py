@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from safepassage.web.admin_site import install_admin_guard
+
+install_admin_guard(admin.site)
+
+urlpatterns = [
+    path("", include("safepassage.web.urls")),
+    path("accounts/", include("safepassage.accounts.urls")),
+    path("people/", include("safepassage.cases.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "safepassage.web.views.bad_request"
+handler403 = "safepassage.web.views.permission_denied"
+handler404 = "safepassage.web.views.page_not_found"
+handler500 = "safepassage.web.views.server_error"

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def new_code() -> str:
+    """A short random code for URLs and conversation: 8 characters, no 0/O or 1/I mix-ups."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+class DataKey(models.Model):
+    """One record's data key, stored only wrapped by a master key outside the database.
+
+    Destroying ``wrapped`` (crypto-shredding) makes every protected value of the record
+    unreadable for good, while the record's clear columns keep counting.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    master_key_id = models.CharField(max_length=40, db_index=True)
+    wrapped = models.BinaryField(null=True)
+    shredded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("data key")
+        verbose_name_plural = _("data keys")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(wrapped__isnull=True, shredded_at__isnull=False))
+                | models.Q(wrapped__isnull=False, shredded_at__isnull=True),
+                name="vault_datakey_wrapped_xor_shredded",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"data key {self.id} ({'shredded' if self.shredded_at else self.master_key_id})"
+
+
+class VaultRecord(models.Model):
+    """Base for every model that holds protected fields.
+
+    Gives a UUID primary key (so the row id is known before the first INSERT and can be
+    bound into each value's associated data), a short random code for URLs, the record's
+    own data key, and timestamps. Declare protected values with ``ProtectedField``.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    data_key = models.OneToOneField(
+        DataKey,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # Encryption is storage, not business logic: a protected value assigned in
+        # plain text must never reach the database, whichever code path saves it.
+        from safepassage.vault import records
+
+        update_fields = kwargs.get("update_fields")
+        kwargs["update_fields"] = records.seal_pending(self, update_fields)
+        if kwargs["update_fields"] is None:
+            del kwargs["update_fields"]
+        super().save(*args, **kwargs)

@@ -1,0 +1,156 @@
+"""Sealing and reading protected values of one record (envelope encryption).
+
+Each record has its own 256-bit data key; the database stores it only wrapped by the current
+master key, with the data key's id as associated data. Values are sealed under the data key
+with ``table.field.row-id`` as associated data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.db import models
+
+from safepassage.vault import crypto, keyring
+from safepassage.vault.errors import Shredded, VaultIntegrityError
+from safepassage.vault.fields import ProtectedField, protected_fields
+from safepassage.vault.models import DataKey
+
+_DATA_KEY_CACHE = "_vault_data_key"
+
+
+def _wrap_aad(data_key_id) -> bytes:
+    return f"vault.datakey.{data_key_id}".encode()
+
+
+def wrap(data_key: DataKey, plain_key: bytes) -> None:
+    ring = keyring.load()
+    data_key.master_key_id = ring.current
+    data_key.wrapped = crypto.seal(ring.key(ring.current), plain_key, aad=_wrap_aad(data_key.id))
+
+
+def unwrap(data_key: DataKey) -> bytes:
+    if data_key.wrapped is None:
+        raise Shredded(f"data key {data_key.id} was shredded on {data_key.shredded_at:%Y-%m-%d}")
+    master = keyring.load().key(data_key.master_key_id)
+    return crypto.open_sealed(
+        master, data_key.wrapped, aad=_wrap_aad(data_key.id), what=f"data key {data_key.id}"
+    )
+
+
+def _plain_data_key(instance) -> bytes:
+    cached = instance.__dict__.get(_DATA_KEY_CACHE)
+    if cached is not None:
+        return cached
+    if instance.data_key_id is None:
+        raise VaultIntegrityError(f"{instance._meta.label} {instance.pk} has no data key")
+    plain = unwrap(instance.data_key)
+    instance.__dict__[_DATA_KEY_CACHE] = plain
+    return plain
+
+
+def _ensure_data_key(instance) -> bytes:
+    if instance.data_key_id is not None:
+        return _plain_data_key(instance)
+    plain = crypto.new_data_key()
+    data_key = DataKey()
+    wrap(data_key, plain)
+    data_key.save()
+    instance.data_key = data_key
+    instance.__dict__[_DATA_KEY_CACHE] = plain
+    return plain
+
+
+def blind_index(model: type[models.Model], field_name: str, value: str) -> str:
+    """Keyed hash of a normalised value: equal inputs match, the key never leaves settings.
+
+    Built only over high-entropy values (full names, phones, e-mails, IBANs): an index over
+    a surname or a birth year could be reversed by trying every value.
+    """
+    field = protected_fields(model)[field_name]
+    if not field.blind_index:
+        raise ValueError(f"{model._meta.label}.{field_name} has no blind index")
+    context = f"{model._meta.db_table}.{field_name}".encode()
+    field_key = hmac.new(settings.BLIND_INDEX_KEY.encode(), context, hashlib.sha256).digest()
+    normalised = field.normalise(value).encode()
+    return hmac.new(field_key, normalised, hashlib.sha256).hexdigest()
+
+
+def seal_pending(instance, update_fields=None):
+    """Seal every staged plain value of ``instance``; returns the update_fields to save."""
+    fields = protected_fields(instance)
+    staged = [
+        (name, field)
+        for name, field in fields.items()
+        if field.pending_attr in instance.__dict__
+        and (update_fields is None or name in update_fields)
+    ]
+    if update_fields is not None:
+        expanded = [f for f in update_fields if f not in fields]
+        for name in update_fields:
+            if name in fields:
+                expanded.extend(fields[name].column_names)
+        update_fields = expanded
+    if not staged:
+        return update_fields
+    plain_key = _ensure_data_key(instance)
+    if update_fields is not None and "data_key" not in update_fields:
+        update_fields.append("data_key")
+    for _name, field in staged:
+        _seal_one(instance, field, plain_key)
+    return update_fields
+
+
+def _seal_one(instance, field: ProtectedField, plain_key: bytes) -> None:
+    value = instance.__dict__.pop(field.pending_attr).value
+    if value is None or value in ("", b""):
+        setattr(instance, field.sealed_attname, None)
+        if field.mask_attname:
+            setattr(instance, field.mask_attname, "")
+        if field.index_attname:
+            setattr(instance, field.index_attname, None)
+        return
+    raw = value if isinstance(value, bytes) else value.encode("utf-8")
+    setattr(instance, field.sealed_attname, crypto.seal(plain_key, raw, aad=field.aad(instance)))
+    if field.mask_attname:
+        setattr(instance, field.mask_attname, field.mask(value)[:120])
+    if field.index_attname:
+        setattr(instance, field.index_attname, blind_index(type(instance), field.name, value))
+
+
+def read(instance, field_name: str) -> str | bytes | None:
+    """The plain value, for code that has already checked the caller may have it.
+
+    People-facing reads go through ``vault.services.reveal``, which audits.
+    Raises ``Shredded``, ``VaultKeyMissing`` or ``VaultIntegrityError``; never returns the
+    ciphertext or an empty value in place of one that cannot be opened.
+    """
+    field = protected_fields(instance)[field_name]
+    pending = instance.__dict__.get(field.pending_attr)
+    if pending is not None:
+        return pending.value
+    blob = getattr(instance, field.sealed_attname)
+    if blob is None:
+        return None
+    raw = crypto.open_sealed(
+        _plain_data_key(instance),
+        blob,
+        aad=field.aad(instance),
+        what=f"{instance._meta.label}.{field_name} of {instance.pk}",
+    )
+    return raw if field.binary else raw.decode("utf-8")
+
+
+def filter_by(queryset: models.QuerySet, field_name: str, value: str) -> models.QuerySet:
+    """Exact-match search through the blind index."""
+    field = protected_fields(queryset.model)[field_name]
+    digest = blind_index(queryset.model, field_name, value)
+    return queryset.filter(**{field.index_attname: digest})
+
+
+def prepare_for_bulk(instances) -> None:
+    """Seal staged values before ``bulk_create``, which skips ``save()``."""
+    for instance in instances:
+        seal_pending(instance)

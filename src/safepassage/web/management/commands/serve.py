@@ -1,0 +1,41 @@
+"""``safepassage serve``: the web application under gunicorn.
+
+For production put a TLS-terminating proxy in front (see README.md) and run
+``safepassage worker`` beside it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve the site with gunicorn."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default=os.environ.get("SAFEPASSAGE_BIND", "127.0.0.1:8000"))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("SAFEPASSAGE_WEB_WORKERS", "2"))
+        )
+
+    def handle(self, *args, bind: str, workers: int, **options):
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "safepassage.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--access-logformat",
+            '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
+            "--forwarded-allow-ips",
+            os.environ.get("SAFEPASSAGE_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ]
+        os.execv(sys.executable, argv)  # noqa: S606  (replaces this process with gunicorn)

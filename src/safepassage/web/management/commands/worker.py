@@ -1,0 +1,17 @@
+"""``safepassage worker``: run background tasks from the database queue.
+
+Any number of workers on any number of machines may share one PostgreSQL database; each
+task is claimed with a row lock (SKIP LOCKED), so none runs twice.
+"""
+
+from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
+
+
+class Command(DatabaseWorkerCommand):
+    help = (
+        "Run the background worker (e-mails, scheduled scans, imports). --batch drains and exits."
+    )
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.set_defaults(queue_name="*", reload=False)

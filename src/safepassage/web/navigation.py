@@ -1,0 +1,33 @@
+"""The staff navigation: each role sees only the parts it may use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from safepassage.accounts import permissions
+
+
+@dataclass(frozen=True)
+class Entry:
+    url_name: str
+    label: str
+    capability: str
+
+
+ENTRIES: list[Entry] = [
+    Entry("web:dashboard", _("Dashboard"), "dashboard.view"),
+    Entry("cases:people", _("People"), "people.view"),
+    Entry("accounts:staff", _("Staff"), "staff.view"),
+]
+
+
+def entries_for(user) -> list[dict]:
+    granted = permissions.capabilities(user)
+    return [
+        {"url": reverse(entry.url_name), "label": entry.label, "name": entry.url_name}
+        for entry in ENTRIES
+        if entry.capability in granted
+    ]
