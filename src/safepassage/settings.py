@@ -117,10 +117,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "safepassage.accounts.middleware.SecondFactorRequiredMiddleware",
     "safepassage.accounts.middleware.IdleTimeoutMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -289,19 +289,31 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # --- E-mail ---------------------------------------------------------------------------------
-EMAIL_BACKEND = env(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if PRODUCTION
-    else "django.core.mail.backends.filebased.EmailBackend",
-)
-EMAIL_FILE_PATH = str(VAR_DIR / "mail")
-EMAIL_HOST = env("EMAIL_HOST", "localhost")
-EMAIL_PORT = envint("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env("EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = envsecret("EMAIL_PASSWORD")
-EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = 20
+_EMAIL_BACKEND = env("EMAIL_BACKEND", "smtp" if PRODUCTION else "file")
+if _EMAIL_BACKEND == "smtp":
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env("EMAIL_HOST", "localhost"),
+                "port": envint("EMAIL_PORT", 25, minimum=1),
+                "username": env("EMAIL_USER", ""),
+                "password": envsecret("EMAIL_PASSWORD"),
+                "use_tls": envbool("EMAIL_USE_TLS", False),
+                "timeout": 20,
+            },
+        }
+    }
+elif _EMAIL_BACKEND == "file":
+    # The demo writes each message to var/mail/ instead of sending it.
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
+    }
+else:
+    raise ImproperlyConfigured("SAFEPASSAGE_EMAIL_BACKEND must be smtp or file")
 DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "Safe Passage <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

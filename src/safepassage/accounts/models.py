@@ -7,8 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
 
-from safepassage.vault.fields import ProtectedField
-from safepassage.vault.models import VaultRecord
+from safepassage.vault.models import Secret
 
 
 class Role(models.Model):
@@ -115,13 +114,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_superuser or any(code != Role.Code.DONOR for code in self.role_codes())
 
 
-class TOTPDevice(ThrottlingMixin, VaultRecord, Device):
+class TOTPDevice(ThrottlingMixin, Device):
     """A time-based one-time-password authenticator whose seed is sealed by the vault.
 
-    django-otp's own TOTP device keeps the seed in clear; this one does not.
+    django-otp's own TOTP device keeps the seed in clear; this one keeps it in a vault
+    ``Secret`` (django-otp needs integer device ids, so the device itself cannot be one).
     """
 
-    seed = ProtectedField(_("seed"), binary=True)
+    secret = models.OneToOneField(Secret, on_delete=models.PROTECT, related_name="+")
     step = models.PositiveSmallIntegerField(default=30)
     digits = models.PositiveSmallIntegerField(default=6)
     tolerance = models.PositiveSmallIntegerField(default=1)
@@ -133,6 +133,12 @@ class TOTPDevice(ThrottlingMixin, VaultRecord, Device):
 
     def get_throttle_factor(self) -> int:
         return 1
+
+    @property
+    def seed(self) -> bytes:
+        from safepassage.vault import records
+
+        return records.read(self.secret, "value")
 
     def verify_token(self, token) -> bool:
         from safepassage.accounts import otp

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_otp.oath import TOTP
 
-from safepassage.vault import records
 from safepassage.vault.models import CODE_ALPHABET
 
 RECOVERY_CODE_COUNT = 10
@@ -29,7 +28,7 @@ def verify_totp(device, token) -> bool:
     with transaction.atomic():
         # Lock the device so two simultaneous submissions of one code cannot both pass.
         locked = type(device).objects.select_for_update().get(pk=device.pk)
-        totp = TOTP(records.read(locked, "seed"), locked.step, 0, locked.digits, 0)
+        totp = TOTP(locked.seed, locked.step, 0, locked.digits, 0)
         totp.time = timezone.now().timestamp()
         if not totp.verify(int(token), locked.tolerance, locked.last_t + 1):
             return False
@@ -43,11 +42,32 @@ def new_seed() -> bytes:
     return secrets.token_bytes(20)
 
 
+def device_create(*, user, name: str, confirmed: bool, seed: bytes | None = None):
+    """A TOTP device whose seed goes straight into a vault Secret."""
+    from safepassage.accounts.models import TOTPDevice
+    from safepassage.vault.models import Secret
+
+    secret = Secret(purpose="totp seed")
+    secret.value = seed if seed is not None else new_seed()
+    secret.save()
+    return TOTPDevice.objects.create(user=user, name=name, confirmed=confirmed, secret=secret)
+
+
+def devices_delete(queryset) -> None:
+    """Delete TOTP devices together with their sealed seeds and data keys."""
+    from safepassage.vault import records
+
+    for device in queryset.select_related("secret"):
+        secret = device.secret
+        device.delete()
+        records.destroy(secret)
+
+
 def provisioning_uri(device, *, account: str) -> str:
     from base64 import b32encode
     from urllib.parse import quote, urlencode
 
-    secret = b32encode(records.read(device, "seed")).decode().rstrip("=")
+    secret = b32encode(device.seed).decode().rstrip("=")
     issuer = settings.OTP_TOTP_ISSUER
     query = urlencode(
         {
@@ -64,7 +84,7 @@ def provisioning_uri(device, *, account: str) -> str:
 def readable_secret(device) -> str:
     from base64 import b32encode
 
-    secret = b32encode(records.read(device, "seed")).decode().rstrip("=")
+    secret = b32encode(device.seed).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 

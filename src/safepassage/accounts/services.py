@@ -131,11 +131,8 @@ def invitation_set_password(*, invitation: Invitation, password: str) -> None:
 @transaction.atomic
 def totp_device_start(*, user: User) -> TOTPDevice:
     """A fresh, unconfirmed authenticator for enrolment, replacing unconfirmed ones."""
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    device = TOTPDevice(user=user, name="authenticator", confirmed=False)
-    device.seed = otp.new_seed()
-    device.save()
-    return device
+    otp.devices_delete(TOTPDevice.objects.filter(user=user, confirmed=False))
+    return otp.device_create(user=user, name="authenticator", confirmed=False)
 
 
 @transaction.atomic
@@ -144,7 +141,7 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> list[str]:
     if not otp.verify_totp(device, token):
         raise AccountError(_("That code is not right. Check the time on your phone and try again."))
     user = device.user
-    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    otp.devices_delete(TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk))
     device.confirmed = True
     device.save(update_fields=["confirmed", "updated_at"])
     codes = recovery_codes_replace(user=user)

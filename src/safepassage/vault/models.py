@@ -6,6 +6,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from safepassage.vault.fields import ProtectedField
+
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
@@ -78,3 +80,21 @@ class VaultRecord(models.Model):
         if kwargs["update_fields"] is None:
             del kwargs["update_fields"]
         super().save(*args, **kwargs)
+
+
+class Secret(VaultRecord):
+    """A sealed secret belonging to another record, e.g. an authenticator's seed.
+
+    For models that cannot themselves be vault records (django-otp devices need integer
+    primary keys) but must not keep a secret in clear.
+    """
+
+    value = ProtectedField(_("value"), binary=True)
+    purpose = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = _("sealed secret")
+        verbose_name_plural = _("sealed secrets")
+
+    def __str__(self) -> str:
+        return f"sealed {self.purpose} {self.code}"

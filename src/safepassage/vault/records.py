@@ -150,6 +150,14 @@ def filter_by(queryset: models.QuerySet, field_name: str, value: str) -> models.
     return queryset.filter(**{field.index_attname: digest})
 
 
+def destroy(instance) -> None:
+    """Delete a vault record together with its data key (a hard delete, not a shred)."""
+    data_key_id = instance.data_key_id
+    instance.delete()
+    if data_key_id is not None:
+        DataKey.objects.filter(pk=data_key_id).delete()
+
+
 def prepare_for_bulk(instances) -> None:
     """Seal staged values before ``bulk_create``, which skips ``save()``."""
     for instance in instances:

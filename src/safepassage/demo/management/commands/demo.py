@@ -23,12 +23,12 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.oath import TOTP
 
+from safepassage.accounts import otp
 from safepassage.accounts import services as account_services
 from safepassage.accounts.models import Role, TOTPDevice, User
 from safepassage.cases import services as case_services
 from safepassage.cases.models import Person
 from safepassage.demo.generate import person_fields
-from safepassage.vault import records
 
 DEMO_DOMAIN = "demo.safepassage.invalid"
 STAFF = [
@@ -89,9 +89,7 @@ class Command(BaseCommand):
                 language=language,
             )
             user.roles.set(Role.objects.filter(code=role))
-            device = TOTPDevice(user=user, name="demo authenticator", confirmed=True)
-            device.seed = secrets.token_bytes(20)
-            device.save()
+            otp.device_create(user=user, name="demo authenticator", confirmed=True)
             account_services.recovery_codes_replace(user=user)
             if role == Role.Code.DIRECTOR:
                 account_services.user_make_superuser(user=user, actor="demo")
@@ -116,7 +114,7 @@ class Command(BaseCommand):
             .select_related("user")
             .order_by("user__email")
         ):
-            key = b32encode(records.read(device, "seed")).decode().rstrip("=")
+            key = b32encode(device.seed).decode().rstrip("=")
             roles = ", ".join(sorted(device.user.role_codes()))
             out(f"  {device.user.email:<38} {roles:<20} key {key}")
         out("")
@@ -143,6 +141,6 @@ def current_code(email: str) -> str:
     device = TOTPDevice.objects.filter(user__email__iexact=email, confirmed=True).first()
     if device is None or not email.lower().endswith("@" + DEMO_DOMAIN):
         raise CommandError(f"no demo user {email}")
-    totp = TOTP(records.read(device, "seed"), device.step, 0, device.digits, 0)
+    totp = TOTP(device.seed, device.step, 0, device.digits, 0)
     totp.time = timezone.now().timestamp()
     return f"{totp.token():0{device.digits}d}"

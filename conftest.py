@@ -1,0 +1,146 @@
+"""Fixtures shared by every test: people in every role, signed-in clients, a real SMTP server."""
+
+from __future__ import annotations
+
+import secrets
+import socket
+import time
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+
+from safepassage.accounts import otp
+from safepassage.accounts.middleware import AUTH_AT_KEY, IDLE_KEY
+from safepassage.accounts.models import Role, TOTPDevice, User
+
+PASSWORD = "correct horse battery staple 42"
+ALL_ROLES = [code for code, _label in Role.Code.choices]
+
+
+@dataclass
+class Member:
+    user: User
+    device: TOTPDevice
+    seed: bytes
+
+    def code(self, *, at: float | None = None) -> str:
+        totp = TOTP(self.seed, 30, 0, 6, 0)
+        totp.time = at if at is not None else timezone.now().timestamp()
+        return f"{totp.token():06d}"
+
+
+def make_member(
+    *roles: str, email: str | None = None, superuser: bool = False, language: str = "en"
+) -> Member:
+    email = email or f"{'-'.join(roles) or 'nobody'}-{secrets.token_hex(3)}@example.org"
+    user = User.objects.create_user(
+        email=email, password=PASSWORD, display_name=email.split("@")[0], language=language,
+        is_superuser=superuser, is_staff=superuser,
+    )
+    user.roles.set(Role.objects.filter(code__in=roles))
+    seed = secrets.token_bytes(20)
+    device = otp.device_create(user=user, name="test", confirmed=True, seed=seed)
+    return Member(user=user, device=device, seed=seed)
+
+
+def signed_in_client(member: Member, *, recent: bool = True) -> Client:
+    """A client whose session passed both factors (as the login view would leave it)."""
+    client = Client()
+    client.force_login(member.user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = member.device.persistent_id
+    session[IDLE_KEY] = time.time()
+    if recent:
+        session[AUTH_AT_KEY] = time.time()
+    session.save()
+    return client
+
+
+@pytest.fixture
+def member_factory(db):
+    return make_member
+
+
+@pytest.fixture
+def director(db) -> Member:
+    return make_member(Role.Code.DIRECTOR)
+
+
+@pytest.fixture
+def case_worker(db) -> Member:
+    return make_member(Role.Code.CASE_WORKER)
+
+
+@pytest.fixture
+def finance(db) -> Member:
+    return make_member(Role.Code.FINANCE)
+
+
+@pytest.fixture
+def sign_in():
+    return signed_in_client
+
+
+@pytest.fixture
+def run_tasks():
+    """Run everything queued, as `safepassage worker --batch` would."""
+
+    def run() -> None:
+        call_command("worker", batch=True, no_startup_delay=True, verbosity=0)
+
+    return run
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's API)
+        from email import message_from_bytes, policy
+
+        self.messages.append(
+            {
+                "from": envelope.mail_from,
+                "to": list(envelope.rcpt_tos),
+                "message": message_from_bytes(envelope.content, policy=policy.default),
+            }
+        )
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on localhost; Django sends to it over the network."""
+    from aiosmtpd.controller import Controller
+
+    collector = _Collector()
+    port = _free_port()
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 10},
+        }
+    }
+    try:
+        yield collector
+    finally:
+        controller.stop()
+
+
+def pytest_report_header(config):
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"safepassage database: {engine}"
