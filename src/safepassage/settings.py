@@ -287,6 +287,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if MODE == "test":
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # --- E-mail ---------------------------------------------------------------------------------
 _EMAIL_BACKEND = env("EMAIL_BACKEND", "smtp" if PRODUCTION else "file")

@@ -122,6 +122,8 @@ class TOTPDevice(ThrottlingMixin, Device):
     """
 
     secret = models.OneToOneField(Secret, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     step = models.PositiveSmallIntegerField(default=30)
     digits = models.PositiveSmallIntegerField(default=6)
     tolerance = models.PositiveSmallIntegerField(default=1)
@@ -148,6 +150,9 @@ class TOTPDevice(ThrottlingMixin, Device):
 
 class RecoveryCodeDevice(ThrottlingMixin, Device):
     """Single-use recovery codes, stored only as keyed hashes."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("recovery codes")
