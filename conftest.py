@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 import socket
 import time
@@ -35,6 +36,13 @@ class Member:
         return f"{totp.token():06d}"
 
 
+@functools.cache
+def _password_hash() -> str:
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(PASSWORD)
+
+
 def ensure_roles() -> None:
     """Roles come from a data migration, which a transactional test's flush empties."""
     for code in ALL_ROLES:
@@ -47,9 +55,12 @@ def make_member(
     ensure_roles()
     email = email or f"{'-'.join(roles) or 'nobody'}-{secrets.token_hex(3)}@example.org"
     user = User.objects.create_user(
-        email=email, password=PASSWORD, display_name=email.split("@")[0], language=language,
+        email=email, password=None, display_name=email.split("@")[0], language=language,
         is_superuser=superuser, is_staff=superuser,
     )
+    # Argon2 is slow on purpose; hash the shared test password once per run.
+    user.password = _password_hash()
+    user.save(update_fields=["password"])
     user.roles.set(Role.objects.filter(code__in=roles))
     seed = secrets.token_bytes(20)
     device = otp.device_create(user=user, name="test", confirmed=True, seed=seed)

@@ -1,0 +1,178 @@
+"""Every URL pattern, every role (and anonymous): the expected answer, or the suite fails.
+
+A new URL without an entry in MATRIX fails ``test_every_url_pattern_is_in_the_matrix``.
+Pages a role may not use answer 404, the same as pages that do not exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from conftest import make_member, signed_in_client
+from safepassage.accounts.models import Role
+from safepassage.cases import services as case_services
+
+pytestmark = pytest.mark.django_db
+
+ANON = "anonymous"
+SUPER = "superuser"
+STAFF_ROLES = [c for c, _l in Role.Code.choices if c != Role.Code.DONOR]
+EVERYONE = [ANON, *Role.Code.values, SUPER]
+SIGNED_IN = [*Role.Code.values, SUPER]
+
+
+def answers(default: int, **by_role: int) -> dict[str, int]:
+    result = {who: default for who in EVERYONE}
+    result.update(by_role)
+    return result
+
+
+def only(roles: list[str], *, ok: int = 200, anon: int = 302) -> dict[str, int]:
+    """``ok`` for the listed roles (and the superuser, a director), 404 for other
+    signed-in users, a redirect to the login page for anonymous visitors."""
+    result = {who: 404 for who in SIGNED_IN}
+    for role in roles:
+        result[role] = ok
+    if Role.Code.DIRECTOR in roles:
+        result[SUPER] = ok
+    result[ANON] = anon
+    return result
+
+
+@dataclass
+class Case:
+    expected: dict[str, int]
+    method: str = "get"
+    kwargs: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)
+
+
+PEOPLE_ROLES = [Role.Code.DIRECTOR, Role.Code.CASE_WORKER]
+STAFF_VIEW = [Role.Code.DIRECTOR]
+
+MATRIX: dict[str, Case] = {
+    "web:home": Case(answers(302)),
+    "web:dashboard": Case(only(STAFF_ROLES)),
+    "web:health": Case(answers(200)),
+    "accounts:login": Case(answers(302, anonymous=200)),
+    "accounts:verify": Case(answers(302)),
+    "accounts:cancel": Case(answers(302), method="post"),
+    "accounts:logout": Case(answers(302), method="post"),
+    "accounts:confirm": Case(answers(200, anonymous=302)),
+    "accounts:invitation": Case(answers(404), kwargs={"token": "made-up-token"}),
+    "accounts:welcome": Case(answers(404)),
+    "accounts:enrol": Case(answers(302)),
+    "accounts:recovery_codes": Case(answers(302)),
+    "accounts:staff": Case(only(STAFF_VIEW)),
+    "accounts:staff_invite": Case(only(STAFF_VIEW)),
+    "accounts:staff_roles": Case(only(STAFF_VIEW), kwargs={"user_id": "<member>"}),
+    "cases:people": Case(only(PEOPLE_ROLES)),
+    "cases:person_new": Case(only(PEOPLE_ROLES)),
+    "cases:person": Case(only(PEOPLE_ROLES), kwargs={"code": "<person>"}),
+    "cases:person_reveal": Case(
+        only(PEOPLE_ROLES, ok=302), method="post", kwargs={"code": "<person>"},
+        data={"field": "real_name", "reason": "matrix test"},
+    ),
+    "set_language": Case(answers(302), method="post", data={"language": "en"}),
+}
+
+# The admin is for verified superusers only; everyone else gets 404 on every admin URL.
+ADMIN_SUPERUSER_OK = {"admin:index": 200, "admin:accounts_user_changelist": 200,
+                      "admin:audit_auditentry_changelist": 200}
+
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            full_ns = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from _walk(entry, prefix + str(entry.pattern), full_ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield name or prefix + str(entry.pattern), prefix + str(entry.pattern), entry
+
+
+def all_patterns():
+    return list(_walk(get_resolver()))
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    missing = [
+        name
+        for name, route, _entry in all_patterns()
+        if name not in MATRIX and not route.startswith("admin/")
+    ]
+    assert missing == [], f"add these URLs to the authorization matrix: {missing}"
+
+
+@pytest.fixture
+def clients(db):
+    people = {}
+    for who in EVERYONE:
+        if who == ANON:
+            people[who] = None
+        elif who == SUPER:
+            people[who] = make_member(Role.Code.DIRECTOR, superuser=True)
+        else:
+            people[who] = make_member(who)
+    return people
+
+
+def _client_for(member) -> Client:
+    return Client() if member is None else signed_in_client(member)
+
+
+def _url(name: str, kwargs: dict, objects: dict) -> str:
+    from django.urls import reverse
+
+    filled = {key: objects.get(value, value) for key, value in kwargs.items()}
+    return reverse(name, kwargs=filled)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_role_gets_the_expected_answer(name, clients):
+    case = MATRIX[name]
+    person = case_services.person_create(actor=None, real_name="Matrix Person", sex="female")
+    objects = {"<person>": person.code, "<member>": clients[Role.Code.FINANCE].user.pk}
+    url = _url(name, case.kwargs, objects)
+    got = {}
+    for who in EVERYONE:
+        client = _client_for(clients[who])
+        response = getattr(client, case.method)(url, case.data)
+        got[who] = response.status_code
+    assert got == case.expected
+
+
+def _admin_samples():
+    for name, route, entry in all_patterns():
+        if route.startswith("admin/"):
+            yield name, route, entry
+
+
+def test_the_admin_is_404_to_everyone_but_a_verified_superuser(clients):
+    checked = 0
+    for name, route, entry in _admin_samples():
+        url = "/" + route
+        for converter in entry.pattern.converters:
+            url = url.replace(f"<{converter}>", "x")
+        import re
+
+        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(uuid.uuid4()), url)
+        url = re.sub(r"[\^\$]|\(\?P<\w+>[^)]*\)", "x", url)
+        for who in EVERYONE:
+            if who == SUPER:
+                continue
+            response = _client_for(clients[who]).get(url)
+            assert response.status_code == 404, (who, url, response.status_code)
+        checked += 1
+    assert checked > 10
+    superuser = _client_for(clients[SUPER])
+    from django.urls import reverse
+
+    for name, status in ADMIN_SUPERUSER_OK.items():
+        assert superuser.get(reverse(name)).status_code == status, name
