@@ -55,8 +55,12 @@ def make_member(
     ensure_roles()
     email = email or f"{'-'.join(roles) or 'nobody'}-{secrets.token_hex(3)}@example.org"
     user = User.objects.create_user(
-        email=email, password=None, display_name=email.split("@")[0], language=language,
-        is_superuser=superuser, is_staff=superuser,
+        email=email,
+        password=None,
+        display_name=email.split("@")[0],
+        language=language,
+        is_superuser=superuser,
+        is_staff=superuser,
     )
     # Argon2 is slow on purpose; hash the shared test password once per run.
     user.password = _password_hash()
@@ -119,7 +123,7 @@ class _Collector:
     def __init__(self) -> None:
         self.messages: list = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's API)
+    async def handle_DATA(self, server, session, envelope):
         from email import message_from_bytes, policy
 
         self.messages.append(

@@ -10,10 +10,10 @@ import uuid
 from dataclasses import dataclass, field
 
 import pytest
+from conftest import make_member, signed_in_client
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from conftest import make_member, signed_in_client
 from safepassage.accounts.models import Role
 from safepassage.cases import services as case_services
 
@@ -75,15 +75,20 @@ MATRIX: dict[str, Case] = {
     "cases:person_new": Case(only(PEOPLE_ROLES)),
     "cases:person": Case(only(PEOPLE_ROLES), kwargs={"code": "<person>"}),
     "cases:person_reveal": Case(
-        only(PEOPLE_ROLES, ok=302), method="post", kwargs={"code": "<person>"},
+        only(PEOPLE_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<person>"},
         data={"field": "real_name", "reason": "matrix test"},
     ),
     "set_language": Case(answers(302), method="post", data={"language": "en"}),
 }
 
 # The admin is for verified superusers only; everyone else gets 404 on every admin URL.
-ADMIN_SUPERUSER_OK = {"admin:index": 200, "admin:accounts_user_changelist": 200,
-                      "admin:audit_auditentry_changelist": 200}
+ADMIN_SUPERUSER_OK = {
+    "admin:index": 200,
+    "admin:accounts_user_changelist": 200,
+    "admin:audit_auditentry_changelist": 200,
+}
 
 
 def _walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
@@ -156,7 +161,7 @@ def _admin_samples():
 
 def test_the_admin_is_404_to_everyone_but_a_verified_superuser(clients):
     checked = 0
-    for name, route, entry in _admin_samples():
+    for _name, route, entry in _admin_samples():
         url = "/" + route
         for converter in entry.pattern.converters:
             url = url.replace(f"<{converter}>", "x")

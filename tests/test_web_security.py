@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import signed_in_client
 from django.test import Client
 from django.urls import path
-
-from conftest import signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +37,9 @@ def test_every_html_page_has_a_strict_content_security_policy(client):
 
 
 def test_the_admin_has_the_policy_too(director):
-    from safepassage.accounts.models import Role
-
     from conftest import make_member
+
+    from safepassage.accounts.models import Role
 
     superuser = make_member(Role.Code.DIRECTOR, superuser=True)
     response = signed_in_client(superuser).get("/admin/")
@@ -97,9 +96,7 @@ def test_responses_carry_a_request_id(client):
 
 def _production_env(tmp_path: Path, **overrides) -> dict[str, str]:
     keyring = tmp_path / "keyring.json"
-    keyring.write_text(
-        '{"current": "k1", "keys": {"k1": "' + "A" * 43 + '="}}', encoding="utf-8"
-    )
+    keyring.write_text('{"current": "k1", "keys": {"k1": "' + "A" * 43 + '="}}', encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAFEPASSAGE_")}
     env.update(
         SAFEPASSAGE_MODE="production",
@@ -119,7 +116,11 @@ def _production_env(tmp_path: Path, **overrides) -> dict[str, str]:
 def _safepassage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "safepassage", *args],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

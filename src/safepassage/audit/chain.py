@@ -45,8 +45,10 @@ def record(
     """Append one entry to the chain and return it.
 
     Call inside the transaction that makes the change, so that the change and its entry
-    commit or roll back together; on its own it opens a transaction. It holds the head row's
-    lock until that transaction ends, so keep the rest of the transaction short.
+    commit or roll back together; on its own it opens a transaction. It locks the head row
+    until that transaction ends, which serialises all audited writes: call it after the
+    transaction's other row locks (the head is always locked last, so no deadlock) and keep
+    what follows short.
 
     ``actor`` is a user (``pk`` and ``email``), None or an anonymous user (logged as
     "anonymous"), or a label such as "system" or "worker". ``target`` is a saved model

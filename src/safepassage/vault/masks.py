@@ -19,9 +19,14 @@ def _is_hangul(char: str) -> bool:
     return "HANGUL" in unicodedata.name(char, "")
 
 
+def printable(value: str) -> str:
+    """Drop control characters (a NUL cannot even be stored in a PostgreSQL text column)."""
+    return "".join(c for c in value if unicodedata.category(c) not in {"Cc", "Cs"})
+
+
 def name(value: str) -> str:
-    """ "Kim Young-hee" -> "Kim OO"; "김영희" -> "김OO"; surname first, as Koreans write it."""
-    value = " ".join(value.split())
+    """Surname first, as Koreans write it: "Kim Young-hee" gives "Kim OO", "김영희" "김OO"."""
+    value = " ".join(printable(value).split())
     if not value:
         return ""
     style = getattr(settings, "PSEUDONYM_STYLE", "surname")

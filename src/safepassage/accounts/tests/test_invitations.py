@@ -6,10 +6,10 @@ import re
 from datetime import timedelta
 
 import pytest
+from conftest import PASSWORD
 from django.utils import timezone
 from django_otp.oath import TOTP
 
-from conftest import PASSWORD
 from safepassage.accounts.models import Invitation, RecoveryCode, TOTPDevice, User
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,8 +17,12 @@ NEW_PASSWORD = "a long new passphrase 2026"
 
 
 def invite(client, **overrides):
-    data = {"email": "new.worker@example.org", "display_name": "New worker", "language": "en",
-            "roles": ["case_worker"]} | overrides
+    data = {
+        "email": "new.worker@example.org",
+        "display_name": "New worker",
+        "language": "en",
+        "roles": ["case_worker"],
+    } | overrides
     return client.post("/accounts/staff/invite/", data)
 
 
@@ -30,8 +34,9 @@ def link_from(message) -> str:
 def accept(client, link: str) -> list[str]:
     path = link.split("://", 1)[1].split("/", 1)[1]
     assert client.get("/" + path).status_code == 302
-    response = client.post("/accounts/welcome/", {"password1": NEW_PASSWORD,
-                                                  "password2": NEW_PASSWORD})
+    response = client.post(
+        "/accounts/welcome/", {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
     assert response.status_code == 302, response.content
     assert client.get("/accounts/welcome/authenticator/").status_code == 200
     device = TOTPDevice.objects.get(user__email="new.worker@example.org", confirmed=False)
@@ -43,8 +48,9 @@ def accept(client, link: str) -> list[str]:
     return re.findall(r"<code>([A-Z0-9]{5}-[A-Z0-9]{5})</code>", page.content.decode())
 
 
-def test_a_director_invites_and_the_invitee_joins(sign_in, director, smtp_server, run_tasks,
-                                                   client):
+def test_a_director_invites_and_the_invitee_joins(
+    sign_in, director, smtp_server, run_tasks, client
+):
     staff_page = sign_in(director)
     assert invite(staff_page).status_code == 302
     assert smtp_server.messages == []  # nothing is sent inside the request
@@ -88,8 +94,9 @@ def test_a_made_up_invitation_is_refused(client):
     assert response.status_code == 404
 
 
-def test_a_weak_password_is_refused_and_nothing_is_saved(sign_in, director, smtp_server,
-                                                          run_tasks, client):
+def test_a_weak_password_is_refused_and_nothing_is_saved(
+    sign_in, director, smtp_server, run_tasks, client
+):
     invite(sign_in(director))
     run_tasks()
     link = link_from(smtp_server.messages[0])
@@ -117,8 +124,9 @@ def test_changing_roles_needs_a_fresh_confirmation(sign_in, director, case_worke
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/confirm/")
     assert sorted(case_worker.user.role_codes()) == ["case_worker"]
-    response = client.post("/accounts/confirm/?next=" + url,
-                           {"password": PASSWORD, "code": director.code()})
+    response = client.post(
+        "/accounts/confirm/?next=" + url, {"password": PASSWORD, "code": director.code()}
+    )
     assert response.status_code == 302
     assert response["Location"] == url
     assert client.post(url, {"roles": ["finance"]}).status_code == 302

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
+from conftest import PASSWORD, make_member
 from django.urls import reverse
 
-from conftest import PASSWORD, make_member
 from safepassage.accounts.middleware import IDLE_KEY
 from safepassage.accounts.models import Role
 from safepassage.audit.models import AuditEntry
@@ -129,8 +129,11 @@ def test_it_ignores_x_forwarded_for_without_configured_proxies(client, settings)
     member = make_member(Role.Code.DIRECTOR)
     for n in range(settings.AXES_FAILURE_LIMIT):
         password_step(
-            client, f"guess{n}@example.org", "wrong",
-            REMOTE_ADDR="10.8.8.8", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+            client,
+            f"guess{n}@example.org",
+            "wrong",
+            REMOTE_ADDR="10.8.8.8",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
         )
     response = password_step(
         client, member.user.email, REMOTE_ADDR="10.8.8.8", HTTP_X_FORWARDED_FOR="192.0.2.200"
@@ -181,8 +184,9 @@ def test_signing_out_needs_a_post(sign_in, director):
 
 def test_the_next_parameter_cannot_leave_the_site(client):
     member = make_member(Role.Code.DIRECTOR)
-    client.post(LOGIN + "?next=https://evil.example/", {"email": member.user.email,
-                                                         "password": PASSWORD})
+    client.post(
+        LOGIN + "?next=https://evil.example/", {"email": member.user.email, "password": PASSWORD}
+    )
     response = client.post(VERIFY + "?next=https://evil.example/", {"code": member.code()})
     assert response.status_code == 302
     assert not response["Location"].startswith("https://evil.example")

@@ -50,8 +50,11 @@ class Command(BaseCommand):
                 expected_head=options["head"], progress=lambda done: bar.update(done - bar.n)
             )
         if not result.ok:
-            where = f" at entry {result.first_broken_seq}" if result.first_broken_seq else ""
-            raise CommandError(f"audit chain BROKEN{where}: {result.reason}", returncode=1)
+            where, reason = "", result.reason
+            if result.first_broken_seq is not None:
+                where = f" at entry {result.first_broken_seq}"
+                reason = reason.removeprefix(f"entry {result.first_broken_seq}: ")
+            raise CommandError(f"audit chain BROKEN{where}: {reason}", returncode=1)
         self.stdout.write(
             f"audit chain OK: {result.checked} entries, head {result.head_seq} {result.head_hash}"
         )

@@ -1,0 +1,269 @@
+"""What the vault costs: protected people against the same people kept in plain text.
+
+Two comparisons, measured in one run on one database:
+
+- the people list with all 1,000 people on one page (the app's list view, page size aside):
+  a list shows pseudonyms, so it should need no decryption. Target: <= 1.2x plain text.
+- one person's page with all four revealable fields revealed (the app's own view, with
+  reveal grants in the session, so it unwraps the data key and opens four values).
+  Target: <= 1.5x plain text.
+
+The baseline is ``PlainPerson``: the same clear columns, the same rows (same ids, codes and
+times), but real name, other names, phone and whereabouts in plain text columns, shown
+through the same templates by the same view code. Both sides run without middleware, with
+the same signed-in director and session, so the ratio is what protected fields add to the
+view and its template, not diluted by the rest of a request.
+
+    python -m bench.vault
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+
+from bench import harness
+
+PEOPLE = 1000
+SEED = 20261124
+LIST_RUNS, LIST_WARMUP, LIST_TARGET = 30, 3, 1.2
+PAGE_RUNS, PAGE_WARMUP, PAGE_TARGET = 300, 20, 1.5
+REVEALED_FIELDS = ("real_name", "aliases", "phone", "whereabouts")
+
+
+def define_plain_person():
+    """The baseline model, registered at run time only: no migration can ever see it."""
+    from django.db import models
+    from django.urls import reverse
+
+    from safepassage.cases.models import Province, Sex
+
+    class PlainPerson(models.Model):
+        id = models.UUIDField(primary_key=True)
+        code = models.CharField(max_length=12, unique=True)
+        real_name = models.CharField(max_length=200)
+        aliases = models.TextField(blank=True)
+        phone = models.CharField(max_length=40, blank=True)
+        whereabouts = models.TextField(blank=True)
+        photo = models.BinaryField(null=True, blank=True)
+        sex = models.CharField(max_length=8, choices=Sex.choices)
+        birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+        province = models.CharField(max_length=20, choices=Province.choices, blank=True)
+        country = models.CharField(max_length=2, blank=True)
+        created_at = models.DateTimeField()
+        updated_at = models.DateTimeField()
+
+        class Meta:
+            # An installed app's label, so Django accepts the model; unmanaged, and the
+            # table is made by hand below.
+            app_label = "cases"
+            db_table = "bench_plain_person"
+            managed = False
+            ordering = ["-created_at"]
+
+        def __str__(self) -> str:
+            return f"{self.real_name} ({self.code})"
+
+        def get_absolute_url(self) -> str:
+            return reverse("cases:person", args=[self.code])
+
+    return PlainPerson
+
+
+def make_people(director, plain_model) -> list:
+    """1,000 generated people through the app's own service, and their plain twins."""
+    from django.db import transaction
+
+    from safepassage.cases import services
+    from safepassage.demo.generate import person_fields
+
+    rng = random.Random(SEED)
+    twins = []
+    with transaction.atomic():
+        for _ in range(PEOPLE):
+            fields = person_fields(rng)
+            fields["aliases"] = person_fields(rng)["real_name"]
+            person = services.person_create(actor=director, **fields)
+            twins.append(
+                plain_model(
+                    id=person.pk,
+                    code=person.code,
+                    created_at=person.created_at,
+                    updated_at=person.updated_at,
+                    **fields,
+                )
+            )
+    plain_model.objects.bulk_create(twins, batch_size=250)
+    return twins
+
+
+def run() -> None:
+    import time
+
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.paginator import Paginator
+    from django.db import connection
+    from django.shortcuts import render
+    from django.test import RequestFactory
+    from django.urls import resolve
+    from django.utils.csp import LazyNonce
+    from django.utils.html import escape
+    from django.views.decorators.http import require_GET
+
+    from conftest import make_member, signed_in_client
+    from safepassage.accounts import permissions
+    from safepassage.accounts.decorators import staff_required
+    from safepassage.accounts.models import Role
+    from safepassage.cases import forms, selectors, views
+    from safepassage.cases.models import Person
+
+    print(harness.describe_site(), flush=True)
+    plain_model = define_plain_person()
+    with connection.schema_editor() as editor:
+        editor.create_model(plain_model)
+    permissions.register(plain_model, permissions.CAPABILITY_ONLY)
+
+    director = make_member(Role.Code.DIRECTOR)
+    started = time.perf_counter()
+    twins = make_people(director.user, plain_model)
+    print(f"made {PEOPLE} people in {time.perf_counter() - started:.1f} s", flush=True)
+
+    # The person whose page is opened: the same one every time, from the middle.
+    chosen = twins[PEOPLE // 2]
+    smoke_test_real_app(signed_in_client(director), chosen)
+
+    # One signed-in session, with a live reveal grant for each field of the chosen person
+    # (what `person_reveal` leaves behind), shared by both sides.
+    session = SessionStore()
+    session[views.REVEAL_SESSION_KEY] = {
+        f"{chosen.pk}:{field}": time.time() + 3600 for field in REVEALED_FIELDS
+    }
+    factory = RequestFactory()
+    user = director.user
+
+    def request_for(path: str):
+        request = factory.get(path)
+        request.user = user
+        request.session = session
+        request._csp_nonce = LazyNonce()
+        request.resolver_match = resolve(path)
+        return request
+
+    # --- the list: the body of views.people, with one page holding everyone -----------
+    def people_page(select):
+        request = request_for("/people/")
+        form = forms.SearchForm(request.GET or None)
+        query = form.cleaned_data["q"] if form.is_valid() else ""
+        page = Paginator(select(request.user, query), PEOPLE).get_page(request.GET.get("page"))
+        return render(request, "cases/people.html", {"page": page, "form": form, "query": query})
+
+    def select_protected(user, query):
+        return selectors.people_list(user, query=query)
+
+    def select_plain(user, query):
+        # Like selectors.people_list: columns the list does not show stay unread.
+        return permissions.visible(user, "people.view", plain_model.objects.all()).defer(
+            "aliases", "phone", "whereabouts", "photo"
+        )
+
+    def list_protected():
+        return people_page(select_protected)
+
+    def list_plain():
+        return people_page(select_plain)
+
+    # --- one person's page: the app's own view against the same view over plain text ---
+    @staff_required("people.view")
+    @require_GET
+    def plain_person_view(request, code: str):
+        found = permissions.get_or_404(
+            request.user, "people.view", plain_model.objects.all(), code=code
+        )
+        revealed = {field: getattr(found, field) for field in views._grants(request, found)}
+        may_reveal = permissions.can(request.user, "people.reveal", found)
+        return render(
+            request,
+            "cases/person.html",
+            {
+                "person": found,
+                "revealed": revealed,
+                "reveal_form": forms.RevealForm(fields=views.REVEALABLE) if may_reveal else None,
+                "reveal_minutes": settings.REVEAL_MINUTES,
+                "shredded": False,
+            },
+        )
+
+    page_path = f"/people/{chosen.code}/"
+
+    def page_protected():
+        return views.person(request_for(page_path), code=chosen.code)
+
+    def page_plain():
+        return plain_person_view(request_for(page_path), code=chosen.code)
+
+    # Both sides must show the same people and the same revealed values, or the ratio
+    # would compare different work.
+    protected_html = list_protected().content.decode()
+    plain_html = list_plain().content.decode()
+    assert protected_html.count("<tr>") == plain_html.count("<tr>") == PEOPLE + 1
+    assert escape(chosen.real_name) in plain_html
+    assert escape(chosen.real_name) not in protected_html
+    assert escape(Person.objects.get(pk=chosen.pk).real_name_masked) in protected_html
+    for response in (page_protected(), page_plain()):
+        assert response.status_code == 200
+        html = response.content.decode()
+        for field in REVEALED_FIELDS:
+            assert f'<strong class="revealed">{escape(getattr(chosen, field))}</strong>' in html
+
+    comparisons = []
+    for name, plain, protected, runs, warmup, target in (
+        (f"people list ({PEOPLE:,} on one page)", list_plain, list_protected,
+         LIST_RUNS, LIST_WARMUP, LIST_TARGET),
+        ("person page, 4 fields revealed", page_plain, page_protected,
+         PAGE_RUNS, PAGE_WARMUP, PAGE_TARGET),
+    ):  # fmt: skip
+        baseline_ns, real_ns = harness.interleaved(plain, protected, runs=runs, warmup=warmup)
+        comparisons.append(
+            harness.Comparison(
+                name=name,
+                baseline_ns=baseline_ns,
+                real_ns=real_ns,
+                target=target,
+                baseline_queries=harness.count_queries(plain),
+                real_queries=harness.count_queries(protected),
+            )
+        )
+    print()
+    harness.print_table(comparisons)
+
+
+def smoke_test_real_app(client, chosen) -> None:
+    """Through every middleware: the list shows pseudonyms, a reveal shows the value.
+
+    The timed runs call the views directly; this checks once that the real pages behave
+    the way the timed code assumes.
+    """
+    from django.utils.html import escape
+
+    listing = client.get("/people/")
+    assert listing.status_code == 200
+    assert escape(chosen.real_name) not in listing.content.decode()
+    for field in REVEALED_FIELDS:
+        response = client.post(
+            f"/people/{chosen.code}/reveal/", {"field": field, "reason": "benchmark check"}
+        )
+        assert response.status_code == 302
+    page = client.get(f"/people/{chosen.code}/")
+    assert page.status_code == 200
+    assert escape(chosen.phone) in page.content.decode()
+
+
+def main() -> int:
+    with harness.throwaway_site():
+        run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""A case worker finds a person under a pseudonym and reveals the real name with a reason."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make_member
+from playwright.sync_api import expect
+
+from safepassage.accounts.models import Role
+from safepassage.audit.models import AuditEntry
+from safepassage.cases.services import person_create
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_case_worker_sees_a_pseudonym_and_reveals_the_real_name_with_a_reason(
+    live_server, page, sign_in
+):
+    # Given a case worker and a person on record
+    member = make_member(Role.Code.CASE_WORKER)
+    person = person_create(
+        actor=None,
+        real_name="Kim Young-hee",
+        sex="female",
+        birth_year=1990,
+        province="ryanggang",
+    )
+    sign_in(page, member)
+
+    # When they open the person from the People list
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("People")
+    page.get_by_role("link", name=person.code).click()
+
+    # Then they see the pseudonym only
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kim OO")
+    assert "Young-hee" not in page.content()
+
+    # When they reveal the real name, giving a reason
+    reveal = page.locator("form.reveal")
+    reveal.get_by_label("Value").select_option(label="real name")
+    reveal.get_by_label("Why do you need to see this?").fill("Calling her about the flight")
+    reveal.get_by_role("button", name="Reveal").click()
+
+    # Then the real name shows, and the reveal is in the audit log with the reason
+    expect(page.locator(".revealed")).to_have_text("Kim Young-hee")
+    entry = AuditEntry.objects.get(action="vault.revealed")
+    assert entry.actor_id == member.user.pk
+    assert entry.target_id == str(person.pk)
+    assert entry.data == {"field": "real_name", "reason": "Calling her about the flight"}
