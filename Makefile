@@ -39,7 +39,7 @@ system-packages:
 test: install system-packages
 	$(BIN)/python -m pytest -p no:cacheprovider
 	$(BIN)/python scripts/pg_throwaway.py -- $(BIN)/python -m pytest -p no:cacheprovider
-	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff check src tests bench scripts conftest.py
 
 test-sqlite: install
 	$(BIN)/python -m pytest
@@ -48,8 +48,8 @@ test-postgres: install
 	$(BIN)/python scripts/pg_throwaway.py -- $(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests bench scripts conftest.py
+	$(BIN)/ruff format --check src tests bench scripts conftest.py
 
 messages: install
 	cd src/safepassage && ../../$(BIN)/safepassage makemessages -l ko -l en --no-obsolete --no-location && ../../$(BIN)/safepassage compilemessages
