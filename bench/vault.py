@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import random
 import sys
+import time
 
 from bench import harness
 
@@ -98,8 +99,7 @@ def make_people(director, plain_model) -> list:
 
 
 def run() -> None:
-    import time
-
+    from conftest import make_member, signed_in_client
     from django.conf import settings
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.paginator import Paginator
@@ -111,7 +111,6 @@ def run() -> None:
     from django.utils.html import escape
     from django.views.decorators.http import require_GET
 
-    from conftest import make_member, signed_in_client
     from safepassage.accounts import permissions
     from safepassage.accounts.decorators import staff_required
     from safepassage.accounts.models import Role

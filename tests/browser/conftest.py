@@ -5,17 +5,11 @@ The browser is Debian's Chromium (``make test`` installs it); Playwright never d
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import PASSWORD
-
-# Playwright's sync API keeps an asyncio loop running in the test thread for as long as it is
-# started, and Django refuses ORM calls from a thread with a running loop. The loop lives for
-# the whole session (the browser is session-scoped), so every later test needs this too.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -32,15 +26,25 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TIMEOUT_MS = 10_000
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright():
+    """Playwright for this folder's tests only.
+
+    Its sync API keeps an asyncio loop running in the test thread while it is started, and
+    Django refuses ORM calls from a thread with a running loop unless DJANGO_ALLOW_ASYNC_UNSAFE
+    is set. Package scope stops both loop and variable after the last browser test: set for
+    the whole session, the variable leaked into the subprocesses of later tests and failed
+    `check --deploy` (async.E001).
+    """
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as running:
-        yield running
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as running:
+            yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright):
     if not CHROMIUM.exists():
         pytest.fail(
