@@ -47,7 +47,7 @@ def throwaway_site() -> Iterator[None]:
             else:
                 if connection.vendor == "sqlite":
                     # Django's test database for SQLite is in memory unless named.
-                    settings.DATABASES["default"]["TEST"] = {"NAME": str(folder / "test.sqlite3")}
+                    connection.settings_dict["TEST"]["NAME"] = str(folder / "test.sqlite3")
                 configured_name = settings.DATABASES["default"]["NAME"]
                 # It runs createcachetable at its default verbosity; a migration has
                 # already made the table, and the "already exists" note is noise here.
@@ -143,6 +143,27 @@ class Comparison:
     @property
     def verdict(self) -> str:
         return "PASS" if self.ratio <= self.target else "OVER"
+
+
+def compare(
+    name: str,
+    *,
+    baseline: Callable[[], object],
+    real: Callable[[], object],
+    runs: int,
+    warmup: int,
+    target: float,
+) -> Comparison:
+    """Time ``real`` against ``baseline``; count each one's queries in one more run."""
+    baseline_ns, real_ns = interleaved(baseline, real, runs=runs, warmup=warmup)
+    return Comparison(
+        name=name,
+        baseline_ns=baseline_ns,
+        real_ns=real_ns,
+        target=target,
+        baseline_queries=count_queries(baseline),
+        real_queries=count_queries(real),
+    )
 
 
 def print_table(comparisons: list[Comparison]) -> None:

@@ -215,24 +215,24 @@ def run() -> None:
         for field in REVEALED_FIELDS:
             assert f'<strong class="revealed">{escape(getattr(chosen, field))}</strong>' in html
 
-    comparisons = []
-    for name, plain, protected, runs, warmup, target in (
-        (f"people list ({PEOPLE:,} on one page)", list_plain, list_protected,
-         LIST_RUNS, LIST_WARMUP, LIST_TARGET),
-        ("person page, 4 fields revealed", page_plain, page_protected,
-         PAGE_RUNS, PAGE_WARMUP, PAGE_TARGET),
-    ):  # fmt: skip
-        baseline_ns, real_ns = harness.interleaved(plain, protected, runs=runs, warmup=warmup)
-        comparisons.append(
-            harness.Comparison(
-                name=name,
-                baseline_ns=baseline_ns,
-                real_ns=real_ns,
-                target=target,
-                baseline_queries=harness.count_queries(plain),
-                real_queries=harness.count_queries(protected),
-            )
-        )
+    comparisons = [
+        harness.compare(
+            f"people list ({PEOPLE:,} on one page)",
+            baseline=list_plain,
+            real=list_protected,
+            runs=LIST_RUNS,
+            warmup=LIST_WARMUP,
+            target=LIST_TARGET,
+        ),
+        harness.compare(
+            "person page, 4 fields revealed",
+            baseline=page_plain,
+            real=page_protected,
+            runs=PAGE_RUNS,
+            warmup=PAGE_WARMUP,
+            target=PAGE_TARGET,
+        ),
+    ]
     print()
     harness.print_table(comparisons)
 

@@ -161,3 +161,10 @@ def test_a_secret_may_come_from_a_file(tmp_path):
     env["SAFEPASSAGE_AUDIT_KEY_FILE"] = str(secret_file)
     result = _safepassage(env, "check", "--deploy", "--fail-level", "DEBUG")
     assert result.returncode == 0, result.stderr
+
+
+def test_the_stylesheet_and_htmx_are_served(client):
+    for path in ("/static/safepassage/site.css", "/static/safepassage/htmx.min.js"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        b"".join(response.streaming_content)

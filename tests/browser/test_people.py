@@ -28,7 +28,7 @@ def test_a_case_worker_sees_a_pseudonym_and_reveals_the_real_name_with_a_reason(
     sign_in(page, member)
 
     # When they open the person from the People list
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    page.locator("header nav").get_by_role("link", name="People").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("People")
     page.get_by_role("link", name=person.code).click()
 
@@ -38,7 +38,10 @@ def test_a_case_worker_sees_a_pseudonym_and_reveals_the_real_name_with_a_reason(
 
     # When they reveal the real name, giving a reason
     reveal = page.locator("form.reveal")
-    reveal.get_by_label("Value").select_option(label="real name")
+    choice = reveal.get_by_label("Value")
+    # Fails fast and plainly if the choices are in another language than the page.
+    expect(choice.locator("option[value=real_name]")).to_have_text("real name")
+    choice.select_option(label="real name")
     reveal.get_by_label("Why do you need to see this?").fill("Calling her about the flight")
     reveal.get_by_role("button", name="Reveal").click()
 
