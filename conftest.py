@@ -166,3 +166,9 @@ def smtp_server(settings):
 def pytest_report_header(config):
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return f"safepassage database: {engine}"
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(settings):
+    """Assertions read English; tests of Korean pages ask for it (Accept-Language, cookie)."""
+    settings.LANGUAGE_CODE = "en"

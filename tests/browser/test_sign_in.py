@@ -71,5 +71,5 @@ def test_signing_in_and_the_dashboard_raise_no_console_errors_or_csp_violations(
     htmx = page.locator("script[src$='htmx.min.js']")
     # Chromium hides the nonce attribute from the DOM once parsed; the property keeps it.
     assert htmx.evaluate("script => script.nonce")
-    assert console_errors == []
+    assert not console_errors, "\n".join(console_errors)
     assert page.evaluate("typeof window.htmx") == "object", "htmx did not load"
