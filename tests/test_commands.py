@@ -1,0 +1,108 @@
+"""The `safepassage` command as a newcomer and an operator use it."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from safepassage.cases.models import Person
+from safepassage.cases.services import person_create
+from safepassage.vault import records
+from safepassage.vault.errors import Shredded
+
+
+def run(tmp_path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAFEPASSAGE_")}
+    env["SAFEPASSAGE_VAR_DIR"] = str(tmp_path / "var")
+    return subprocess.run(
+        [sys.executable, "-m", "safepassage", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_the_demo_sets_itself_up_and_prints_the_logins(tmp_path):
+    first = run(tmp_path, "demo", "--no-serve")
+    assert first.returncode == 0, first.stderr
+    assert "Safe Passage demo: http://127.0.0.1:8000/" in first.stdout
+    assert "People in the demo: 120" in first.stdout
+    keys = re.findall(
+        r"(\S+@demo\.safepassage\.invalid)\s+(\S+)\s+key ([A-Z2-7]{32})", first.stdout
+    )
+    assert {role for _email, role, _key in keys} >= {"director", "case_worker", "finance"}
+    secrets_dir = tmp_path / "var" / "secrets"
+    assert (secrets_dir / "vault-keyring.json").stat().st_mode & 0o077 == 0
+    # A second run reuses everything: same logins, same keys, no second organisation.
+    second = run(tmp_path, "demo", "--no-serve")
+    assert second.returncode == 0, second.stderr
+    assert "People in the demo: 120" in second.stdout
+    assert re.findall(r"key ([A-Z2-7]{32})", second.stdout) == [k for _e, _r, k in keys]
+    code = run(tmp_path, "demo", "--code", "director@demo.safepassage.invalid")
+    assert re.fullmatch(r"\d{6}\n", code.stdout)
+    # The keys are not in the database file.
+    database = (tmp_path / "var" / "safepassage.sqlite3").read_bytes()
+    keyring = (secrets_dir / "vault-keyring.json").read_text()
+    master = re.search(r'"(mk-[^"]+)": "([^"]+)"', keyring).group(2)
+    assert master.encode() not in database
+
+
+def test_the_demo_refuses_production_settings(tmp_path):
+    env_run = subprocess.run(
+        [sys.executable, "-m", "safepassage", "demo", "--no-serve"],
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("SAFEPASSAGE_")},
+            "SAFEPASSAGE_MODE": "production",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert env_run.returncode != 0
+
+
+@pytest.mark.django_db
+def test_createstaff_prints_a_working_invitation_link(client):
+    out = StringIO()
+    call_command(
+        "createstaff",
+        "--email",
+        "First.Director@example.org",
+        "--name",
+        "First",
+        "--role",
+        "director",
+        stdout=out,
+    )
+    link = re.search(r"https?://\S+", out.getvalue()).group(0)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    assert client.get(path).status_code == 302
+    assert client.get("/accounts/welcome/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_shred_command_destroys_one_record(capsys):
+    person = person_create(actor=None, real_name="Kim Shred-me", sex="female", birth_year=1970)
+    keep = person_create(actor=None, real_name="Kim Keep-me", sex="female")
+    call_command("shred", "cases.person", person.code, "--reason", "retention", "--yes")
+    with pytest.raises(Shredded):
+        records.read(Person.objects.get(pk=person.pk), "real_name")
+    assert records.read(Person.objects.get(pk=keep.pk), "real_name") == "Kim Keep-me"
+    assert Person.objects.filter(birth_year=1970).count() == 1
+
+
+@pytest.mark.django_db
+def test_shred_command_rejects_unknown_codes():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="no cases.person"):
+        call_command("shred", "cases.person", "NOPE1234", "--reason", "x", "--yes")
