@@ -104,5 +104,5 @@ def test_shred_command_destroys_one_record(capsys):
 def test_shred_command_rejects_unknown_codes():
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="no cases.person"):
+    with pytest.raises(CommandError, match=r"no cases\.person"):
         call_command("shred", "cases.person", "NOPE1234", "--reason", "x", "--yes")

@@ -164,7 +164,7 @@ def test_a_secret_may_come_from_a_file(tmp_path):
 
 
 def test_the_stylesheet_and_htmx_are_served(client):
-    for path in ("/static/safepassage/site.css", "/static/safepassage/htmx.min.js"):
-        response = client.get(path)
-        assert response.status_code == 200, path
+    for url in ("/static/safepassage/site.css", "/static/safepassage/htmx.min.js"):
+        response = client.get(url)
+        assert response.status_code == 200, url
         b"".join(response.streaming_content)
