@@ -38,7 +38,7 @@ def test_a_case_worker_sees_a_pseudonym_and_reveals_the_real_name_with_a_reason(
 
     # When they reveal the real name, giving a reason
     reveal = page.locator("form.reveal")
-    choice = reveal.get_by_label("Value")
+    choice = reveal.get_by_label("What to reveal")
     # Fails fast and plainly if the choices are in another language than the page.
     expect(choice.locator("option[value=real_name]")).to_have_text("real name")
     choice.select_option(label="real name")

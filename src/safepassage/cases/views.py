@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safepassage.accounts import permissions
@@ -20,10 +21,10 @@ from safepassage.vault.errors import Shredded
 
 REVEAL_SESSION_KEY = "safepassage_reveals"
 REVEALABLE = [
-    ("real_name", _("real name")),
-    ("aliases", _("other names")),
-    ("phone", _("phone")),
-    ("whereabouts", _("exact whereabouts")),
+    ("real_name", gettext_lazy("real name")),
+    ("aliases", gettext_lazy("other names")),
+    ("phone", gettext_lazy("phone")),
+    ("whereabouts", gettext_lazy("exact whereabouts")),
 ]
 
 
@@ -64,7 +65,9 @@ def _grants(request, person: Person) -> set[str]:
 @staff_required("people.view")
 @require_GET
 def person(request, code: str):
-    found = permissions.get_or_404(request.user, "people.view", Person.objects.all(), code=code)
+    found = permissions.get_or_404(
+        request.user, "people.view", Person.objects.select_related("data_key"), code=code
+    )
     revealed = {}
     from safepassage.vault import records
 

@@ -53,6 +53,10 @@ class ProtectedValue:
         pending = self.instance.__dict__.get(self.field.pending_attr)
         if pending is not None:
             return pending.value is not None
+        if self.field.mask_attname:
+            # The mask is non-empty exactly when a value is set; reading it instead of the
+            # (usually deferred) ciphertext keeps lists free of a query per row.
+            return bool(getattr(self.instance, self.field.mask_attname))
         return getattr(self.instance, self.field.sealed_attname) is not None
 
     @property

@@ -70,6 +70,14 @@ class VaultRecord(models.Model):
     class Meta:
         abstract = True
 
+    def __getstate__(self):
+        # Never carry a plain data key into a pickle (a cache, a session, a task argument).
+        state = super().__getstate__()
+        if any(key.startswith("_vault_pending_") for key in state):
+            raise TypeError("save a vault record before pickling it: it holds plain values")
+        state.pop("_vault_data_key", None)
+        return state
+
     def save(self, *args, **kwargs):
         # Encryption is storage, not business logic: a protected value assigned in
         # plain text must never reach the database, whichever code path saves it.

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 
 from safepassage.vault import crypto, keyring
+from safepassage.vault import masks as mask_functions
 from safepassage.vault.errors import Shredded, VaultIntegrityError
 from safepassage.vault.fields import ProtectedField, protected_fields
 from safepassage.vault.models import DataKey
@@ -115,7 +116,7 @@ def _seal_one(instance, field: ProtectedField, plain_key: bytes) -> None:
     raw = value if isinstance(value, bytes) else value.encode("utf-8")
     setattr(instance, field.sealed_attname, crypto.seal(plain_key, raw, aad=field.aad(instance)))
     if field.mask_attname:
-        setattr(instance, field.mask_attname, field.mask(value)[:120])
+        setattr(instance, field.mask_attname, field.mask(value)[:120] or mask_functions.HIDDEN)
     if field.index_attname:
         setattr(instance, field.index_attname, blind_index(type(instance), field.name, value))
 

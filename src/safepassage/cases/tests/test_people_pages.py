@@ -117,3 +117,19 @@ def test_recording_a_person_checks_the_birth_year(sign_in, case_worker):
     )
     assert response.status_code == 302
     assert AuditEntry.objects.filter(action="cases.person_created").count() == 1
+
+
+def test_the_list_costs_the_same_queries_for_five_or_fifty_people(
+    sign_in, case_worker, django_assert_max_num_queries
+):
+    client = sign_in(case_worker)
+    for n in range(5):
+        person_create(actor=None, real_name=f"Kim Few-{n}", sex="female")
+    client.get("/people/")  # warm the session
+    with django_assert_max_num_queries(12) as few:
+        client.get("/people/")
+    for n in range(45):
+        person_create(actor=None, real_name=f"Kim Many-{n}", sex="female")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/people/")
+    assert response.content.count(b"Kim OO") == 50

@@ -325,3 +325,22 @@ def test_the_database_holds_no_data_key_in_clear():
         cursor.execute("SELECT wrapped FROM vault_datakey")
         stored = [bytes(row[0]) for row in cursor.fetchall()]
     assert all(plain not in blob for blob in stored)
+
+
+def test_a_pickled_record_carries_no_plain_data_key():
+    import pickle
+
+    person = fresh(make("Kim Pickle"))
+    records.read(person, "real_name")
+    plain = records.unwrap(DataKey.objects.get(pk=person.data_key_id))
+    assert plain not in pickle.dumps(person)
+    assert records.read(pickle.loads(pickle.dumps(person)), "real_name") == "Kim Pickle"
+
+
+def test_a_record_with_unsaved_plain_values_refuses_to_be_pickled():
+    import pickle
+
+    person = Person(sex="female")
+    person.real_name = "Kim Unsaved"
+    with pytest.raises(TypeError, match="save a vault record"):
+        pickle.dumps(person)
