@@ -94,7 +94,9 @@ def qr_svg(uri: str) -> str:
 
 
 def recovery_digest(code: str) -> str:
-    return salted_hmac("safepassage.recovery-code", _clean_token(code)).hexdigest()
+    return salted_hmac(
+        "safepassage.recovery-code", _clean_token(code), algorithm="sha256"
+    ).hexdigest()
 
 
 def new_recovery_codes() -> list[str]:
