@@ -13,8 +13,9 @@ def people_for(user, *, action: str = "people.view") -> QuerySet[Person]:
     return permissions.visible(user, action, Person.objects.all())
 
 
-def people_list(user, *, query: str = "") -> QuerySet[Person]:
-    """Search by code, pseudonym, or (through the blind index) exact full name or phone."""
+def people_list(user, *, query: str = "", identifying: bool = False) -> QuerySet[Person]:
+    """Search by code or pseudonym; with ``identifying``, also by exact full name or phone
+    through the blind indexes (the caller keeps such a query out of URLs and logs)."""
     people = people_for(user).defer(
         "real_name_sealed", "aliases_sealed", "whereabouts_sealed", "photo_sealed", "phone_sealed"
     )
@@ -24,11 +25,9 @@ def people_list(user, *, query: str = "") -> QuerySet[Person]:
     by_code = people.filter(code=query.upper())
     if by_code.exists():
         return by_code
-    by_name = records.filter_by(people, "real_name", query)
-    by_phone = (
-        records.filter_by(people, "phone", query) if any(c.isdigit() for c in query) else None
-    )
-    result = by_name | people.filter(real_name_masked__iexact=query)
-    if by_phone is not None:
-        result = result | by_phone
+    result = people.filter(real_name_masked__iexact=query)
+    if identifying:
+        result = result | records.filter_by(people, "real_name", query)
+        if any(c.isdigit() for c in query):
+            result = result | records.filter_by(people, "phone", query)
     return result

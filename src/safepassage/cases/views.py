@@ -29,14 +29,17 @@ REVEALABLE = [
 
 
 @staff_required("people.view")
-@require_GET
+@require_http_methods(["GET", "POST"])
 def people(request):
-    form = forms.SearchForm(request.GET or None)
+    """The search form posts, so a real name or phone typed into it never lands in a URL,
+    a browser history or an access log; codes and pseudonyms also work as ?q= links."""
+    posted = request.method == "POST"
+    form = forms.SearchForm(request.POST if posted else (request.GET or None))
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(selectors.people_list(request.user, query=query), 50).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "cases/people.html", {"page": page, "form": form, "query": query})
+    people = selectors.people_list(request.user, query=query, identifying=posted)
+    page = Paginator(people, 50).get_page(1 if posted else request.GET.get("page"))
+    context = {"page": page, "form": form, "query": "" if posted else query}
+    return render(request, "cases/people.html", context)
 
 
 @staff_required("people.edit")

@@ -42,10 +42,16 @@ def test_search_finds_exact_full_names_and_phones_through_the_blind_index(
     client = sign_in(case_worker)
     person_create(actor=None, real_name="Kim Sun-ok", sex="female")
     for query in ("kim young-hee", "+86 139 1234 5678", person.code.lower()):
-        response = client.get("/people/", {"q": query})
+        response = client.post("/people/", {"q": query})
         assert response.context["page"].object_list[0] == person, query
         assert len(response.context["page"].object_list) == 1, query
-    assert len(client.get("/people/", {"q": "Young"}).context["page"].object_list) == 0
+    assert len(client.post("/people/", {"q": "Young"}).context["page"].object_list) == 0
+
+
+def test_a_real_name_in_a_url_finds_nothing(sign_in, case_worker, person):
+    client = sign_in(case_worker)
+    assert len(client.get("/people/", {"q": "Kim Young-hee"}).context["page"].object_list) == 0
+    assert list(client.get("/people/", {"q": person.code}).context["page"].object_list) == [person]
 
 
 def test_the_page_shows_the_pseudonym_until_revealed(sign_in, case_worker, person):
