@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from io import StringIO
 
 import pytest
@@ -15,19 +12,11 @@ from safepassage.cases.models import Person
 from safepassage.cases.services import person_create
 from safepassage.vault import records
 from safepassage.vault.errors import Shredded
+from tests.cli import clean_env, safepassage
 
 
-def run(tmp_path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SAFEPASSAGE_")}
-    env["SAFEPASSAGE_VAR_DIR"] = str(tmp_path / "var")
-    return subprocess.run(
-        [sys.executable, "-m", "safepassage", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+def run(tmp_path, *args: str):
+    return safepassage(clean_env(SAFEPASSAGE_VAR_DIR=str(tmp_path / "var")), *args)
 
 
 def test_the_demo_sets_itself_up_and_prints_the_logins(tmp_path):
@@ -56,17 +45,7 @@ def test_the_demo_sets_itself_up_and_prints_the_logins(tmp_path):
 
 
 def test_the_demo_refuses_production_settings(tmp_path):
-    env_run = subprocess.run(
-        [sys.executable, "-m", "safepassage", "demo", "--no-serve"],
-        env={
-            **{k: v for k, v in os.environ.items() if not k.startswith("SAFEPASSAGE_")},
-            "SAFEPASSAGE_MODE": "production",
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    env_run = safepassage(clean_env(SAFEPASSAGE_MODE="production"), "demo", "--no-serve")
     assert env_run.returncode != 0
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import signed_in_client
 from django.test import Client
 from django.urls import path
+
+from tests.cli import clean_env, safepassage
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +96,7 @@ def test_responses_carry_a_request_id(client):
 def _production_env(tmp_path: Path, **overrides) -> dict[str, str]:
     keyring = tmp_path / "keyring.json"
     keyring.write_text('{"current": "k1", "keys": {"k1": "' + "A" * 43 + '="}}', encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SAFEPASSAGE_")}
-    env.update(
+    env = clean_env(
         SAFEPASSAGE_MODE="production",
         SAFEPASSAGE_SECRET_KEY="p" + "x9Y!k2@Lm4#Qr6$Tv8%Wz0^Bd3&Fh5*Jn7(" * 2,
         SAFEPASSAGE_ALLOWED_HOSTS="safepassage.example.org",
@@ -113,19 +111,8 @@ def _production_env(tmp_path: Path, **overrides) -> dict[str, str]:
     return env
 
 
-def _safepassage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "safepassage", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_production_settings_pass_the_deploy_check(tmp_path):
-    result = _safepassage(_production_env(tmp_path), "check", "--deploy", "--fail-level", "DEBUG")
+    result = safepassage(_production_env(tmp_path), "check", "--deploy", "--fail-level", "DEBUG")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
@@ -143,13 +130,13 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
 def test_production_refuses_to_start_without(tmp_path, missing, message):
     env = _production_env(tmp_path)
     del env[missing]
-    result = _safepassage(env, "check")
+    result = safepassage(env, "check")
     assert result.returncode != 0
     assert message in result.stderr
 
 
 def test_production_refuses_debug(tmp_path):
-    result = _safepassage(_production_env(tmp_path, SAFEPASSAGE_DEBUG="true"), "check")
+    result = safepassage(_production_env(tmp_path, SAFEPASSAGE_DEBUG="true"), "check")
     assert result.returncode != 0
     assert "SAFEPASSAGE_DEBUG cannot be on in production" in result.stderr
 
@@ -159,7 +146,7 @@ def test_a_secret_may_come_from_a_file(tmp_path):
     secret_file = tmp_path / "audit.key"
     secret_file.write_text(env.pop("SAFEPASSAGE_AUDIT_KEY") + "\n", encoding="utf-8")
     env["SAFEPASSAGE_AUDIT_KEY_FILE"] = str(secret_file)
-    result = _safepassage(env, "check", "--deploy", "--fail-level", "DEBUG")
+    result = safepassage(env, "check", "--deploy", "--fail-level", "DEBUG")
     assert result.returncode == 0, result.stderr
 
 

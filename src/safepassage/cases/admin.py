@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from safepassage.cases.models import Person
+from safepassage.web.admin_site import ReadOnlyAdmin
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ReadOnlyAdmin):
     """Pseudonyms only: revealing happens on the person's page, where it is audited."""
 
     list_display = ["code", "real_name_masked", "sex", "birth_year", "province", "created_at"]
@@ -12,12 +13,3 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ["code"]
     fields = ["code", "real_name_masked", "sex", "birth_year", "province", "country"]
     readonly_fields = ["code", "real_name_masked"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

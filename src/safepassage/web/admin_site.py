@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib import admin
 from django.http import Http404
 
 
@@ -35,3 +36,16 @@ def install_admin_guard(site) -> None:
     site.login = login
     site.site_header = "Safe Passage"
     site.site_title = "Safe Passage"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Admin pages only look: every write goes through a service that audits it."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
