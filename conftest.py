@@ -84,6 +84,28 @@ def signed_in_client(member: Member, *, recent: bool = True) -> Client:
     return client
 
 
+def default_team():
+    from safepassage.cases.models import Team
+
+    return Team.objects.get_or_create(name="Test team")[0]
+
+
+def make_case(**fields):
+    from safepassage.cases.services import case_open
+
+    fields.setdefault("team", default_team())
+    fields.setdefault("country", "CN")
+    return case_open(actor=None, **fields)
+
+
+def make_person(*, case=None, **fields):
+    """A person in a case of the default team (create the case if none is given)."""
+    from safepassage.cases.services import person_add
+
+    fields.setdefault("sex", "female")
+    return person_add(actor=None, case=case or make_case(), **fields)
+
+
 @pytest.fixture
 def member_factory(db):
     return make_member
@@ -96,7 +118,10 @@ def director(db) -> Member:
 
 @pytest.fixture
 def case_worker(db) -> Member:
-    return make_member(Role.Code.CASE_WORKER)
+    """A case worker in the default team, which owns the cases ``make_person`` creates."""
+    member = make_member(Role.Code.CASE_WORKER)
+    default_team().members.add(member.user)
+    return member
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 
 import pytest
-from conftest import make_member, signed_in_client
+from conftest import make_member, signed_in_client, make_person
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -142,7 +142,7 @@ def _url(name: str, kwargs: dict, objects: dict) -> str:
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_each_role_gets_the_expected_answer(name, clients):
     case = MATRIX[name]
-    person = case_services.person_create(actor=None, real_name="Matrix Person", sex="female")
+    person = case_services.make_person(real_name="Matrix Person", sex="female")
     objects = {"<person>": person.code, "<member>": clients[Role.Code.FINANCE].user.pk}
     url = _url(name, case.kwargs, objects)
     got = {}

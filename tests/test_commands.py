@@ -6,10 +6,11 @@ import re
 from io import StringIO
 
 import pytest
+
+from conftest import make_person
 from django.core.management import call_command
 
 from safepassage.cases.models import Person
-from safepassage.cases.services import person_create
 from safepassage.vault import records
 from safepassage.vault.errors import Shredded
 from tests.cli import clean_env, safepassage
@@ -70,8 +71,8 @@ def test_createstaff_prints_a_working_invitation_link(client):
 
 @pytest.mark.django_db
 def test_shred_command_destroys_one_record(capsys):
-    person = person_create(actor=None, real_name="Kim Shred-me", sex="female", birth_year=1970)
-    keep = person_create(actor=None, real_name="Kim Keep-me", sex="female")
+    person = make_person(real_name="Kim Shred-me", sex="female", birth_year=1970)
+    keep = make_person(real_name="Kim Keep-me", sex="female")
     call_command("shred", "cases.person", person.code, "--reason", "retention", "--yes")
     with pytest.raises(Shredded):
         records.read(Person.objects.get(pk=person.pk), "real_name")

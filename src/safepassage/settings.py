@@ -14,6 +14,7 @@ README.md lists every variable.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -337,3 +338,16 @@ PSEUDONYM_STYLE = env("PSEUDONYM_STYLE", "surname")
 if PSEUDONYM_STYLE not in {"surname", "initial", "none"}:
     raise ImproperlyConfigured("SAFEPASSAGE_PSEUDONYM_STYLE must be surname, initial or none")
 REVEAL_MINUTES = envint("REVEAL_MINUTES", 5, minimum=1)
+
+# --- Cases ----------------------------------------------------------------------------------
+try:
+    PRIORITY_WEIGHTS = json.loads(env("PRIORITY_WEIGHTS", "{}"))
+    if not isinstance(PRIORITY_WEIGHTS, dict) or not all(
+        isinstance(v, int) and v >= 0 for v in PRIORITY_WEIGHTS.values()
+    ):
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured(
+        'SAFEPASSAGE_PRIORITY_WEIGHTS must be a JSON object of whole numbers, e.g. {"woman": 10}'
+    ) from None
+RETENTION_DAYS = envint("RETENTION_DAYS", 365 * 5, minimum=1)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_member
+from conftest import make_member, make_person
 from playwright.sync_api import expect
 
 from safepassage.accounts.models import Role
 from safepassage.audit.models import AuditEntry
-from safepassage.cases.services import person_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,9 +17,7 @@ def test_a_case_worker_sees_a_pseudonym_and_reveals_the_real_name_with_a_reason(
 ):
     # Given a case worker and a person on record
     member = make_member(Role.Code.CASE_WORKER)
-    person = person_create(
-        actor=None,
-        real_name="Kim Young-hee",
+    person = make_person(real_name="Kim Young-hee",
         sex="female",
         birth_year=1990,
         province="ryanggang",

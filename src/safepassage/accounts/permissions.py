@@ -30,9 +30,23 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "people.view",
             "people.edit",
             "people.reveal",
+            "cases.view",
+            "cases.edit",
+            "cases.export",
+            "cases.all",
         }
     ),
-    R.CASE_WORKER: frozenset({"dashboard.view", "people.view", "people.edit", "people.reveal"}),
+    R.CASE_WORKER: frozenset(
+        {
+            "dashboard.view",
+            "people.view",
+            "people.edit",
+            "people.reveal",
+            "cases.view",
+            "cases.edit",
+            "cases.export",
+        }
+    ),
     R.RESCUE_COORDINATOR: frozenset({"dashboard.view"}),
     R.FINANCE: frozenset({"dashboard.view"}),
     R.COMMUNICATIONS: frozenset({"dashboard.view"}),

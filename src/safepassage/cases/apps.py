@@ -10,6 +10,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from safepassage.accounts import permissions
         from safepassage.cases import policies
-        from safepassage.cases.models import Person
+        from safepassage.cases.models import Case, Person
 
+        permissions.register(Case, policies.CASE)
         permissions.register(Person, policies.PERSON)

@@ -1,6 +1,35 @@
-"""Who may see and act on people. Case teams arrive with the cases issue; until then
-every holder of the capability (director, case worker) sees every person."""
+"""Who may see and act on cases and people.
+
+The director sees everything (capability ``cases.all``); a case worker sees the cases of
+the teams they belong to, and the people in them. Rescue coordinators will see the people
+in missions they run (the rescue app registers that); finance and communications see no
+identities at all.
+"""
+
+from __future__ import annotations
 
 from safepassage.accounts import permissions
 
-PERSON = permissions.CAPABILITY_ONLY
+
+def _sees_all(user) -> bool:
+    return permissions.has_capability(user, "cases.all")
+
+
+def _case_filter(user, action, queryset):
+    return queryset if _sees_all(user) else queryset.filter(team__members=user)
+
+
+def _case_check(user, action, case) -> bool:
+    return _sees_all(user) or case.team.members.filter(pk=user.pk).exists()
+
+
+def _person_filter(user, action, queryset):
+    return queryset if _sees_all(user) else queryset.filter(case__team__members=user)
+
+
+def _person_check(user, action, person) -> bool:
+    return _case_check(user, action, person.case)
+
+
+CASE = permissions.Policy(check=_case_check, filter=_case_filter)
+PERSON = permissions.Policy(check=_person_check, filter=_person_filter)

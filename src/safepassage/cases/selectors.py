@@ -1,24 +1,50 @@
-"""Reads of people, always filtered by the asking user."""
+"""Reads of cases and people, always filtered by the asking user in the query itself."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from safepassage.accounts import permissions
-from safepassage.cases.models import Person
+from safepassage.cases import lifecycle
+from safepassage.cases.models import Case, ConsentScope, Person, Status, Testimony
+from safepassage.cases.services import FLAGS
 from safepassage.vault import records
+
+SEALED_PERSON_COLUMNS = (
+    "real_name_sealed", "aliases_sealed", "whereabouts_sealed", "photo_sealed", "phone_sealed"
+)
+
+
+def cases_for(user, *, action: str = "cases.view") -> QuerySet[Case]:
+    return permissions.visible(user, action, Case.objects.all())
 
 
 def people_for(user, *, action: str = "people.view") -> QuerySet[Person]:
     return permissions.visible(user, action, Person.objects.all())
 
 
-def people_list(user, *, query: str = "", identifying: bool = False) -> QuerySet[Person]:
+@dataclass(frozen=True)
+class PeopleFilter:
+    query: str = ""
+    status: str = ""
+    province: str = ""
+    flag: str = ""
+    min_priority: int | None = None
+
+
+def people_list(
+    user, *, query: str = "", identifying: bool = False, filters: PeopleFilter | None = None
+) -> QuerySet[Person]:
     """Search by code or pseudonym; with ``identifying``, also by exact full name or phone
     through the blind indexes (the caller keeps such a query out of URLs and logs)."""
-    people = people_for(user).defer(
-        "real_name_sealed", "aliases_sealed", "whereabouts_sealed", "photo_sealed", "phone_sealed"
-    )
+    people = people_for(user).defer(*SEALED_PERSON_COLUMNS).select_related("case")
+    if filters is not None:
+        people = _filtered(people, filters)
+        query = query or filters.query
     query = query.strip()
     if not query:
         return people
@@ -31,3 +57,63 @@ def people_list(user, *, query: str = "", identifying: bool = False) -> QuerySet
         if any(c.isdigit() for c in query):
             result = result | records.filter_by(people, "phone", query)
     return result
+
+
+def _filtered(people: QuerySet[Person], filters: PeopleFilter) -> QuerySet[Person]:
+    if filters.status in Status.values:
+        people = people.filter(status=filters.status)
+    if filters.province == "none":
+        people = people.filter(province="")
+    elif filters.province:
+        people = people.filter(province=filters.province)
+    if filters.flag in FLAGS:
+        people = people.filter(**{filters.flag: True})
+    elif filters.flag == "child":
+        people = people.filter(birth_year__gt=timezone.localdate().year - 18)
+    if filters.min_priority is not None:
+        people = people.filter(priority__gte=filters.min_priority)
+    return people
+
+
+def priority_queue(user) -> QuerySet[Person]:
+    """People awaiting rescue, most urgent first, then longest waiting."""
+    return (
+        people_for(user)
+        .filter(status__in=lifecycle.WAITING)
+        .defer(*SEALED_PERSON_COLUMNS)
+        .select_related("case", "group")
+        .order_by("-priority", "status_changed_at", "created_at")
+    )
+
+
+def case_people(case: Case) -> QuerySet[Person]:
+    return case.people.defer(*SEALED_PERSON_COLUMNS).select_related("group").order_by(
+        "group__label", "-priority", "created_at"
+    )
+
+
+def status_counts(user) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = people_for(user).values("status").annotate(n=Count("id")).order_by()
+    return {row["status"]: row["n"] for row in rows}
+
+
+SCOPE_ORDER = [ConsentScope.INTERNAL, ConsentScope.DONORS, ConsentScope.PUBLIC]
+
+
+def publishable(scope: str, *, on: dt.date | None = None) -> QuerySet[Testimony]:
+    """Testimonies whose consent, today, covers ``scope`` (donors or public).
+
+    Consent is read at every call, so a withdrawal or an expiry takes effect at once.
+    A consent for the public also covers donors.
+    """
+    on = on or timezone.localdate()
+    covering = SCOPE_ORDER[SCOPE_ORDER.index(scope):]
+    return Testimony.objects.filter(
+        consent_scope__in=covering,
+        consent_given_on__isnull=False,
+        consent_given_on__lte=on,
+        consent_withdrawn_at__isnull=True,
+        data_key__shredded_at__isnull=True,
+    ).filter(Q(consent_expires_on__isnull=True) | Q(consent_expires_on__gt=on))

@@ -6,9 +6,10 @@ import time
 
 import pytest
 
+from conftest import make_person
+
 from safepassage.audit.models import AuditEntry
 from safepassage.cases.models import Person
-from safepassage.cases.services import person_create
 from safepassage.vault import services as vault_services
 
 pytestmark = pytest.mark.django_db
@@ -16,9 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def person():
-    return person_create(
-        actor=None,
-        real_name="Kim Young-hee",
+    return make_person(real_name="Kim Young-hee",
         phone="+86 139 1234 5678",
         sex="female",
         birth_year=1990,
@@ -40,7 +39,7 @@ def test_search_finds_exact_full_names_and_phones_through_the_blind_index(
     sign_in, case_worker, person
 ):
     client = sign_in(case_worker)
-    person_create(actor=None, real_name="Kim Sun-ok", sex="female")
+    make_person(real_name="Kim Sun-ok", sex="female")
     for query in ("kim young-hee", "+86 139 1234 5678", person.code.lower()):
         response = client.post("/people/", {"q": query})
         assert response.context["page"].object_list[0] == person, query
@@ -130,12 +129,12 @@ def test_the_list_costs_the_same_queries_for_five_or_fifty_people(
 ):
     client = sign_in(case_worker)
     for n in range(5):
-        person_create(actor=None, real_name=f"Kim Few-{n}", sex="female")
+        make_person(real_name=f"Kim Few-{n}", sex="female")
     client.get("/people/")  # warm the session
     with django_assert_max_num_queries(12) as few:
         client.get("/people/")
     for n in range(45):
-        person_create(actor=None, real_name=f"Kim Many-{n}", sex="female")
+        make_person(real_name=f"Kim Many-{n}", sex="female")
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get("/people/")
     assert response.content.count(b"Kim OO") == 50

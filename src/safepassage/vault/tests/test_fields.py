@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+
+from conftest import make_case, make_person
 from django.db import connection
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from safepassage.cases.models import Person
-from safepassage.cases.services import person_create
 from safepassage.vault import keyring, records, services
 from safepassage.vault.errors import Shredded, VaultIntegrityError, VaultKeyMissing
 from safepassage.vault.models import DataKey, Secret
@@ -25,7 +26,7 @@ PROPERTY_SETTINGS = hsettings(
 
 def make(name="Kim Young-hee", **extra) -> Person:
     extra.setdefault("sex", "female")
-    return person_create(actor=None, real_name=name, **extra)
+    return make_person(real_name=name, **extra)
 
 
 def fresh(person: Person) -> Person:
@@ -136,16 +137,25 @@ def test_there_is_no_blind_index_over_low_entropy_fields():
 
 def test_a_protected_value_cannot_be_copied_by_assignment():
     person = make()
-    other = Person(sex="female")
+    other = Person(sex="female", case=person.case)
     with pytest.raises(TypeError):
         other.real_name = person.real_name
 
 
-def test_a_failed_save_writes_nothing():
-    with pytest.raises(Exception):  # noqa: B017, PT011  (the database refuses: any error)
-        make(birth_year=1800)
-    assert Person.objects.count() == 0
-    assert DataKey.objects.count() == 0
+def test_a_failure_after_the_save_leaves_nothing_half_written(monkeypatch):
+    from safepassage.cases import services as case_services
+
+    case = make_case()
+    keys, people = DataKey.objects.count(), Person.objects.count()
+
+    def audit_down(**kwargs):
+        raise RuntimeError("audit unavailable")
+
+    monkeypatch.setattr(case_services, "record", audit_down)
+    with pytest.raises(RuntimeError):
+        make_person(case=case, real_name="Kim Half-written")
+    assert Person.objects.count() == people
+    assert DataKey.objects.count() == keys  # the person's data key was rolled back too
 
 
 def test_updating_one_field_keeps_the_others():
@@ -173,7 +183,7 @@ def test_clearing_a_value_clears_its_mask_and_index():
 )
 @given(text=st.text(max_size=500).map(str.strip).filter(bool))
 def test_any_text_round_trips(text):
-    person = Person(sex="female")
+    person = Person(sex="female", case=make_case())
     person.real_name = text
     person.aliases = text
     person.save()
@@ -251,13 +261,16 @@ def _use_keyring_file(settings, tmp_path) -> Path:
 def test_rotation_then_deleting_the_old_key_keeps_everything_readable(settings, tmp_path):
     _use_keyring_file(settings, tmp_path)
     try:
-        people = [make(f"Kim Rotation-{n}", phone=f"+86 139 0000 {n:04d}") for n in range(7)]
+        case = make_case()
+        people = [
+            make(f"Kim Rotation-{n}", phone=f"+86 139 0000 {n:04d}", case=case) for n in range(7)
+        ]
         Secret.objects.create(purpose="x")  # a record without values has no data key
         old = keyring.load().current
         new = keyring.add_key().current
         assert old != new
         result = services.rotate(batch_size=3)
-        assert result.rewrapped == 7
+        assert result.rewrapped == 8  # seven people and their case
         assert result.remaining == 0
         assert result.retired_candidates == [old]
         services.retire(key_id=old)
@@ -272,8 +285,9 @@ def test_rotation_then_deleting_the_old_key_keeps_everything_readable(settings, 
 def test_an_interrupted_rotation_resumes(settings, tmp_path):
     _use_keyring_file(settings, tmp_path)
     try:
-        for n in range(5):
-            make(f"Kim Resume-{n}")
+        case = make_case()
+        for n in range(4):
+            make(f"Kim Resume-{n}", case=case)
         keyring.add_key()
         from safepassage.vault.services import _rewrap_batch
 
@@ -305,7 +319,7 @@ def test_the_keys_command_rotates_and_reports(settings, tmp_path):
 
     _use_keyring_file(settings, tmp_path)
     try:
-        make()
+        Secret.objects.create(purpose="x", value=b"one record, one data key")
         out = StringIO()
         call_command("keys", "rotate", "--new", stdout=out, stderr=StringIO())
         assert "re-wrapped 1 data keys" in out.getvalue()
@@ -344,3 +358,20 @@ def test_a_record_with_unsaved_plain_values_refuses_to_be_pickled():
     person.real_name = "Kim Unsaved"
     with pytest.raises(TypeError, match="save a vault record"):
         pickle.dumps(person)
+
+
+def test_bulk_preparation_seals_many_records_with_one_insert_for_their_keys(
+    django_assert_num_queries,
+):
+    case = make_case()
+    people = []
+    for n in range(20):
+        person = Person(case=case, sex="female")
+        person.real_name = f"Kim Bulk-{n}"
+        people.append(person)
+    with django_assert_num_queries(1):
+        records.prepare_for_bulk(people)
+    Person.objects.bulk_create(people)
+    assert [records.read(fresh(p), "real_name") for p in people] == [
+        f"Kim Bulk-{n}" for n in range(20)
+    ]

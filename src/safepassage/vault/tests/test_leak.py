@@ -11,11 +11,10 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from conftest import make_member, signed_in_client
+from conftest import default_team, make_member, signed_in_client, make_person
 from django.db import connection
 
 from safepassage.accounts.models import Role
-from safepassage.cases.services import person_create
 from safepassage.vault import services
 
 SECRETS = {
@@ -72,9 +71,8 @@ def raw_database() -> bytes:
 @pytest.mark.django_db(transaction=True)
 def test_no_protected_plaintext_reaches_the_database():
     staff = make_member(Role.Code.CASE_WORKER)
-    person = person_create(
-        actor=staff.user,
-        real_name=SECRETS["real_name"],
+    default_team().members.add(staff.user)
+    person = make_person(real_name=SECRETS["real_name"],
         phone=SECRETS["phone"],
         whereabouts=SECRETS["whereabouts"],
         aliases=SECRETS["aliases"],
@@ -82,7 +80,7 @@ def test_no_protected_plaintext_reaches_the_database():
         birth_year=1988,
         province="ryanggang",
     )
-    person_create(actor=staff.user, real_name=SECRETS["korean_name"], sex="female")
+    make_person(real_name=SECRETS["korean_name"], sex="female")
     # Reveal through the web page too, so sessions and audit rows exist.
     client = signed_in_client(staff)
     for field in ("real_name", "phone", "whereabouts", "aliases"):
