@@ -6,16 +6,17 @@ Pages a role may not use answer 404, the same as pages that do not exist.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass, field
 
 import pytest
-from conftest import make_member, signed_in_client, make_person
+from conftest import default_team, make_member, make_person, signed_in_client
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from safepassage.accounts.models import Role
-from safepassage.cases import services as case_services
+from safepassage.cases import services
 
 pytestmark = pytest.mark.django_db
 
@@ -72,13 +73,74 @@ MATRIX: dict[str, Case] = {
     "accounts:staff_invite": Case(only(STAFF_VIEW)),
     "accounts:staff_roles": Case(only(STAFF_VIEW), kwargs={"user_id": "<member>"}),
     "cases:people": Case(only(PEOPLE_ROLES)),
-    "cases:person_new": Case(only(PEOPLE_ROLES)),
+    "cases:queue": Case(only(PEOPLE_ROLES)),
+    "cases:people_csv": Case(only(PEOPLE_ROLES)),
     "cases:person": Case(only(PEOPLE_ROLES), kwargs={"code": "<person>"}),
     "cases:person_reveal": Case(
         only(PEOPLE_ROLES, ok=302),
         method="post",
         kwargs={"code": "<person>"},
         data={"field": "real_name", "reason": "matrix test"},
+    ),
+    "cases:person_status": Case(
+        only(PEOPLE_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<person>"},
+        data={"status": "in_hiding"},
+    ),
+    "cases:person_flags": Case(
+        only(PEOPLE_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<person>"},
+        data={"pregnant": "on"},
+    ),
+    "cases:relief_add": Case(
+        only(PEOPLE_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<person>"},
+        data={"kind": "food", "cost": "10", "currency": "USD", "given_on": "2026-01-05"},
+    ),
+    "cases:relief_confirm": Case(
+        only(PEOPLE_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<person>", "relief_id": "<relief>"},
+    ),
+    "cases:support_add": Case(
+        only(PEOPLE_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<person>"},
+        data={"kind": "legal", "provider": "A legal clinic", "started_on": "2026-02-01"},
+    ),
+    "cases:testimony_add": Case(
+        only(PEOPLE_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<person>"},
+        data={"raw_text": "matrix words", "language": "en"},
+    ),
+    "cases:testimony_consent": Case(
+        only(PEOPLE_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<testimony>"},
+        data={"scope": "donors", "given_on": "2026-01-01"},
+    ),
+    "cases:testimony_withdraw": Case(
+        only(PEOPLE_ROLES, ok=302), method="post", kwargs={"code": "<testimony>"}
+    ),
+    "cases:testimony_reveal": Case(
+        only(PEOPLE_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<testimony>"},
+        data={"field": "raw_text", "reason": "matrix test"},
+    ),
+    "cases:cases": Case(only(PEOPLE_ROLES)),
+    "cases:case_new": Case(only(PEOPLE_ROLES)),
+    "cases:case": Case(only(PEOPLE_ROLES), kwargs={"code": "<case>"}),
+    "cases:case_person_new": Case(only(PEOPLE_ROLES), kwargs={"code": "<case>"}),
+    "cases:case_group_new": Case(
+        only(PEOPLE_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<case>"},
+        data={"label": "Family A", "people": []},
     ),
     "set_language": Case(answers(302), method="post", data={"language": "en"}),
 }
@@ -125,6 +187,9 @@ def clients(db):
             people[who] = make_member(Role.Code.DIRECTOR, superuser=True)
         else:
             people[who] = make_member(who)
+    # The case worker belongs to the team that owns the test case (see test_teams.py
+    # for a case worker of another team).
+    default_team().members.add(people[Role.Code.CASE_WORKER].user)
     return people
 
 
@@ -142,8 +207,23 @@ def _url(name: str, kwargs: dict, objects: dict) -> str:
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_each_role_gets_the_expected_answer(name, clients):
     case = MATRIX[name]
-    person = case_services.make_person(real_name="Matrix Person", sex="female")
-    objects = {"<person>": person.code, "<member>": clients[Role.Code.FINANCE].user.pk}
+    person = make_person(real_name="Matrix Person", sex="female")
+    relief = services.relief_add(
+        actor=None,
+        person=person,
+        kind="food",
+        cost_minor=100,
+        currency="USD",
+        given_on=datetime.date(2026, 1, 2),
+    )
+    testimony = services.testimony_add(actor=None, person=person, raw_text="words")
+    objects = {
+        "<person>": person.code,
+        "<member>": clients[Role.Code.FINANCE].user.pk,
+        "<case>": person.case.code,
+        "<relief>": relief.pk,
+        "<testimony>": testimony.code,
+    }
     url = _url(name, case.kwargs, objects)
     got = {}
     for who in EVERYONE:

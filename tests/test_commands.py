@@ -6,7 +6,6 @@ import re
 from io import StringIO
 
 import pytest
-
 from conftest import make_person
 from django.core.management import call_command
 

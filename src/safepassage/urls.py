@@ -9,7 +9,7 @@ install_admin_guard(admin.site)
 urlpatterns = [
     path("", include("safepassage.web.urls")),
     path("accounts/", include("safepassage.accounts.urls")),
-    path("people/", include("safepassage.cases.urls")),
+    path("", include("safepassage.cases.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

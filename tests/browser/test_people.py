@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_member, make_person
+from conftest import default_team, make_member, make_person
 from playwright.sync_api import expect
 
 from safepassage.accounts.models import Role
@@ -17,7 +17,9 @@ def test_a_case_worker_sees_a_pseudonym_and_reveals_the_real_name_with_a_reason(
 ):
     # Given a case worker and a person on record
     member = make_member(Role.Code.CASE_WORKER)
-    person = make_person(real_name="Kim Young-hee",
+    default_team().members.add(member.user)
+    person = make_person(
+        real_name="Kim Young-hee",
         sex="female",
         birth_year=1990,
         province="ryanggang",

@@ -10,7 +10,8 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from safepassage.accounts import permissions
         from safepassage.cases import policies
-        from safepassage.cases.models import Case, Person
+        from safepassage.cases.models import Case, Person, Testimony
 
         permissions.register(Case, policies.CASE)
         permissions.register(Person, policies.PERSON)
+        permissions.register(Testimony, policies.TESTIMONY)

@@ -1,10 +1,28 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safepassage.cases.models import Province, Sex
+from safepassage.cases.models import (
+    ConsentScope,
+    Province,
+    ReliefKind,
+    Sex,
+    Status,
+    SupportKind,
+    Urgency,
+)
+from safepassage.cases.services import FLAGS
+
+FLAG_LABELS = {
+    "pregnant": _("pregnant"),
+    "trafficked": _("trafficked or sold"),
+    "forced_marriage": _("in a forced marriage"),
+    "unaccompanied_minor": _("unaccompanied minor"),
+    "health_need": _("urgent health need"),
+    "prior_repatriation": _("repatriated before"),
+    "religious_contact": _("religious contact in China"),
+}
 
 
 class RevealForm(forms.Form):
@@ -16,23 +34,200 @@ class RevealForm(forms.Form):
         self.fields["field"].choices = fields
 
 
-class PersonForm(forms.Form):
+class FlagsMixin(forms.Form):
+    def add_flag_fields(self) -> None:
+        for flag in FLAGS:
+            self.fields[flag] = forms.BooleanField(label=FLAG_LABELS[flag], required=False)
+
+    def flags(self) -> dict[str, bool]:
+        return {flag: self.cleaned_data.get(flag, False) for flag in FLAGS}
+
+
+class PersonForm(FlagsMixin):
     real_name = forms.CharField(label=_("Real name"), max_length=200)
+    aliases = forms.CharField(label=_("Other names"), max_length=200, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
-    birth_year = forms.IntegerField(label=_("Birth year"), required=False, min_value=1900)
+    birth_year = forms.IntegerField(label=_("Birth year"), required=False)
+    age = forms.IntegerField(label=_("or age now"), required=False)
     province = forms.ChoiceField(
         label=_("Home province"), choices=[("", "—"), *Province.choices], required=False
     )
+    born_abroad = forms.BooleanField(label=_("Born outside North Korea"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    whereabouts = forms.CharField(
+        label=_("Exact whereabouts"), max_length=500, required=False, widget=forms.Textarea
+    )
 
-    def clean_birth_year(self):
-        year = self.cleaned_data.get("birth_year")
-        if year is not None and year > timezone.now().year:
-            raise forms.ValidationError(_("A birth year cannot be in the future."))
-        return year
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_flag_fields()
+
+    def person_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "real_name": data["real_name"],
+            "aliases": data["aliases"],
+            "sex": data["sex"],
+            "birth_year": data["birth_year"],
+            "age": data["age"],
+            "province": data["province"],
+            "born_abroad": data["born_abroad"],
+            "phone": data["phone"],
+            "whereabouts": data["whereabouts"],
+            **self.flags(),
+        }
+
+
+class CaseForm(forms.Form):
+    country = forms.CharField(
+        label=_("Country where they are (2-letter code)"),
+        max_length=2,
+        min_length=2,
+        initial="CN",
+    )
+    region = forms.CharField(label=_("Region"), max_length=80, required=False)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None)
+    relayed_by = forms.CharField(label=_("Who relayed the call"), max_length=200, required=False)
+    exact_place = forms.CharField(label=_("Exact place"), max_length=500, required=False)
+    situation = forms.CharField(
+        label=_("Situation"), max_length=5000, required=False, widget=forms.Textarea
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+    def clean_country(self):
+        value = self.cleaned_data["country"].upper()
+        if not value.isalpha():
+            raise forms.ValidationError(_("Use a two-letter country code such as CN or LA."))
+        return value
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=[])
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(s, Status(s).label) for s in choices]
+
+
+class FlagsForm(FlagsMixin):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_flag_fields()
+
+
+class ReliefForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReliefKind.choices)
+    quantity = forms.CharField(label=_("Quantity"), max_length=40, required=False)
+    cost = forms.DecimalField(label=_("Cost"), min_value=0, max_digits=14, decimal_places=2)
+    currency = forms.ChoiceField(
+        label=_("Currency"),
+        choices=[
+            ("USD", "USD"),
+            ("CNY", "CNY"),
+            ("KRW", "KRW"),
+            ("THB", "THB"),
+            ("LAK", "LAK"),
+            ("VND", "VND"),
+        ],
+    )
+    given_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
+    delivered_by = forms.CharField(
+        label=_("Delivered by (field partner's pseudonym)"), max_length=40, required=False
+    )
+
+    # Minor units per currency: KRW, LAK and VND have none in practice; the others have 2.
+    EXPONENTS = {"KRW": 0, "LAK": 0, "VND": 0}
+
+    def relief_fields(self) -> dict:
+        data = self.cleaned_data
+        exponent = self.EXPONENTS.get(data["currency"], 2)
+        minor = data["cost"].scaleb(exponent)
+        if minor != minor.to_integral_value():
+            raise forms.ValidationError(
+                _("%(currency)s has no smaller unit than %(unit)s.")
+                % {"currency": data["currency"], "unit": "1" if exponent == 0 else "0.01"}
+            )
+        return {
+            "kind": data["kind"],
+            "quantity": data["quantity"],
+            "cost_minor": int(minor),
+            "currency": data["currency"],
+            "given_on": data["given_on"],
+            "delivered_by": data["delivered_by"],
+        }
+
+
+class SupportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=SupportKind.choices)
+    provider = forms.CharField(label=_("Provider"), max_length=80)
+    started_on = forms.DateField(
+        label=_("Started on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ended_on = forms.DateField(
+        label=_("Ended on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    outcome = forms.CharField(label=_("Outcome"), max_length=200, required=False)
+
+
+class TestimonyForm(forms.Form):
+    raw_text = forms.CharField(
+        label=_("The message as given"), max_length=20000, widget=forms.Textarea
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("ko", "한국어"), ("en", "English"), ("zh", "中文")]
+    )
+    publishable_text = forms.CharField(
+        label=_("Edited version for publication (optional)"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea,
+    )
+
+
+class ConsentForm(forms.Form):
+    scope = forms.ChoiceField(label=_("Consent covers"), choices=ConsentScope.choices)
+    given_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(
+        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class GroupForm(forms.Form):
+    label = forms.CharField(label=_("Label (no names)"), max_length=40, initial=_("Family A"))
+    people = forms.MultipleChoiceField(
+        label=_("Who travels together"), choices=[], widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].choices = [(p.code, f"{p.real_name} · {p.code}") for p in people]
+
+    def clean_people(self):
+        chosen = self.cleaned_data["people"]
+        if len(chosen) < 2:
+            raise forms.ValidationError(_("A group has at least two people."))
+        return chosen
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Code, pseudonym, full name or phone"), max_length=200, required=False
     )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("any")), *Status.choices], required=False
+    )
+    province = forms.ChoiceField(
+        label=_("Home province"),
+        choices=[("", _("any")), ("none", _("none (born abroad)")), *Province.choices],
+        required=False,
+    )
+    flag = forms.ChoiceField(
+        label=_("Flag"),
+        choices=[("", _("any")), ("child", _("child")), *FLAG_LABELS.items()],
+        required=False,
+    )
+    min_priority = forms.IntegerField(label=_("Priority at least"), required=False, min_value=0)

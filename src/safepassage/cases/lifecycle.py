@@ -21,8 +21,14 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.ARRIVED: frozenset({S.RESETTLEMENT, S.CLOSED}),
     S.RESETTLEMENT: frozenset({S.CLOSED}),
     S.DETAINED: frozenset(
-        {S.FEARED_REPATRIATED, S.IN_HIDING, S.AWAITING_RESCUE, S.THIRD_COUNTRY, S.ARRIVED,
-         S.LOST_CONTACT}
+        {
+            S.FEARED_REPATRIATED,
+            S.IN_HIDING,
+            S.AWAITING_RESCUE,
+            S.THIRD_COUNTRY,
+            S.ARRIVED,
+            S.LOST_CONTACT,
+        }
     ),
     S.FEARED_REPATRIATED: frozenset({S.DETAINED, S.LOST_CONTACT, S.IN_HIDING, S.CLOSED}),
     S.LOST_CONTACT: frozenset(

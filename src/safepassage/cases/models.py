@@ -158,7 +158,10 @@ class Person(VaultRecord):
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     birth_year_estimated = models.BooleanField(_("birth year estimated from age"), default=False)
     province = models.CharField(
-        _("home province"), max_length=20, choices=Province.choices, blank=True,
+        _("home province"),
+        max_length=20,
+        choices=Province.choices,
+        blank=True,
         help_text=_("Empty for a child born outside North Korea."),
     )
     born_abroad = models.BooleanField(_("born outside North Korea"), default=False)
@@ -325,7 +328,9 @@ class Testimony(VaultRecord):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="testimonies")
     language = models.CharField(_("language of the message"), max_length=8, default="ko")
     consent_scope = models.CharField(
-        _("consent covers"), max_length=10, choices=ConsentScope.choices,
+        _("consent covers"),
+        max_length=10,
+        choices=ConsentScope.choices,
         default=ConsentScope.INTERNAL,
     )
     consent_given_on = models.DateField(_("consent given on"), null=True, blank=True)

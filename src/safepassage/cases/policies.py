@@ -33,3 +33,14 @@ def _person_check(user, action, person) -> bool:
 
 CASE = permissions.Policy(check=_case_check, filter=_case_filter)
 PERSON = permissions.Policy(check=_person_check, filter=_person_filter)
+
+
+def _testimony_filter(user, action, queryset):
+    return queryset if _sees_all(user) else queryset.filter(person__case__team__members=user)
+
+
+def _testimony_check(user, action, testimony) -> bool:
+    return _case_check(user, action, testimony.person.case)
+
+
+TESTIMONY = permissions.Policy(check=_testimony_check, filter=_testimony_filter)

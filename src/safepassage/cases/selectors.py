@@ -15,7 +15,11 @@ from safepassage.cases.services import FLAGS
 from safepassage.vault import records
 
 SEALED_PERSON_COLUMNS = (
-    "real_name_sealed", "aliases_sealed", "whereabouts_sealed", "photo_sealed", "phone_sealed"
+    "real_name_sealed",
+    "aliases_sealed",
+    "whereabouts_sealed",
+    "photo_sealed",
+    "phone_sealed",
 )
 
 
@@ -87,8 +91,10 @@ def priority_queue(user) -> QuerySet[Person]:
 
 
 def case_people(case: Case) -> QuerySet[Person]:
-    return case.people.defer(*SEALED_PERSON_COLUMNS).select_related("group").order_by(
-        "group__label", "-priority", "created_at"
+    return (
+        case.people.defer(*SEALED_PERSON_COLUMNS)
+        .select_related("group")
+        .order_by("group__label", "-priority", "created_at")
     )
 
 
@@ -109,7 +115,7 @@ def publishable(scope: str, *, on: dt.date | None = None) -> QuerySet[Testimony]
     A consent for the public also covers donors.
     """
     on = on or timezone.localdate()
-    covering = SCOPE_ORDER[SCOPE_ORDER.index(scope):]
+    covering = SCOPE_ORDER[SCOPE_ORDER.index(scope) :]
     return Testimony.objects.filter(
         consent_scope__in=covering,
         consent_given_on__isnull=False,

@@ -65,8 +65,10 @@ def check_birth_year(*, birth_year: int | None, age: int | None, today: dt.date)
         implied = today.year - birth_year
         if abs(implied - age) > 1:
             raise CaseError(
-                {"age": _("Age %(age)s does not fit birth year %(year)s.")
-                 % {"age": age, "year": birth_year}}
+                {
+                    "age": _("Age %(age)s does not fit birth year %(year)s.")
+                    % {"age": age, "year": birth_year}
+                }
             )
         return birth_year, False
     if age is not None:
@@ -102,8 +104,12 @@ def case_open(
 ) -> Case:
     """Record a call for help. Add the people with ``person_add``."""
     case = Case(
-        team=team, country=country.upper()[:2], region=region, urgency=urgency,
-        opened_on=opened_on or timezone.localdate(), source_key=source_key,
+        team=team,
+        country=country.upper()[:2],
+        region=region,
+        urgency=urgency,
+        opened_on=opened_on or timezone.localdate(),
+        source_key=source_key,
     )
     case.relayed_by = relayed_by
     case.exact_place = exact_place
@@ -111,7 +117,9 @@ def case_open(
     case.full_clean(exclude=["data_key"])
     case.save()
     record(
-        actor=actor, action="cases.case_opened", target=case,
+        actor=actor,
+        action="cases.case_opened",
+        target=case,
         data={"country": case.country, "urgency": urgency, "team": str(team.pk)},
     )
     return case
@@ -146,19 +154,23 @@ def person_add(
     if not real_name.strip():
         raise CaseError({"real_name": _("A name is needed, even a partial one.")})
     if born_abroad and province:
-        raise CaseError(
-            {"province": _("A person born outside North Korea has no home province.")}
-        )
-    year, estimated = check_birth_year(
-        birth_year=birth_year, age=age, today=timezone.localdate()
-    )
+        raise CaseError({"province": _("A person born outside North Korea has no home province.")})
+    year, estimated = check_birth_year(birth_year=birth_year, age=age, today=timezone.localdate())
     if group is not None and group.case_id != case.pk:
         raise CaseError({"group": _("The group belongs to another case.")})
     person = Person(
-        case=case, group=group, sex=sex, birth_year=year, birth_year_estimated=estimated,
-        province=province, born_abroad=born_abroad, languages=languages,
-        country=(country or case.country).upper()[:2], status=status,
-        status_changed_at=status_since or timezone.now(), source_key=source_key,
+        case=case,
+        group=group,
+        sex=sex,
+        birth_year=year,
+        birth_year_estimated=estimated,
+        province=province,
+        born_abroad=born_abroad,
+        languages=languages,
+        country=(country or case.country).upper()[:2],
+        status=status,
+        status_changed_at=status_since or timezone.now(),
+        source_key=source_key,
         **{flag: bool(flags.get(flag, False)) for flag in FLAGS},
     )
     person.real_name = real_name
@@ -170,13 +182,24 @@ def person_add(
     person.full_clean(exclude=["data_key", "case", "group"])
     person.save()
     StatusChange.objects.create(
-        person=person, from_status="", to_status=status, actor=_actor_user(actor),
+        person=person,
+        from_status="",
+        to_status=status,
+        actor=_actor_user(actor),
         created_at=person.status_changed_at,
     )
     record(
-        actor=actor, action="cases.person_added", target=person,
-        data={"case": case.code, "sex": sex, "birth_year": year, "province": province,
-              "status": status, "flags": sorted(f for f in FLAGS if flags.get(f))},
+        actor=actor,
+        action="cases.person_added",
+        target=person,
+        data={
+            "case": case.code,
+            "sex": sex,
+            "birth_year": year,
+            "province": province,
+            "status": status,
+            "flags": sorted(f for f in FLAGS if flags.get(f)),
+        },
     )
     return person
 
@@ -192,9 +215,10 @@ def person_update_flags(*, actor, person: Person, **flags: bool) -> Person:
     _assess(person)
     person.save(update_fields=[*flags, "priority", "priority_reasons", "updated_at"])
     record(
-        actor=actor, action="cases.flags_changed", target=person,
-        data={"flags": sorted(f for f in FLAGS if getattr(person, f)),
-              "priority": person.priority},
+        actor=actor,
+        action="cases.flags_changed",
+        target=person,
+        data={"flags": sorted(f for f in FLAGS if getattr(person, f)), "priority": person.priority},
     )
     return person
 
@@ -208,19 +232,26 @@ def person_set_status(*, actor, person: Person, to_status: str) -> Person:
         raise CaseError({"status": _("Unknown status.")})
     if not lifecycle.can_move(previous, to_status):
         raise CaseError(
-            {"status": _("A person cannot go from “%(from)s” to “%(to)s”.")
-             % {"from": Status(previous).label, "to": Status(to_status).label}}
+            {
+                "status": _("A person cannot go from “%(from)s” to “%(to)s”.")
+                % {"from": Status(previous).label, "to": Status(to_status).label}
+            }
         )
     now = timezone.now()
     person.status = to_status
     person.status_changed_at = now
     person.save(update_fields=["status", "status_changed_at", "updated_at"])
     StatusChange.objects.create(
-        person=person, from_status=previous, to_status=to_status,
-        actor=_actor_user(actor), created_at=now,
+        person=person,
+        from_status=previous,
+        to_status=to_status,
+        actor=_actor_user(actor),
+        created_at=now,
     )
     record(
-        actor=actor, action="cases.status_changed", target=person,
+        actor=actor,
+        action="cases.status_changed",
+        target=person,
         data={"from": previous, "to": to_status},
     )
     for hook in STATUS_HOOKS.get(to_status, []):
@@ -255,7 +286,9 @@ def group_create(*, actor, case: Case, label: str, people: Iterable[Person]) -> 
     group = Group.objects.create(case=case, label=label)
     Person.objects.filter(pk__in=[p.pk for p in people]).update(group=group)
     record(
-        actor=actor, action="cases.group_created", target=case,
+        actor=actor,
+        action="cases.group_created",
+        target=case,
         data={"group": label, "people": sorted(p.code for p in people)},
     )
     return group
@@ -267,9 +300,15 @@ def relief_add(*, actor, person: Person, **fields) -> Relief:
     relief.full_clean(exclude=["person"])
     relief.save()
     record(
-        actor=actor, action="cases.relief_given", target=person,
-        data={"kind": relief.kind, "cost_minor": relief.cost_minor, "currency": relief.currency,
-              "given_on": relief.given_on.isoformat()},
+        actor=actor,
+        action="cases.relief_given",
+        target=person,
+        data={
+            "kind": relief.kind,
+            "cost_minor": relief.cost_minor,
+            "currency": relief.currency,
+            "given_on": relief.given_on.isoformat(),
+        },
     )
     return relief
 
@@ -288,7 +327,9 @@ def support_add(*, actor, person: Person, **fields) -> Support:
     support.full_clean(exclude=["person"])
     support.save()
     record(
-        actor=actor, action="cases.support_added", target=person,
+        actor=actor,
+        action="cases.support_added",
+        target=person,
         data={"kind": support.kind, "started_on": support.started_on.isoformat()},
     )
     return support
@@ -304,8 +345,12 @@ def testimony_add(
     testimony.raw_text = raw_text
     testimony.publishable_text = publishable_text
     testimony.save()
-    record(actor=actor, action="cases.testimony_added", target=testimony,
-           data={"person": person.code, "language": language})
+    record(
+        actor=actor,
+        action="cases.testimony_added",
+        target=testimony,
+        data={"person": person.code, "language": language},
+    )
     return testimony
 
 
@@ -319,7 +364,11 @@ def testimony_edit(*, actor, testimony: Testimony, publishable_text: str) -> Tes
 
 @transaction.atomic
 def consent_record(
-    *, actor, testimony: Testimony, scope: str, given_on: dt.date,
+    *,
+    actor,
+    testimony: Testimony,
+    scope: str,
+    given_on: dt.date,
     expires_on: dt.date | None = None,
 ) -> Testimony:
     if expires_on is not None and expires_on <= given_on:
@@ -333,9 +382,14 @@ def consent_record(
     testimony.full_clean(exclude=["data_key", "person"])
     testimony.save()
     record(
-        actor=actor, action="cases.consent_recorded", target=testimony,
-        data={"scope": scope, "given_on": given_on.isoformat(),
-              "expires_on": expires_on.isoformat() if expires_on else None},
+        actor=actor,
+        action="cases.consent_recorded",
+        target=testimony,
+        data={
+            "scope": scope,
+            "given_on": given_on.isoformat(),
+            "expires_on": expires_on.isoformat() if expires_on else None,
+        },
     )
     return testimony
 

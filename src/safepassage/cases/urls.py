@@ -1,12 +1,31 @@
 from django.urls import path
 
-from safepassage.cases import views
+from safepassage.cases import case_views, export, views
 
 app_name = "cases"
 
 urlpatterns = [
-    path("", views.people, name="people"),
-    path("new/", views.person_new, name="person_new"),
-    path("<str:code>/", views.person, name="person"),
-    path("<str:code>/reveal/", views.person_reveal, name="person_reveal"),
+    path("people/", views.people, name="people"),
+    path("people/queue/", views.queue, name="queue"),
+    path("people/export.csv", export.people_csv, name="people_csv"),
+    path("people/<str:code>/", views.person, name="person"),
+    path("people/<str:code>/reveal/", views.person_reveal, name="person_reveal"),
+    path("people/<str:code>/status/", views.person_status, name="person_status"),
+    path("people/<str:code>/flags/", views.person_flags, name="person_flags"),
+    path("people/<str:code>/relief/", views.relief_add, name="relief_add"),
+    path(
+        "people/<str:code>/relief/<uuid:relief_id>/confirm/",
+        views.relief_confirm,
+        name="relief_confirm",
+    ),
+    path("people/<str:code>/support/", views.support_add, name="support_add"),
+    path("people/<str:code>/testimonies/", views.testimony_add, name="testimony_add"),
+    path("testimonies/<str:code>/consent/", views.testimony_consent, name="testimony_consent"),
+    path("testimonies/<str:code>/withdraw/", views.testimony_withdraw, name="testimony_withdraw"),
+    path("testimonies/<str:code>/reveal/", views.testimony_reveal, name="testimony_reveal"),
+    path("cases/", case_views.cases, name="cases"),
+    path("cases/new/", case_views.case_new, name="case_new"),
+    path("cases/<str:code>/", case_views.case, name="case"),
+    path("cases/<str:code>/people/new/", case_views.case_person_new, name="case_person_new"),
+    path("cases/<str:code>/groups/", case_views.case_group_new, name="case_group_new"),
 ]

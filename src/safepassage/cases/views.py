@@ -1,12 +1,16 @@
-"""People pages: pseudonyms by default; plain values only after an audited reveal."""
+"""People pages: pseudonyms by default; plain values only after an audited, timed reveal.
+
+Every view fetches its object through ``permissions.get_or_404`` (404 for "missing" and
+"not yours" alike), validates a form, calls one service, and redirects.
+"""
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,89 +18,134 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
-from safepassage.cases import forms, selectors, services
-from safepassage.cases.models import Person
+from safepassage.cases import forms, lifecycle, priority, selectors, services
+from safepassage.cases.models import Person, Relief, Testimony
+from safepassage.vault import grants
 from safepassage.vault import services as vault_services
 from safepassage.vault.errors import Shredded
 
-REVEAL_SESSION_KEY = "safepassage_reveals"
 REVEALABLE = [
     ("real_name", gettext_lazy("real name")),
     ("aliases", gettext_lazy("other names")),
     ("phone", gettext_lazy("phone")),
     ("whereabouts", gettext_lazy("exact whereabouts")),
 ]
+TESTIMONY_REVEALABLE = [
+    ("raw_text", gettext_lazy("message as given")),
+    ("publishable_text", gettext_lazy("edited version for publication")),
+]
+
+
+def _person(request, code: str, action: str = "people.view") -> Person:
+    return permissions.get_or_404(
+        request.user,
+        action,
+        Person.objects.select_related("data_key", "case", "group"),
+        code=code.upper(),
+    )
+
+
+def _testimony(request, code: str, action: str) -> Testimony:
+    return permissions.get_or_404(
+        request.user,
+        action,
+        Testimony.objects.select_related("person__case", "data_key"),
+        code=code.upper(),
+    )
+
+
+def _form_errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
 
 
 @staff_required("people.view")
 @require_http_methods(["GET", "POST"])
 def people(request):
     """The search form posts, so a real name or phone typed into it never lands in a URL,
-    a browser history or an access log; codes and pseudonyms also work as ?q= links."""
+    a browser history or an access log; codes, pseudonyms and filters work as links."""
     posted = request.method == "POST"
     form = forms.SearchForm(request.POST if posted else (request.GET or None))
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    people = selectors.people_list(request.user, query=query, identifying=posted)
-    page = Paginator(people, 50).get_page(1 if posted else request.GET.get("page"))
-    context = {"page": page, "form": form, "query": "" if posted else query}
-    return render(request, "cases/people.html", context)
-
-
-@staff_required("people.edit")
-@require_http_methods(["GET", "POST"])
-def person_new(request):
-    form = forms.PersonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        person = services.person_create(actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Person recorded."))
-        return redirect(person)
+    filters = selectors.PeopleFilter()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.PeopleFilter(
+            query=data["q"],
+            status=data["status"],
+            province=data["province"],
+            flag=data["flag"],
+            min_priority=data["min_priority"],
+        )
+    found = selectors.people_list(request.user, identifying=posted, filters=filters)
+    page = Paginator(found.order_by("-priority", "-created_at"), 50).get_page(
+        1 if posted else request.GET.get("page")
+    )
+    params = QueryDict(mutable=True) if posted else request.GET.copy()
+    params.pop("page", None)
     return render(
-        request, "cases/person_new.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "cases/people.html",
+        {
+            "page": page,
+            "form": form,
+            "query": params.urlencode(),
+            "may_export": permissions.has_capability(request.user, "cases.export"),
+        },
     )
 
 
-def _grants(request, person: Person) -> set[str]:
-    now = time.time()
-    grants = request.session.get(REVEAL_SESSION_KEY, {})
-    live = {key: until for key, until in grants.items() if until > now}
-    if live != grants:
-        request.session[REVEAL_SESSION_KEY] = live
-    prefix = f"{person.pk}:"
-    return {key[len(prefix) :] for key in live if key.startswith(prefix)}
+@staff_required("people.view")
+@require_GET
+def queue(request):
+    """Who waits for rescue, most urgent first, and why."""
+    page = Paginator(selectors.priority_queue(request.user), 50).get_page(request.GET.get("page"))
+    rows = [(person, priority.explain(person.priority_reasons)) for person in page]
+    return render(request, "cases/queue.html", {"page": page, "rows": rows})
 
 
 @staff_required("people.view")
 @require_GET
 def person(request, code: str):
-    found = permissions.get_or_404(
-        request.user, "people.view", Person.objects.select_related("data_key"), code=code
-    )
-    revealed = {}
-    from safepassage.vault import records
-
-    for field in _grants(request, found):
-        try:
-            revealed[field] = records.read(found, field)
-        except Shredded:
-            revealed[field] = None
+    found = _person(request, code)
+    may_edit = permissions.can(request.user, "people.edit", found)
     may_reveal = permissions.can(request.user, "people.reveal", found)
-    return render(
-        request,
-        "cases/person.html",
-        {
-            "person": found,
-            "revealed": revealed,
-            "reveal_form": forms.RevealForm(fields=REVEALABLE) if may_reveal else None,
-            "reveal_minutes": settings.REVEAL_MINUTES,
-            "shredded": found.real_name.is_shredded,
-        },
-    )
+    shredded = found.real_name.is_shredded
+    testimonies = []
+    for testimony in found.testimonies.select_related("data_key"):
+        testimonies.append((testimony, grants.revealed_values(request, testimony)))
+    context = {
+        "person": found,
+        "revealed": grants.revealed_values(request, found),
+        "reveal_form": forms.RevealForm(fields=REVEALABLE) if may_reveal else None,
+        "testimony_reveal_form": (
+            forms.RevealForm(fields=TESTIMONY_REVEALABLE) if may_reveal else None
+        ),
+        "reveal_minutes": settings.REVEAL_MINUTES,
+        "shredded": shredded,
+        "reasons": priority.explain(found.priority_reasons),
+        "history": found.status_changes.select_related("actor"),
+        "relief": found.relief.all(),
+        "support": found.support.all(),
+        "testimonies": testimonies,
+        "may_edit": may_edit and not shredded,
+        "flags": [label for flag, label in forms.FLAG_LABELS.items() if getattr(found, flag)],
+    }
+    if context["may_edit"]:
+        context.update(
+            status_form=forms.StatusForm(choices=lifecycle.next_statuses(found.status)),
+            flags_form=forms.FlagsForm(initial={f: getattr(found, f) for f in services.FLAGS}),
+            relief_form=forms.ReliefForm(),
+            support_form=forms.SupportForm(),
+            testimony_form=forms.TestimonyForm(),
+            consent_form=forms.ConsentForm(),
+        )
+    return render(request, "cases/person.html", context)
 
 
 @staff_required("people.reveal")
 @require_POST
 def person_reveal(request, code: str):
-    found = permissions.get_or_404(request.user, "people.reveal", Person.objects.all(), code=code)
+    found = _person(request, code, "people.reveal")
     form = forms.RevealForm(request.POST, fields=REVEALABLE)
     if not form.is_valid():
         messages.error(request, _("Give a reason to reveal a protected value."))
@@ -112,7 +161,144 @@ def person_reveal(request, code: str):
     except Shredded:
         messages.error(request, _("This person's identifying data was shredded."))
         return redirect(found)
-    grants = request.session.get(REVEAL_SESSION_KEY, {})
-    grants[f"{found.pk}:{field}"] = time.time() + settings.REVEAL_MINUTES * 60
-    request.session[REVEAL_SESSION_KEY] = grants
+    grants.grant(request, found, field)
     return redirect(found)
+
+
+@staff_required("people.edit")
+@require_POST
+def person_status(request, code: str):
+    found = _person(request, code, "people.edit")
+    form = forms.StatusForm(request.POST, choices=lifecycle.next_statuses(found.status))
+    if not form.is_valid():
+        messages.error(request, _("That status change is not possible from here."))
+        return redirect(found)
+    try:
+        services.person_set_status(
+            actor=request.user, person=found, to_status=form.cleaned_data["status"]
+        )
+    except ValidationError as exc:
+        _form_errors(request, exc)
+    else:
+        messages.success(request, _("Status changed."))
+    return redirect(found)
+
+
+@staff_required("people.edit")
+@require_POST
+def person_flags(request, code: str):
+    found = _person(request, code, "people.edit")
+    form = forms.FlagsForm(request.POST)
+    if form.is_valid():
+        services.person_update_flags(actor=request.user, person=found, **form.flags())
+        messages.success(request, _("Vulnerability flags saved; priority recalculated."))
+    return redirect(found)
+
+
+@staff_required("people.edit")
+@require_POST
+def relief_add(request, code: str):
+    found = _person(request, code, "people.edit")
+    form = forms.ReliefForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        services.relief_add(actor=request.user, person=found, **form.relief_fields())
+    except ValidationError as exc:
+        _form_errors(request, exc)
+    else:
+        messages.success(request, _("Relief recorded."))
+    return redirect(found)
+
+
+@staff_required("people.edit")
+@require_POST
+def relief_confirm(request, code: str, relief_id):
+    found = _person(request, code, "people.edit")
+    relief = Relief.objects.filter(person=found, pk=relief_id).first()
+    if relief is not None:
+        services.relief_confirm(actor=request.user, relief=relief)
+        messages.success(request, _("Receipt confirmed."))
+    return redirect(found)
+
+
+@staff_required("people.edit")
+@require_POST
+def support_add(request, code: str):
+    found = _person(request, code, "people.edit")
+    form = forms.SupportForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        services.support_add(actor=request.user, person=found, **form.cleaned_data)
+    except ValidationError as exc:
+        _form_errors(request, exc)
+    else:
+        messages.success(request, _("Support recorded."))
+    return redirect(found)
+
+
+@staff_required("people.edit")
+@require_POST
+def testimony_add(request, code: str):
+    found = _person(request, code, "people.edit")
+    form = forms.TestimonyForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        services.testimony_add(actor=request.user, person=found, **form.cleaned_data)
+    except ValidationError as exc:
+        _form_errors(request, exc)
+    else:
+        messages.success(
+            request, _("Testimony recorded. It stays internal until consent is recorded.")
+        )
+    return redirect(found)
+
+
+@staff_required("people.edit")
+@require_POST
+def testimony_consent(request, code: str):
+    testimony = _testimony(request, code, "people.edit")
+    form = forms.ConsentForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        services.consent_record(actor=request.user, testimony=testimony, **form.cleaned_data)
+    except ValidationError as exc:
+        _form_errors(request, exc)
+    else:
+        messages.success(request, _("Consent recorded."))
+    return redirect(testimony.person)
+
+
+@staff_required("people.edit")
+@require_POST
+def testimony_withdraw(request, code: str):
+    testimony = _testimony(request, code, "people.edit")
+    services.consent_withdraw(actor=request.user, testimony=testimony)
+    messages.success(request, _("Consent withdrawn: the text is no longer published anywhere."))
+    return redirect(testimony.person)
+
+
+@staff_required("people.reveal")
+@require_POST
+def testimony_reveal(request, code: str):
+    testimony = _testimony(request, code, "people.reveal")
+    form = forms.RevealForm(request.POST, fields=TESTIMONY_REVEALABLE)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason to reveal a protected value."))
+        return redirect(testimony.person)
+    field = form.cleaned_data["field"]
+    try:
+        vault_services.reveal(
+            record_obj=testimony,
+            field_name=field,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except Shredded:
+        messages.error(request, _("This person's identifying data was shredded."))
+        return redirect(testimony.person)
+    grants.grant(request, testimony, field)
+    return redirect(testimony.person)

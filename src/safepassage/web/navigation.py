@@ -19,6 +19,8 @@ class Entry:
 
 ENTRIES: list[Entry] = [
     Entry("web:dashboard", _("Dashboard"), "dashboard.view"),
+    Entry("cases:cases", _("Cases"), "cases.view"),
+    Entry("cases:queue", _("Queue"), "people.view"),
     Entry("cases:people", _("People"), "people.view"),
     Entry("accounts:staff", _("Staff"), "staff.view"),
 ]

@@ -11,11 +11,29 @@ def dashboard_cards(user) -> list[dict]:
     cards = []
     if permissions.has_capability(user, "people.view"):
         from safepassage.cases import selectors as cases_selectors
+        from safepassage.cases.models import Status
 
+        counts = cases_selectors.status_counts(user)
+        cards.append(
+            {
+                "title": _("Awaiting rescue"),
+                "value": counts.get(Status.AWAITING_RESCUE, 0),
+                "url_name": "cases:queue",
+            }
+        )
+        for status in (Status.DETAINED, Status.LOST_CONTACT, Status.IN_TRANSIT):
+            cards.append(
+                {
+                    "title": Status(status).label,
+                    "value": counts.get(status, 0),
+                    "url_name": "cases:people",
+                    "query": f"status={status}",
+                }
+            )
         cards.append(
             {
                 "title": _("People we help"),
-                "value": cases_selectors.people_for(user).count(),
+                "value": sum(counts.values()),
                 "url_name": "cases:people",
             }
         )

@@ -8,228 +8,711 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('vault', '0001_initial'),
+        ("vault", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('code', models.CharField(default=safepassage.vault.models.new_code, editable=False, max_length=12, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('country', models.CharField(max_length=2, verbose_name='country')),
-                ('region', models.CharField(blank=True, max_length=80, verbose_name='region')),
-                ('urgency', models.CharField(choices=[('routine', 'Routine'), ('high', 'High'), ('critical', 'Critical: life at risk now')], default='routine', max_length=10, verbose_name='urgency')),
-                ('opened_on', models.DateField(verbose_name='call received on')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('source_key', models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True)),
-                ('relayed_by_sealed', models.BinaryField(blank=True, db_column='relayed_by', null=True, verbose_name='who relayed the call')),
-                ('exact_place_sealed', models.BinaryField(blank=True, db_column='exact_place', null=True, verbose_name='exact place')),
-                ('situation_sealed', models.BinaryField(blank=True, db_column='situation', null=True, verbose_name='situation')),
-                ('data_key', models.OneToOneField(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='vault.datakey')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        default=safepassage.vault.models.new_code,
+                        editable=False,
+                        max_length=12,
+                        unique=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("country", models.CharField(max_length=2, verbose_name="country")),
+                ("region", models.CharField(blank=True, max_length=80, verbose_name="region")),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("routine", "Routine"),
+                            ("high", "High"),
+                            ("critical", "Critical: life at risk now"),
+                        ],
+                        default="routine",
+                        max_length=10,
+                        verbose_name="urgency",
+                    ),
+                ),
+                ("opened_on", models.DateField(verbose_name="call received on")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
+                (
+                    "source_key",
+                    models.CharField(
+                        blank=True, editable=False, max_length=64, null=True, unique=True
+                    ),
+                ),
+                (
+                    "relayed_by_sealed",
+                    models.BinaryField(
+                        blank=True,
+                        db_column="relayed_by",
+                        null=True,
+                        verbose_name="who relayed the call",
+                    ),
+                ),
+                (
+                    "exact_place_sealed",
+                    models.BinaryField(
+                        blank=True, db_column="exact_place", null=True, verbose_name="exact place"
+                    ),
+                ),
+                (
+                    "situation_sealed",
+                    models.BinaryField(
+                        blank=True, db_column="situation", null=True, verbose_name="situation"
+                    ),
+                ),
+                (
+                    "data_key",
+                    models.OneToOneField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="vault.datakey",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case',
-                'verbose_name_plural': 'cases',
-                'ordering': ['-opened_on', '-created_at'],
+                "verbose_name": "case",
+                "verbose_name_plural": "cases",
+                "ordering": ["-opened_on", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Group',
+            name="Group",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('label', models.CharField(help_text='e.g. Family A; no names', max_length=40, verbose_name='label')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='groups', to='cases.case')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="e.g. Family A; no names", max_length=40, verbose_name="label"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="groups",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'group',
-                'verbose_name_plural': 'groups',
-                'ordering': ['created_at'],
+                "verbose_name": "group",
+                "verbose_name_plural": "groups",
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('code', models.CharField(default=safepassage.vault.models.new_code, editable=False, max_length=12, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male')], max_length=8, verbose_name='sex')),
-                ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='birth year')),
-                ('birth_year_estimated', models.BooleanField(default=False, verbose_name='birth year estimated from age')),
-                ('province', models.CharField(blank=True, choices=[('north_hamgyong', 'North Hamgyong Province'), ('south_hamgyong', 'South Hamgyong Province'), ('ryanggang', 'Ryanggang Province'), ('chagang', 'Chagang Province'), ('north_pyongan', 'North Pyongan Province'), ('south_pyongan', 'South Pyongan Province'), ('north_hwanghae', 'North Hwanghae Province'), ('south_hwanghae', 'South Hwanghae Province'), ('kangwon', 'Kangwon Province'), ('pyongyang', 'Pyongyang City'), ('rason', 'Rason City'), ('nampo', 'Nampo City'), ('kaesong', 'Kaesong City')], help_text='Empty for a child born outside North Korea.', max_length=20, verbose_name='home province')),
-                ('born_abroad', models.BooleanField(default=False, verbose_name='born outside North Korea')),
-                ('languages', models.CharField(blank=True, default='ko', max_length=40, verbose_name='languages')),
-                ('country', models.CharField(blank=True, max_length=2, verbose_name='country now')),
-                ('status', models.CharField(choices=[('intake', 'Intake'), ('in_hiding', 'In hiding, receiving relief'), ('awaiting_rescue', 'Awaiting rescue'), ('in_transit', 'In transit'), ('third_country', 'Reached a third country'), ('arrived', 'Arrived at destination'), ('resettlement', 'Resettlement support'), ('closed', 'Closed'), ('detained', 'Detained'), ('feared_repatriated', 'Feared repatriated'), ('lost_contact', 'Lost contact'), ('declined', 'Declined help')], default='intake', max_length=20, verbose_name='status')),
-                ('status_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='status since')),
-                ('pregnant', models.BooleanField(default=False, verbose_name='pregnant')),
-                ('trafficked', models.BooleanField(default=False, verbose_name='trafficked or sold')),
-                ('forced_marriage', models.BooleanField(default=False, verbose_name='in a forced marriage')),
-                ('unaccompanied_minor', models.BooleanField(default=False, verbose_name='unaccompanied minor')),
-                ('health_need', models.BooleanField(default=False, verbose_name='urgent health need')),
-                ('prior_repatriation', models.BooleanField(default=False, verbose_name='repatriated before')),
-                ('religious_contact', models.BooleanField(default=False, verbose_name='religious contact in China')),
-                ('priority', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='priority')),
-                ('priority_reasons', models.JSONField(default=list, editable=False)),
-                ('source_key', models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True)),
-                ('real_name_sealed', models.BinaryField(blank=True, db_column='real_name', null=True, verbose_name='real name')),
-                ('real_name_masked', models.CharField(blank=True, default='', editable=False, max_length=120)),
-                ('real_name_bidx', models.CharField(blank=True, db_index=True, editable=False, max_length=64, null=True)),
-                ('aliases_sealed', models.BinaryField(blank=True, db_column='aliases', null=True, verbose_name='other names')),
-                ('phone_sealed', models.BinaryField(blank=True, db_column='phone', null=True, verbose_name='phone')),
-                ('phone_masked', models.CharField(blank=True, default='', editable=False, max_length=120)),
-                ('phone_bidx', models.CharField(blank=True, db_index=True, editable=False, max_length=64, null=True)),
-                ('whereabouts_sealed', models.BinaryField(blank=True, db_column='whereabouts', null=True, verbose_name='exact whereabouts')),
-                ('photo_sealed', models.BinaryField(blank=True, db_column='photo', null=True, verbose_name='photo')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='cases.case')),
-                ('data_key', models.OneToOneField(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='vault.datakey')),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='people', to='cases.group')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        default=safepassage.vault.models.new_code,
+                        editable=False,
+                        max_length=12,
+                        unique=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("female", "Female"), ("male", "Male")],
+                        max_length=8,
+                        verbose_name="sex",
+                    ),
+                ),
+                (
+                    "birth_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="birth year"
+                    ),
+                ),
+                (
+                    "birth_year_estimated",
+                    models.BooleanField(
+                        default=False, verbose_name="birth year estimated from age"
+                    ),
+                ),
+                (
+                    "province",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("north_hamgyong", "North Hamgyong Province"),
+                            ("south_hamgyong", "South Hamgyong Province"),
+                            ("ryanggang", "Ryanggang Province"),
+                            ("chagang", "Chagang Province"),
+                            ("north_pyongan", "North Pyongan Province"),
+                            ("south_pyongan", "South Pyongan Province"),
+                            ("north_hwanghae", "North Hwanghae Province"),
+                            ("south_hwanghae", "South Hwanghae Province"),
+                            ("kangwon", "Kangwon Province"),
+                            ("pyongyang", "Pyongyang City"),
+                            ("rason", "Rason City"),
+                            ("nampo", "Nampo City"),
+                            ("kaesong", "Kaesong City"),
+                        ],
+                        help_text="Empty for a child born outside North Korea.",
+                        max_length=20,
+                        verbose_name="home province",
+                    ),
+                ),
+                (
+                    "born_abroad",
+                    models.BooleanField(default=False, verbose_name="born outside North Korea"),
+                ),
+                (
+                    "languages",
+                    models.CharField(
+                        blank=True, default="ko", max_length=40, verbose_name="languages"
+                    ),
+                ),
+                ("country", models.CharField(blank=True, max_length=2, verbose_name="country now")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("intake", "Intake"),
+                            ("in_hiding", "In hiding, receiving relief"),
+                            ("awaiting_rescue", "Awaiting rescue"),
+                            ("in_transit", "In transit"),
+                            ("third_country", "Reached a third country"),
+                            ("arrived", "Arrived at destination"),
+                            ("resettlement", "Resettlement support"),
+                            ("closed", "Closed"),
+                            ("detained", "Detained"),
+                            ("feared_repatriated", "Feared repatriated"),
+                            ("lost_contact", "Lost contact"),
+                            ("declined", "Declined help"),
+                        ],
+                        default="intake",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "status_changed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="status since"),
+                ),
+                ("pregnant", models.BooleanField(default=False, verbose_name="pregnant")),
+                (
+                    "trafficked",
+                    models.BooleanField(default=False, verbose_name="trafficked or sold"),
+                ),
+                (
+                    "forced_marriage",
+                    models.BooleanField(default=False, verbose_name="in a forced marriage"),
+                ),
+                (
+                    "unaccompanied_minor",
+                    models.BooleanField(default=False, verbose_name="unaccompanied minor"),
+                ),
+                (
+                    "health_need",
+                    models.BooleanField(default=False, verbose_name="urgent health need"),
+                ),
+                (
+                    "prior_repatriation",
+                    models.BooleanField(default=False, verbose_name="repatriated before"),
+                ),
+                (
+                    "religious_contact",
+                    models.BooleanField(default=False, verbose_name="religious contact in China"),
+                ),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        default=0, editable=False, verbose_name="priority"
+                    ),
+                ),
+                ("priority_reasons", models.JSONField(default=list, editable=False)),
+                (
+                    "source_key",
+                    models.CharField(
+                        blank=True, editable=False, max_length=64, null=True, unique=True
+                    ),
+                ),
+                (
+                    "real_name_sealed",
+                    models.BinaryField(
+                        blank=True, db_column="real_name", null=True, verbose_name="real name"
+                    ),
+                ),
+                (
+                    "real_name_masked",
+                    models.CharField(blank=True, default="", editable=False, max_length=120),
+                ),
+                (
+                    "real_name_bidx",
+                    models.CharField(
+                        blank=True, db_index=True, editable=False, max_length=64, null=True
+                    ),
+                ),
+                (
+                    "aliases_sealed",
+                    models.BinaryField(
+                        blank=True, db_column="aliases", null=True, verbose_name="other names"
+                    ),
+                ),
+                (
+                    "phone_sealed",
+                    models.BinaryField(
+                        blank=True, db_column="phone", null=True, verbose_name="phone"
+                    ),
+                ),
+                (
+                    "phone_masked",
+                    models.CharField(blank=True, default="", editable=False, max_length=120),
+                ),
+                (
+                    "phone_bidx",
+                    models.CharField(
+                        blank=True, db_index=True, editable=False, max_length=64, null=True
+                    ),
+                ),
+                (
+                    "whereabouts_sealed",
+                    models.BinaryField(
+                        blank=True,
+                        db_column="whereabouts",
+                        null=True,
+                        verbose_name="exact whereabouts",
+                    ),
+                ),
+                (
+                    "photo_sealed",
+                    models.BinaryField(
+                        blank=True, db_column="photo", null=True, verbose_name="photo"
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="people",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "data_key",
+                    models.OneToOneField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="vault.datakey",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="people",
+                        to="cases.group",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['-created_at'],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Relief',
+            name="Relief",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('food', 'Food'), ('medicine', 'Medicine'), ('clothing', 'Clothing'), ('shelter', 'Shelter'), ('cash', 'Cash'), ('other', 'Other')], max_length=12, verbose_name='kind')),
-                ('quantity', models.CharField(blank=True, max_length=40, verbose_name='quantity')),
-                ('cost_minor', models.BigIntegerField(default=0, verbose_name='cost (minor units)')),
-                ('currency', models.CharField(default='USD', max_length=3, verbose_name='currency')),
-                ('given_on', models.DateField(verbose_name='given on')),
-                ('delivered_by', models.CharField(blank=True, max_length=40, verbose_name="delivered by (field partner's pseudonym)")),
-                ('confirmed_received', models.BooleanField(default=False, verbose_name='receipt confirmed')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relief', to='cases.person')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("food", "Food"),
+                            ("medicine", "Medicine"),
+                            ("clothing", "Clothing"),
+                            ("shelter", "Shelter"),
+                            ("cash", "Cash"),
+                            ("other", "Other"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("quantity", models.CharField(blank=True, max_length=40, verbose_name="quantity")),
+                (
+                    "cost_minor",
+                    models.BigIntegerField(default=0, verbose_name="cost (minor units)"),
+                ),
+                (
+                    "currency",
+                    models.CharField(default="USD", max_length=3, verbose_name="currency"),
+                ),
+                ("given_on", models.DateField(verbose_name="given on")),
+                (
+                    "delivered_by",
+                    models.CharField(
+                        blank=True,
+                        max_length=40,
+                        verbose_name="delivered by (field partner's pseudonym)",
+                    ),
+                ),
+                (
+                    "confirmed_received",
+                    models.BooleanField(default=False, verbose_name="receipt confirmed"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relief",
+                        to="cases.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'relief',
-                'verbose_name_plural': 'relief',
-                'ordering': ['-given_on', '-created_at'],
+                "verbose_name": "relief",
+                "verbose_name_plural": "relief",
+                "ordering": ["-given_on", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='StatusChange',
+            name="StatusChange",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('from_status', models.CharField(blank=True, choices=[('intake', 'Intake'), ('in_hiding', 'In hiding, receiving relief'), ('awaiting_rescue', 'Awaiting rescue'), ('in_transit', 'In transit'), ('third_country', 'Reached a third country'), ('arrived', 'Arrived at destination'), ('resettlement', 'Resettlement support'), ('closed', 'Closed'), ('detained', 'Detained'), ('feared_repatriated', 'Feared repatriated'), ('lost_contact', 'Lost contact'), ('declined', 'Declined help')], max_length=20)),
-                ('to_status', models.CharField(choices=[('intake', 'Intake'), ('in_hiding', 'In hiding, receiving relief'), ('awaiting_rescue', 'Awaiting rescue'), ('in_transit', 'In transit'), ('third_country', 'Reached a third country'), ('arrived', 'Arrived at destination'), ('resettlement', 'Resettlement support'), ('closed', 'Closed'), ('detained', 'Detained'), ('feared_repatriated', 'Feared repatriated'), ('lost_contact', 'Lost contact'), ('declined', 'Declined help')], max_length=20)),
-                ('created_at', models.DateTimeField(db_index=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='cases.person')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("intake", "Intake"),
+                            ("in_hiding", "In hiding, receiving relief"),
+                            ("awaiting_rescue", "Awaiting rescue"),
+                            ("in_transit", "In transit"),
+                            ("third_country", "Reached a third country"),
+                            ("arrived", "Arrived at destination"),
+                            ("resettlement", "Resettlement support"),
+                            ("closed", "Closed"),
+                            ("detained", "Detained"),
+                            ("feared_repatriated", "Feared repatriated"),
+                            ("lost_contact", "Lost contact"),
+                            ("declined", "Declined help"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("intake", "Intake"),
+                            ("in_hiding", "In hiding, receiving relief"),
+                            ("awaiting_rescue", "Awaiting rescue"),
+                            ("in_transit", "In transit"),
+                            ("third_country", "Reached a third country"),
+                            ("arrived", "Arrived at destination"),
+                            ("resettlement", "Resettlement support"),
+                            ("closed", "Closed"),
+                            ("detained", "Detained"),
+                            ("feared_repatriated", "Feared repatriated"),
+                            ("lost_contact", "Lost contact"),
+                            ("declined", "Declined help"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(db_index=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="cases.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'status change',
-                'verbose_name_plural': 'status changes',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "status change",
+                "verbose_name_plural": "status changes",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Support',
+            name="Support",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('education', 'Education'), ('adjustment', 'Adjustment programme'), ('legal', 'Legal aid'), ('medical', 'Medical help'), ('other', 'Other')], max_length=12, verbose_name='kind')),
-                ('provider', models.CharField(max_length=80, verbose_name='provider')),
-                ('started_on', models.DateField(verbose_name='started on')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='ended on')),
-                ('outcome', models.CharField(blank=True, max_length=200, verbose_name='outcome')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='support', to='cases.person')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("education", "Education"),
+                            ("adjustment", "Adjustment programme"),
+                            ("legal", "Legal aid"),
+                            ("medical", "Medical help"),
+                            ("other", "Other"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("provider", models.CharField(max_length=80, verbose_name="provider")),
+                ("started_on", models.DateField(verbose_name="started on")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="ended on")),
+                ("outcome", models.CharField(blank=True, max_length=200, verbose_name="outcome")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="support",
+                        to="cases.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'support after arrival',
-                'verbose_name_plural': 'support after arrival',
-                'ordering': ['-started_on'],
+                "verbose_name": "support after arrival",
+                "verbose_name_plural": "support after arrival",
+                "ordering": ["-started_on"],
             },
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=80, unique=True, verbose_name='name')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('members', models.ManyToManyField(blank=True, related_name='case_teams', to=settings.AUTH_USER_MODEL, verbose_name='members')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, unique=True, verbose_name="name")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="case_teams",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="members",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'team',
-                'verbose_name_plural': 'teams',
-                'ordering': ['name'],
+                "verbose_name": "team",
+                "verbose_name_plural": "teams",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='team',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.team'),
+            model_name="case",
+            name="team",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="cases", to="cases.team"
+            ),
         ),
         migrations.CreateModel(
-            name='Testimony',
+            name="Testimony",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('code', models.CharField(default=safepassage.vault.models.new_code, editable=False, max_length=12, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('language', models.CharField(default='ko', max_length=8, verbose_name='language of the message')),
-                ('consent_scope', models.CharField(choices=[('internal', 'Internal use only'), ('donors', 'Donors'), ('public', 'The public')], default='internal', max_length=10, verbose_name='consent covers')),
-                ('consent_given_on', models.DateField(blank=True, null=True, verbose_name='consent given on')),
-                ('consent_expires_on', models.DateField(blank=True, null=True, verbose_name='consent expires on')),
-                ('consent_withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='consent withdrawn')),
-                ('raw_text_sealed', models.BinaryField(blank=True, db_column='raw_text', null=True, verbose_name='message as given')),
-                ('publishable_text_sealed', models.BinaryField(blank=True, db_column='publishable_text', null=True, verbose_name='edited version for publication')),
-                ('data_key', models.OneToOneField(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='vault.datakey')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='testimonies', to='cases.person')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        default=safepassage.vault.models.new_code,
+                        editable=False,
+                        max_length=12,
+                        unique=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "language",
+                    models.CharField(
+                        default="ko", max_length=8, verbose_name="language of the message"
+                    ),
+                ),
+                (
+                    "consent_scope",
+                    models.CharField(
+                        choices=[
+                            ("internal", "Internal use only"),
+                            ("donors", "Donors"),
+                            ("public", "The public"),
+                        ],
+                        default="internal",
+                        max_length=10,
+                        verbose_name="consent covers",
+                    ),
+                ),
+                (
+                    "consent_given_on",
+                    models.DateField(blank=True, null=True, verbose_name="consent given on"),
+                ),
+                (
+                    "consent_expires_on",
+                    models.DateField(blank=True, null=True, verbose_name="consent expires on"),
+                ),
+                (
+                    "consent_withdrawn_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="consent withdrawn"),
+                ),
+                (
+                    "raw_text_sealed",
+                    models.BinaryField(
+                        blank=True, db_column="raw_text", null=True, verbose_name="message as given"
+                    ),
+                ),
+                (
+                    "publishable_text_sealed",
+                    models.BinaryField(
+                        blank=True,
+                        db_column="publishable_text",
+                        null=True,
+                        verbose_name="edited version for publication",
+                    ),
+                ),
+                (
+                    "data_key",
+                    models.OneToOneField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="vault.datakey",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="testimonies",
+                        to="cases.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'testimony',
-                'verbose_name_plural': 'testimonies',
-                'ordering': ['-created_at'],
+                "verbose_name": "testimony",
+                "verbose_name_plural": "testimonies",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='group',
-            constraint=models.UniqueConstraint(fields=('case', 'label'), name='cases_group_label_per_case'),
+            model_name="group",
+            constraint=models.UniqueConstraint(
+                fields=("case", "label"), name="cases_group_label_per_case"
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['status', '-priority', 'created_at'], name='cases_person_queue'),
+            model_name="person",
+            index=models.Index(
+                fields=["status", "-priority", "created_at"], name="cases_person_queue"
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['province'], name='cases_perso_provinc_547f02_idx'),
+            model_name="person",
+            index=models.Index(fields=["province"], name="cases_perso_provinc_547f02_idx"),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('birth_year__isnull', True), ('birth_year__gte', 1900), _connector='OR'), name='cases_person_birth_year_plausible'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("birth_year__isnull", True), ("birth_year__gte", 1900), _connector="OR"
+                ),
+                name="cases_person_birth_year_plausible",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('born_abroad', True), ('province__gt', ''), _negated=True), name='cases_person_born_abroad_has_no_province'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("born_abroad", True), ("province__gt", ""), _negated=True),
+                name="cases_person_born_abroad_has_no_province",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relief',
-            constraint=models.CheckConstraint(condition=models.Q(('cost_minor__gte', 0)), name='cases_relief_cost'),
+            model_name="relief",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("cost_minor__gte", 0)), name="cases_relief_cost"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='support',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='cases_support_ends_after_start'),
+            model_name="support",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_on__isnull", True),
+                    ("ended_on__gte", models.F("started_on")),
+                    _connector="OR",
+                ),
+                name="cases_support_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['team', 'closed_at'], name='cases_case_team_id_d2739f_idx'),
+            model_name="case",
+            index=models.Index(fields=["team", "closed_at"], name="cases_case_team_id_d2739f_idx"),
         ),
     ]

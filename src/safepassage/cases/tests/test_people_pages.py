@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def person():
-    return make_person(real_name="Kim Young-hee",
+    return make_person(
+        real_name="Kim Young-hee",
         phone="+86 139 1234 5678",
         sex="female",
         birth_year=1990,
@@ -109,19 +110,25 @@ def test_a_shredded_person_keeps_statistics_and_says_so(sign_in, director, perso
     assert b"Kim Young-hee" not in client.get(f"/people/{person.code}/").content
 
 
-def test_recording_a_person_checks_the_birth_year(sign_in, case_worker):
+def test_adding_a_person_checks_the_birth_year(sign_in, case_worker, person):
     client = sign_in(case_worker)
+    url = f"/cases/{person.case.code}/people/new/"
+    before = Person.objects.count()
+    response = client.post(url, {"real_name": "Ri Hyang", "sex": "female", "birth_year": "2999"})
+    assert response.status_code == 400
+    assert b"cannot be in the future" in response.content
     response = client.post(
-        "/people/new/", {"real_name": "Ri Hyang", "sex": "female", "birth_year": "2999"}
+        url, {"real_name": "Ri Hyang", "sex": "female", "birth_year": "1999", "age": "10"}
     )
     assert response.status_code == 400
-    assert Person.objects.count() == 0
+    assert b"does not fit birth year" in response.content
+    assert Person.objects.count() == before
     response = client.post(
-        "/people/new/",
-        {"real_name": "Ri Hyang", "sex": "female", "birth_year": "1999", "province": "chagang"},
+        url, {"real_name": "Ri Hyang", "sex": "female", "birth_year": "1999", "province": "chagang"}
     )
     assert response.status_code == 302
-    assert AuditEntry.objects.filter(action="cases.person_created").count() == 1
+    assert Person.objects.count() == before + 1
+    assert AuditEntry.objects.filter(action="cases.person_added").count() == 2
 
 
 def test_the_list_costs_the_same_queries_for_five_or_fifty_people(
