@@ -216,7 +216,7 @@ def test_each_role_gets_the_expected_answer(name, clients):
         currency="USD",
         given_on=datetime.date(2026, 1, 2),
     )
-    testimony = services.testimony_add(actor=None, person=person, raw_text="words")
+    testimony = services.record_testimony(actor=None, person=person, raw_text="words")
     objects = {
         "<person>": person.code,
         "<member>": clients[Role.Code.FINANCE].user.pk,

@@ -336,7 +336,7 @@ def support_add(*, actor, person: Person, **fields) -> Support:
 
 
 @transaction.atomic
-def testimony_add(
+def record_testimony(
     *, actor, person: Person, raw_text: str, language: str = "ko", publishable_text: str = ""
 ) -> Testimony:
     if not raw_text.strip():
@@ -355,7 +355,7 @@ def testimony_add(
 
 
 @transaction.atomic
-def testimony_edit(*, actor, testimony: Testimony, publishable_text: str) -> Testimony:
+def edit_testimony(*, actor, testimony: Testimony, publishable_text: str) -> Testimony:
     testimony.publishable_text = publishable_text
     testimony.save(update_fields=["publishable_text", "updated_at"])
     record(actor=actor, action="cases.testimony_edited", target=testimony)

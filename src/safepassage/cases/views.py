@@ -246,7 +246,7 @@ def testimony_add(request, code: str):
     try:
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
-        services.testimony_add(actor=request.user, person=found, **form.cleaned_data)
+        services.record_testimony(actor=request.user, person=found, **form.cleaned_data)
     except ValidationError as exc:
         _form_errors(request, exc)
     else:

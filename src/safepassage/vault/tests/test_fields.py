@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import make_case, make_person
 from django.db import connection
 from hypothesis import HealthCheck, given

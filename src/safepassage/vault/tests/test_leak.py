@@ -11,7 +11,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from conftest import default_team, make_member, signed_in_client, make_person
+from conftest import default_team, make_member, make_person, signed_in_client
 from django.db import connection
 
 from safepassage.accounts.models import Role
@@ -72,7 +72,8 @@ def raw_database() -> bytes:
 def test_no_protected_plaintext_reaches_the_database():
     staff = make_member(Role.Code.CASE_WORKER)
     default_team().members.add(staff.user)
-    person = make_person(real_name=SECRETS["real_name"],
+    person = make_person(
+        real_name=SECRETS["real_name"],
         phone=SECRETS["phone"],
         whereabouts=SECRETS["whereabouts"],
         aliases=SECRETS["aliases"],
