@@ -139,7 +139,7 @@ def run_tasks():
     """Run everything queued, as `safepassage worker --batch` would."""
 
     def run() -> None:
-        call_command("worker", batch=True, no_startup_delay=True, verbosity=0)
+        call_command("worker", batch=True, no_startup_delay=True, no_schedule=True, verbosity=0)
 
     return run
 

@@ -15,3 +15,13 @@ class Command(DatabaseWorkerCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.set_defaults(queue_name="*", reload=False)
+        parser.add_argument(
+            "--no-schedule", action="store_true", help="do not queue the periodic sweeps"
+        )
+
+    def handle(self, *args, **options):
+        if not options.pop("no_schedule", False):
+            from safepassage.web import schedule
+
+            schedule.ensure()
+        return super().handle(*args, **options)
