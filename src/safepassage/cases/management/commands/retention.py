@@ -28,7 +28,8 @@ class Command(BaseCommand):
         )
         for case in due:
             people = case.people.count()
-            line = f"  {case.code}  closed {case.closed_at:%Y-%m-%d}  team {case.team}  people {people}"
+            closed = f"{case.closed_at:%Y-%m-%d}"
+            line = f"  {case.code}  closed {closed}  team {case.team}  people {people}"
             if not dry_run:
                 count = services.retention_shred(actor="command line", case=case)
                 line += f"  shredded {count} record(s)"
