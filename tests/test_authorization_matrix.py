@@ -132,6 +132,8 @@ MATRIX: dict[str, Case] = {
         kwargs={"code": "<testimony>"},
         data={"field": "raw_text", "reason": "matrix test"},
     ),
+    "cases:teams": Case(only(STAFF_VIEW)),
+    "cases:team": Case(only(STAFF_VIEW), kwargs={"team_id": "<team>"}),
     "cases:cases": Case(only(PEOPLE_ROLES)),
     "cases:case_new": Case(only(PEOPLE_ROLES)),
     "cases:case": Case(only(PEOPLE_ROLES), kwargs={"code": "<case>"}),
@@ -221,6 +223,7 @@ def test_each_role_gets_the_expected_answer(name, clients):
         "<person>": person.code,
         "<member>": clients[Role.Code.FINANCE].user.pk,
         "<case>": person.case.code,
+        "<team>": person.case.team_id,
         "<relief>": relief.pk,
         "<testimony>": testimony.code,
     }

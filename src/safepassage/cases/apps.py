@@ -10,8 +10,9 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from safepassage.accounts import permissions
         from safepassage.cases import policies
-        from safepassage.cases.models import Case, Person, Testimony
+        from safepassage.cases.models import Case, Person, Team, Testimony
 
         permissions.register(Case, policies.CASE)
         permissions.register(Person, policies.PERSON)
         permissions.register(Testimony, policies.TESTIMONY)
+        permissions.register(Team, permissions.CAPABILITY_ONLY)

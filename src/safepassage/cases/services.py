@@ -82,7 +82,7 @@ def _assess(person: Person) -> None:
 
 @transaction.atomic
 def team_create(*, actor, name: str, members: Iterable = ()) -> Team:
-    team = Team.objects.create(name=name)
+    team = Team.objects.create(name=name.strip())
     team.members.set(list(members))
     record(actor=actor, action="cases.team_created", target=team, data={"name": name})
     return team
@@ -428,3 +428,17 @@ def retention_shred(*, actor, case: Case) -> int:
             vault.shred(record_obj=item, actor=actor, reason="retention period over")
             count += 1
     return count
+
+
+@transaction.atomic
+def team_set_members(*, actor, team: Team, members: Iterable) -> Team:
+    members = list(members)
+    before = sorted(str(pk) for pk in team.members.values_list("pk", flat=True))
+    team.members.set(members)
+    record(
+        actor=actor,
+        action="cases.team_members_changed",
+        target=team,
+        data={"before": before, "after": sorted(str(m.pk) for m in members)},
+    )
+    return team

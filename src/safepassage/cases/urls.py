@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safepassage.cases import case_views, export, views
+from safepassage.cases import case_views, export, team_views, views
 
 app_name = "cases"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("testimonies/<str:code>/consent/", views.testimony_consent, name="testimony_consent"),
     path("testimonies/<str:code>/withdraw/", views.testimony_withdraw, name="testimony_withdraw"),
     path("testimonies/<str:code>/reveal/", views.testimony_reveal, name="testimony_reveal"),
+    path("teams/", team_views.teams, name="teams"),
+    path("teams/<uuid:team_id>/", team_views.team, name="team"),
     path("cases/", case_views.cases, name="cases"),
     path("cases/new/", case_views.case_new, name="case_new"),
     path("cases/<str:code>/", case_views.case, name="case"),

@@ -23,6 +23,7 @@ ENTRIES: list[Entry] = [
     Entry("cases:queue", _("Queue"), "people.view"),
     Entry("cases:people", _("People"), "people.view"),
     Entry("accounts:staff", _("Staff"), "staff.view"),
+    Entry("cases:teams", _("Teams"), "staff.manage"),
 ]
 
 

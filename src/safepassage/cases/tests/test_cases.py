@@ -397,3 +397,16 @@ def test_the_worker_runs_the_retention_sweep_daily(settings):
     path = "safepassage.cases.tasks.retention_sweep"
     waiting = DBTaskResult.objects.get(task_path=path, status="READY")
     assert waiting.run_after > timezone.now() + dt.timedelta(hours=23)
+
+
+def test_a_director_forms_teams_and_assigns_case_workers(sign_in, director):
+    worker = make_member(Role.Code.CASE_WORKER)
+    client = sign_in(director)
+    assert client.post("/teams/", {"name": "River team"}).status_code == 302
+    assert client.post("/teams/", {"name": "River team"}).status_code == 400
+    team = Team.objects.get(name="River team")
+    client.post(f"/teams/{team.pk}/", {"members": [worker.user.pk]})
+    assert list(team.members.all()) == [worker.user]
+    person = make_person(case=make_case(team=team), real_name="Kim River")
+    assert sign_in(worker).get(f"/people/{person.code}/").status_code == 200
+    assert AuditEntry.objects.filter(action="cases.team_members_changed").exists()
