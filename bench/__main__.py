@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.vault"]
+BENCHMARKS = ["bench.vault", "bench.cases"]
 
 
 def main() -> int:

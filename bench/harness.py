@@ -124,7 +124,7 @@ class Comparison:
     name: str
     baseline_ns: list[int]
     real_ns: list[int]
-    target: float
+    target: float | None
     baseline_queries: int
     real_queries: int
 
@@ -142,6 +142,8 @@ class Comparison:
 
     @property
     def verdict(self) -> str:
+        if self.target is None:
+            return "-"
         return "PASS" if self.ratio <= self.target else "OVER"
 
 
@@ -152,9 +154,12 @@ def compare(
     real: Callable[[], object],
     runs: int,
     warmup: int,
-    target: float,
+    target: float | None = None,
 ) -> Comparison:
-    """Time ``real`` against ``baseline``; count each one's queries in one more run."""
+    """Time ``real`` against ``baseline``; count each one's queries in one more run.
+
+    Without a ``target`` the ratio is reported as a figure, with no verdict.
+    """
     baseline_ns, real_ns = interleaved(baseline, real, runs=runs, warmup=warmup)
     return Comparison(
         name=name,
@@ -167,17 +172,18 @@ def compare(
 
 
 def print_table(comparisons: list[Comparison]) -> None:
+    width = max([36, *(len(c.name) for c in comparisons)])
     header = (
-        f"{'benchmark':<36} {'runs':>5} {'baseline ms':>12} {'real ms':>10} "
+        f"{'benchmark':<{width}} {'runs':>5} {'baseline ms':>12} {'real ms':>10} "
         f"{'ratio':>7} {'target':>8}  {'verdict':<7} {'queries base/real':>17}"
     )
     print(header)
     print("-" * len(header))
     for c in comparisons:
         queries = f"{c.baseline_queries} / {c.real_queries}"
+        target = "-" if c.target is None else f"<={c.target:.1f}x"
         print(
-            f"{c.name:<36} {len(c.real_ns):>5} {c.baseline_ms:>12.2f} {c.real_ms:>10.2f} "
-            f"{c.ratio:>6.2f}x {'<=' + format(c.target, '.1f') + 'x':>8}  {c.verdict:<7} "
-            f"{queries:>17}"
+            f"{c.name:<{width}} {len(c.real_ns):>5} {c.baseline_ms:>12.2f} {c.real_ms:>10.2f} "
+            f"{c.ratio:>6.2f}x {target:>8}  {c.verdict:<7} {queries:>17}"
         )
     print("(medians of interleaved runs; queries counted in one extra run of each)")

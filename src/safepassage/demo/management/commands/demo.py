@@ -1,12 +1,14 @@
 """``safepassage demo``: a complete local Safe Passage on SQLite, in one command.
 
 Migrates, creates the demo organisation once (staff for every role, each with a password
-and an authenticator; generated people), then serves it with a worker beside it and prints
-the address and the logins. Running it again reuses what exists.
+and an authenticator; two teams; two years of generated cases in every state, see
+``demo.organisation``), then serves it with a worker beside it and prints the address and
+the logins. Running it again reuses what exists.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import random
@@ -27,19 +29,22 @@ from safepassage.accounts import otp
 from safepassage.accounts import services as account_services
 from safepassage.accounts.models import Role, TOTPDevice, User
 from safepassage.cases import services as case_services
-from safepassage.cases.models import Person
-from safepassage.demo.generate import person_fields
+from safepassage.cases.models import Case, Person
+from safepassage.demo import organisation
 
 DEMO_DOMAIN = "demo.safepassage.invalid"
 STAFF = [
     ("director", "Director Han", Role.Code.DIRECTOR, "ko"),
     ("caseworker", "Case worker Yun", Role.Code.CASE_WORKER, "ko"),
+    ("caseworker-south", "Case worker Park", Role.Code.CASE_WORKER, "ko"),
     ("coordinator", "Coordinator Ryu", Role.Code.RESCUE_COORDINATOR, "ko"),
     ("finance", "Finance officer Cho", Role.Code.FINANCE, "en"),
     ("comms", "Communications Kang", Role.Code.COMMUNICATIONS, "en"),
     ("advocacy", "Advocacy officer Lim", Role.Code.ADVOCACY, "en"),
 ]
-PEOPLE = 120
+# Case workers see their teams' cases only.
+TEAMS = {"north": ("North team", "caseworker"), "south": ("South team", "caseworker-south")}
+SEED = 1996
 
 
 class Command(BaseCommand):
@@ -60,8 +65,7 @@ class Command(BaseCommand):
         logins = self._logins_file()
         if not User.objects.filter(email__endswith="@" + DEMO_DOMAIN).exists():
             self.stdout.write("Creating the demo organisation...")
-            self._create_staff(logins)
-            self._create_people()
+            self._create_organisation(logins)
         self._print(bind, logins)
         if not no_serve:
             self._serve(bind)
@@ -80,6 +84,20 @@ class Command(BaseCommand):
         return logins
 
     @transaction.atomic
+    def _create_organisation(self, logins: dict) -> None:
+        """Staff and teams as of two years ago, then the cases of the two years since."""
+        now = timezone.now()
+        with organisation.clock(now - dt.timedelta(days=365 * organisation.YEARS)):
+            self._create_staff(logins)
+            teams, workers = {}, {}
+            for key, (name, slug) in TEAMS.items():
+                workers[key] = User.objects.get(email=f"{slug}@{DEMO_DOMAIN}")
+                teams[key] = case_services.team_create(
+                    actor="demo", name=name, members=[workers[key]]
+                )
+        rng = random.Random(SEED)  # noqa: S311  (demo data, not security)
+        organisation.create_cases(rng, now=now, teams=teams, workers=workers)
+
     def _create_staff(self, logins: dict) -> None:
         for slug, name, role, language in STAFF:
             user = User.objects.create_user(
@@ -94,29 +112,24 @@ class Command(BaseCommand):
             if role == Role.Code.DIRECTOR:
                 account_services.user_make_superuser(user=user, actor="demo")
 
-    @transaction.atomic
-    def _create_people(self) -> None:
-        rng = random.Random(1996)  # noqa: S311  (demo data, not security)
-        director = User.objects.get(email=f"director@{DEMO_DOMAIN}")
-        for _ in range(PEOPLE):
-            case_services.person_create(actor=director, **person_fields(rng))
-
     def _print(self, bind: str, logins: dict) -> None:
         out = self.stdout.write
         out("")
         out(f"Safe Passage demo: http://{bind}/")
-        out(f"People in the demo: {Person.objects.count()}")
+        out(f"People in the demo: {Person.objects.count()} in {Case.objects.count()} cases")
         out(f"Every demo login uses the password: {logins['password']}")
         out("Second factor: add the key to an authenticator app, or print the current code with")
         out("  .venv/bin/safepassage demo --code EMAIL")
-        for device in (
+        devices = list(
             TOTPDevice.objects.filter(user__email__endswith="@" + DEMO_DOMAIN, confirmed=True)
             .select_related("user")
             .order_by("user__email")
-        ):
+        )
+        width = max((len(device.user.email) for device in devices), default=0)
+        for device in devices:
             key = b32encode(device.seed).decode().rstrip("=")
             roles = ", ".join(sorted(device.user.role_codes()))
-            out(f"  {device.user.email:<38} {roles:<20} key {key}")
+            out(f"  {device.user.email:<{width}} {roles:<20} key {key}")
         out("")
 
     def _serve(self, bind: str) -> None:

@@ -1,0 +1,27 @@
+"""Importing existing spreadsheets into cases.
+
+``import_cases(file, team=..., actor=...)`` is the one entry point; the ``safepassage
+import cases FILE --team NAME`` command and any upload page call it. See ``cases`` for
+what it does, ``source`` for how a CSV file is read safely and ``vocabulary`` for the
+spellings it understands.
+"""
+
+from safepassage.cases.importing.cases import (
+    COLUMNS,
+    ImportRejected,
+    ImportReport,
+    full_name,
+    import_cases,
+)
+from safepassage.cases.importing.source import MAX_CELL, MAX_FILE_BYTES, RowError
+
+__all__ = [
+    "COLUMNS",
+    "MAX_CELL",
+    "MAX_FILE_BYTES",
+    "ImportRejected",
+    "ImportReport",
+    "RowError",
+    "full_name",
+    "import_cases",
+]
