@@ -192,7 +192,10 @@ class Person(VaultRecord):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         indexes = [
-            models.Index(fields=["status", "-priority", "created_at"], name="cases_person_queue"),
+            models.Index(
+                fields=["status", "-priority", "status_changed_at", "created_at"],
+                name="cases_person_queue",
+            ),
             models.Index(fields=["province"]),
         ]
         constraints = [

@@ -23,6 +23,13 @@ SEALED_PERSON_COLUMNS = (
 )
 
 
+SEALED_CASE_COLUMNS = (
+    "case__relayed_by_sealed",
+    "case__exact_place_sealed",
+    "case__situation_sealed",
+)
+
+
 def cases_for(user, *, action: str = "cases.view") -> QuerySet[Case]:
     return permissions.visible(user, action, Case.objects.all())
 
@@ -45,7 +52,7 @@ def people_list(
 ) -> QuerySet[Person]:
     """Search by code or pseudonym; with ``identifying``, also by exact full name or phone
     through the blind indexes (the caller keeps such a query out of URLs and logs)."""
-    people = people_for(user).defer(*SEALED_PERSON_COLUMNS).select_related("case")
+    people = people_for(user).defer(*SEALED_PERSON_COLUMNS)
     if filters is not None:
         people = _filtered(people, filters)
         query = query or filters.query
@@ -84,8 +91,8 @@ def priority_queue(user) -> QuerySet[Person]:
     return (
         people_for(user)
         .filter(status__in=lifecycle.WAITING)
-        .defer(*SEALED_PERSON_COLUMNS)
         .select_related("case", "group")
+        .defer(*SEALED_PERSON_COLUMNS, *SEALED_CASE_COLUMNS)
         .order_by("-priority", "status_changed_at", "created_at")
     )
 

@@ -114,7 +114,8 @@ def case_open(
     case.relayed_by = relayed_by
     case.exact_place = exact_place
     case.situation = situation
-    case.full_clean(exclude=["data_key"])
+    # Uniqueness and constraints are the database's job; asking twice costs five queries.
+    case.full_clean(exclude=["data_key"], validate_unique=False, validate_constraints=False)
     case.save()
     record(
         actor=actor,
@@ -179,7 +180,9 @@ def person_add(
     person.whereabouts = whereabouts
     person.photo = photo
     _assess(person)
-    person.full_clean(exclude=["data_key", "case", "group"])
+    person.full_clean(
+        exclude=["data_key", "case", "group"], validate_unique=False, validate_constraints=False
+    )
     person.save()
     StatusChange.objects.create(
         person=person,

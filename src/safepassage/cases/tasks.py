@@ -21,3 +21,28 @@ def retention_sweep() -> int:
 
     schedule.queue_next("safepassage.cases.tasks.retention_sweep")
     return shredded
+
+
+@task
+def priority_refresh() -> int:
+    """Recompute priorities of everyone not yet closed: ages cross thresholds (a child
+    turns 5, a girl turns 18) without anyone editing the record. Returns how many changed."""
+    from safepassage.cases import priority
+    from safepassage.cases.models import Person, Status
+    from safepassage.cases.services import FLAGS
+    from safepassage.web import schedule
+
+    changed = []
+    people = (
+        Person.objects.exclude(status=Status.CLOSED)
+        .select_related("case")
+        .only("id", "sex", "birth_year", "priority", "priority_reasons", "case__urgency", *FLAGS)
+    )
+    for person in people.iterator(chunk_size=2000):
+        score, reasons = priority.assess(person)
+        if (score, reasons) != (person.priority, person.priority_reasons):
+            person.priority, person.priority_reasons = score, reasons
+            changed.append(person)
+    Person.objects.bulk_update(changed, ["priority", "priority_reasons"], batch_size=1000)
+    schedule.queue_next("safepassage.cases.tasks.priority_refresh")
+    return len(changed)

@@ -14,6 +14,7 @@ from django.utils.module_loading import import_string
 
 PERIODIC: dict[str, dt.timedelta] = {
     "safepassage.cases.tasks.retention_sweep": dt.timedelta(days=1),
+    "safepassage.cases.tasks.priority_refresh": dt.timedelta(days=1),
 }
 
 

@@ -410,3 +410,18 @@ def test_a_director_forms_teams_and_assigns_case_workers(sign_in, director):
     person = make_person(case=make_case(team=team), real_name="Kim River")
     assert sign_in(worker).get(f"/people/{person.code}/").status_code == 200
     assert AuditEntry.objects.filter(action="cases.team_members_changed").exists()
+
+
+def test_priorities_follow_birthdays():
+    from safepassage.cases.tasks import priority_refresh
+
+    year = timezone.localdate().year
+    child = make_person(real_name="Kim Small", birth_year=year - 4, sex="male")
+    assert child.priority_reasons == ["child_under_5"]
+    # A year on, the same child is five: the daily refresh moves them to the "child" rule.
+    Person.objects.filter(pk=child.pk).update(birth_year=year - 5)
+    assert priority_refresh.call() == 1
+    child = Person.objects.get(pk=child.pk)
+    assert child.priority_reasons == ["child"]
+    assert child.priority == 15
+    assert priority_refresh.call() == 0
