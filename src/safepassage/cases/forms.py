@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from safepassage.cases import money
 from safepassage.cases.models import (
     ConsentScope,
     Province,
@@ -139,13 +140,10 @@ class ReliefForm(forms.Form):
         label=_("Delivered by (field partner's pseudonym)"), max_length=40, required=False
     )
 
-    # Minor units per currency: KRW, LAK and VND have none in practice; the others have 2.
-    EXPONENTS = {"KRW": 0, "LAK": 0, "VND": 0}
-
     def relief_fields(self) -> dict:
         data = self.cleaned_data
-        exponent = self.EXPONENTS.get(data["currency"], 2)
-        minor = data["cost"].scaleb(exponent)
+        exponent = money.exponent(data["currency"])
+        minor = money.to_minor(data["cost"], data["currency"])
         if minor != minor.to_integral_value():
             raise forms.ValidationError(
                 _("%(currency)s has no smaller unit than %(unit)s.")
