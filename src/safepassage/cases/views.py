@@ -59,6 +59,18 @@ def _form_errors(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _submit(request, form, call, success: str) -> None:
+    """Validate ``form``, run the service ``call``; errors and success become messages."""
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        call()
+    except ValidationError as exc:
+        _form_errors(request, exc)
+    else:
+        messages.success(request, success)
+
+
 @staff_required("people.view")
 @require_http_methods(["GET", "POST"])
 def people(request):
@@ -200,14 +212,12 @@ def person_flags(request, code: str):
 def relief_add(request, code: str):
     found = _person(request, code, "people.edit")
     form = forms.ReliefForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
-        services.relief_add(actor=request.user, person=found, **form.relief_fields())
-    except ValidationError as exc:
-        _form_errors(request, exc)
-    else:
-        messages.success(request, _("Relief recorded."))
+    _submit(
+        request,
+        form,
+        lambda: services.relief_add(actor=request.user, person=found, **form.relief_fields()),
+        _("Relief recorded."),
+    )
     return redirect(found)
 
 
@@ -227,14 +237,12 @@ def relief_confirm(request, code: str, relief_id):
 def support_add(request, code: str):
     found = _person(request, code, "people.edit")
     form = forms.SupportForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
-        services.support_add(actor=request.user, person=found, **form.cleaned_data)
-    except ValidationError as exc:
-        _form_errors(request, exc)
-    else:
-        messages.success(request, _("Support recorded."))
+    _submit(
+        request,
+        form,
+        lambda: services.support_add(actor=request.user, person=found, **form.cleaned_data),
+        _("Support recorded."),
+    )
     return redirect(found)
 
 
@@ -243,16 +251,12 @@ def support_add(request, code: str):
 def testimony_add(request, code: str):
     found = _person(request, code, "people.edit")
     form = forms.TestimonyForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
-        services.record_testimony(actor=request.user, person=found, **form.cleaned_data)
-    except ValidationError as exc:
-        _form_errors(request, exc)
-    else:
-        messages.success(
-            request, _("Testimony recorded. It stays internal until consent is recorded.")
-        )
+    _submit(
+        request,
+        form,
+        lambda: services.record_testimony(actor=request.user, person=found, **form.cleaned_data),
+        _("Testimony recorded. It stays internal until consent is recorded."),
+    )
     return redirect(found)
 
 
@@ -261,14 +265,14 @@ def testimony_add(request, code: str):
 def testimony_consent(request, code: str):
     testimony = _testimony(request, code, "people.edit")
     form = forms.ConsentForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
-        services.consent_record(actor=request.user, testimony=testimony, **form.cleaned_data)
-    except ValidationError as exc:
-        _form_errors(request, exc)
-    else:
-        messages.success(request, _("Consent recorded."))
+    _submit(
+        request,
+        form,
+        lambda: services.consent_record(
+            actor=request.user, testimony=testimony, **form.cleaned_data
+        ),
+        _("Consent recorded."),
+    )
     return redirect(testimony.person)
 
 
