@@ -382,6 +382,7 @@ def test_filters_find_people_by_status_province_and_flag(sign_in, case_worker):
     assert list(listed.context["page"].object_list) == []
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its database connection
 def test_the_worker_runs_the_retention_sweep_daily(settings):
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
