@@ -132,6 +132,12 @@ MATRIX: dict[str, Case] = {
         kwargs={"code": "<testimony>"},
         data={"field": "raw_text", "reason": "matrix test"},
     ),
+    "cases:case_urgency": Case(
+        only(PEOPLE_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<case>"},
+        data={"urgency": "critical"},
+    ),
     "cases:teams": Case(only(STAFF_VIEW)),
     "cases:team": Case(only(STAFF_VIEW), kwargs={"team_id": "<team>"}),
     "cases:cases": Case(only(PEOPLE_ROLES)),

@@ -102,11 +102,25 @@ def case(request, code: str):
             "case": found,
             "people": people,
             "may_edit": may_edit,
+            "urgency_form": forms.UrgencyForm(initial={"urgency": found.urgency}),
             "group_form": forms.GroupForm(people=ungrouped)
             if may_edit and len(ungrouped) > 1
             else None,
         },
     )
+
+
+@staff_required("cases.edit")
+@require_http_methods(["POST"])
+def case_urgency(request, code: str):
+    found = _case(request, code, "cases.edit")
+    form = forms.UrgencyForm(request.POST)
+    if form.is_valid():
+        services.case_set_urgency(
+            actor=request.user, case=found, urgency=form.cleaned_data["urgency"]
+        )
+        messages.success(request, _("Urgency changed; priorities recalculated."))
+    return redirect(found)
 
 
 @staff_required("cases.edit")

@@ -106,6 +106,10 @@ class CaseForm(forms.Form):
         return value
 
 
+class UrgencyForm(forms.Form):
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=[])
 

@@ -445,3 +445,25 @@ def team_set_members(*, actor, team: Team, members: Iterable) -> Team:
         data={"before": before, "after": sorted(str(m.pk) for m in members)},
     )
     return team
+
+
+@transaction.atomic
+def case_set_urgency(*, actor, case: Case, urgency: str) -> Case:
+    """Change how urgent a call is; its people's priorities follow at once."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    previous = case.urgency
+    case.urgency = urgency
+    case.full_clean(exclude=["data_key"], validate_unique=False, validate_constraints=False)
+    case.save(update_fields=["urgency", "updated_at"])
+    people = list(case.people.select_related("case"))
+    for person in people:
+        person.case = case
+        _assess(person)
+    Person.objects.bulk_update(people, ["priority", "priority_reasons"])
+    record(
+        actor=actor,
+        action="cases.urgency_changed",
+        target=case,
+        data={"from": previous, "to": urgency},
+    )
+    return case

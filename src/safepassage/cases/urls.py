@@ -30,4 +30,5 @@ urlpatterns = [
     path("cases/<str:code>/", case_views.case, name="case"),
     path("cases/<str:code>/people/new/", case_views.case_person_new, name="case_person_new"),
     path("cases/<str:code>/groups/", case_views.case_group_new, name="case_group_new"),
+    path("cases/<str:code>/urgency/", case_views.case_urgency, name="case_urgency"),
 ]

@@ -426,3 +426,14 @@ def test_priorities_follow_birthdays():
     assert child.priority_reasons == ["child"]
     assert child.priority == 15
     assert priority_refresh.call() == 0
+
+
+def test_raising_a_calls_urgency_raises_its_peoples_priority(sign_in, case_worker):
+    case = make_case()
+    person = make_person(case=case, real_name="Kim Urgent-now", birth_year=1990)
+    assert "case_critical" not in person.priority_reasons
+    response = sign_in(case_worker).post(f"/cases/{case.code}/urgency/", {"urgency": "critical"})
+    assert response.status_code == 302
+    person = Person.objects.get(pk=person.pk)
+    assert person.priority_reasons[0] == "case_critical"
+    assert AuditEntry.objects.filter(action="cases.urgency_changed").exists()
