@@ -154,27 +154,32 @@ def person(request, code: str):
     return render(request, "cases/person.html", context)
 
 
-@staff_required("people.reveal")
-@require_POST
-def person_reveal(request, code: str):
-    found = _person(request, code, "people.reveal")
-    form = forms.RevealForm(request.POST, fields=REVEALABLE)
+def _reveal(request, record_obj, fields, back):
+    """Audited reveal of one field chosen in a RevealForm, then a timed grant in the session."""
+    form = forms.RevealForm(request.POST, fields=fields)
     if not form.is_valid():
         messages.error(request, _("Give a reason to reveal a protected value."))
-        return redirect(found)
+        return redirect(back)
     field = form.cleaned_data["field"]
     try:
         vault_services.reveal(
-            record_obj=found,
+            record_obj=record_obj,
             field_name=field,
             actor=request.user,
             reason=form.cleaned_data["reason"],
         )
     except Shredded:
         messages.error(request, _("This person's identifying data was shredded."))
-        return redirect(found)
-    grants.grant(request, found, field)
-    return redirect(found)
+        return redirect(back)
+    grants.grant(request, record_obj, field)
+    return redirect(back)
+
+
+@staff_required("people.reveal")
+@require_POST
+def person_reveal(request, code: str):
+    found = _person(request, code, "people.reveal")
+    return _reveal(request, found, REVEALABLE, found)
 
 
 @staff_required("people.edit")
@@ -289,20 +294,4 @@ def testimony_withdraw(request, code: str):
 @require_POST
 def testimony_reveal(request, code: str):
     testimony = _testimony(request, code, "people.reveal")
-    form = forms.RevealForm(request.POST, fields=TESTIMONY_REVEALABLE)
-    if not form.is_valid():
-        messages.error(request, _("Give a reason to reveal a protected value."))
-        return redirect(testimony.person)
-    field = form.cleaned_data["field"]
-    try:
-        vault_services.reveal(
-            record_obj=testimony,
-            field_name=field,
-            actor=request.user,
-            reason=form.cleaned_data["reason"],
-        )
-    except Shredded:
-        messages.error(request, _("This person's identifying data was shredded."))
-        return redirect(testimony.person)
-    grants.grant(request, testimony, field)
-    return redirect(testimony.person)
+    return _reveal(request, testimony, TESTIMONY_REVEALABLE, testimony.person)
