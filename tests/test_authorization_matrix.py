@@ -55,6 +55,7 @@ class Case:
 
 PEOPLE_ROLES = [Role.Code.DIRECTOR, Role.Code.CASE_WORKER]
 STAFF_VIEW = [Role.Code.DIRECTOR]
+MISSION_ROLES = [Role.Code.DIRECTOR, Role.Code.RESCUE_COORDINATOR]
 
 MATRIX: dict[str, Case] = {
     "web:home": Case(answers(302)),
@@ -151,6 +152,84 @@ MATRIX: dict[str, Case] = {
         data={"label": "Family A", "people": []},
     ),
     "set_language": Case(answers(302), method="post", data={"language": "en"}),
+    # Rescue missions: coordinators and the director.
+    "rescue:board": Case(only(MISSION_ROLES)),
+    "rescue:mission_new": Case(only(MISSION_ROLES)),
+    "rescue:mission": Case(only(MISSION_ROLES), kwargs={"code": "<mission>"}),
+    "rescue:mission_status": Case(
+        only(MISSION_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<mission>"},
+        data={"action": "start"},
+    ),
+    "rescue:mission_outcome": Case(
+        only(MISSION_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<mission>"},
+        data={"person": "<mission_person>", "outcome": "left"},
+    ),
+    "rescue:mission_check_in": Case(
+        only(MISSION_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<mission>"},
+        data={"kind": "delayed", "delay_hours": "2", "key": "matrix-key-1"},
+    ),
+    "rescue:mission_cost": Case(
+        only(MISSION_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<mission>"},
+        data={
+            "description": "Bus tickets",
+            "amount": "30",
+            "currency": "USD",
+            "spent_on": "2026-01-05",
+        },
+    ),
+    "rescue:link_new": Case(
+        only(MISSION_ROLES),
+        method="post",
+        kwargs={"code": "<mission>"},
+        data={"partner": "<partner>"},
+    ),
+    "rescue:link_revoke": Case(
+        only(MISSION_ROLES, ok=302), method="post", kwargs={"link_id": "<link>"}
+    ),
+    "rescue:alert_ack": Case(
+        only(MISSION_ROLES, ok=302), method="post", kwargs={"alert_id": "<alert>"}
+    ),
+    "rescue:safe_points": Case(only(MISSION_ROLES)),
+    "rescue:safe_point_new": Case(only(MISSION_ROLES)),
+    "rescue:safe_point": Case(only(MISSION_ROLES), kwargs={"code": "<safe_point>"}),
+    # Only people named on the safe point may reveal it: the coordinator is, the director
+    # (and the superuser) are not.
+    "rescue:safe_point_reveal": Case(
+        {**only([Role.Code.RESCUE_COORDINATOR], ok=302)},
+        method="post",
+        kwargs={"code": "<safe_point>"},
+        data={"field": "real_place", "reason": "matrix test"},
+    ),
+    "rescue:safe_point_people": Case(
+        only([Role.Code.DIRECTOR], ok=302),
+        method="post",
+        kwargs={"code": "<safe_point>"},
+        data={"people": ["<coordinator>"]},
+    ),
+    "rescue:routes": Case(only(MISSION_ROLES)),
+    "rescue:route_new": Case(only(MISSION_ROLES)),
+    "rescue:partners": Case(only(MISSION_ROLES)),
+    "rescue:partner_new": Case(only(MISSION_ROLES)),
+    "rescue:partner": Case(only(MISSION_ROLES), kwargs={"code": "<partner>"}),
+    "rescue:partner_reveal": Case(
+        only(MISSION_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<partner>"},
+        data={"field": "phone", "reason": "matrix test"},
+    ),
+    # The field partner's page: no account; a made-up, revoked or expired token is 404 to all.
+    "checkin:page": Case(answers(404), kwargs={"token": "made-up-token-" + "x" * 40}),
+    "api:openapi-json": Case(answers(200)),
+    "api:check_in_status": Case(answers(404)),
+    "api:check_in": Case(answers(404), method="post"),
 }
 
 # The admin is for verified superusers only; everyone else gets 404 on every admin URL.
@@ -201,6 +280,31 @@ def clients(db):
     return people
 
 
+def rescue_objects(coordinator) -> dict:
+    """A planned mission with a partner's link and an alert; the coordinator is named on
+    its first safe point."""
+    from safepassage.rescue.models import AlertKind
+    from safepassage.rescue.services import alerts, checkins, places
+    from safepassage.rescue.tests.factories import make_mission, make_partner, waiting_family
+
+    people = waiting_family(1)
+    partner = make_partner()
+    mission = make_mission(people=people, lead=coordinator)
+    issued = checkins.link_issue(actor=coordinator, mission=mission, partner=partner)
+    alert = alerts.raise_now(mission=mission, kind=AlertKind.NEED_HELP, actor="matrix")
+    point = mission.legs.get(position=1).from_point
+    places.safe_point_name_people(actor=None, safe_point=point, people=[coordinator])
+    return {
+        "<mission>": mission.code,
+        "<mission_person>": people[0].code,
+        "<partner>": partner.code,
+        "<link>": issued.link.pk,
+        "<alert>": alert.pk,
+        "<safe_point>": point.code,
+        "<coordinator>": str(coordinator.pk),
+    }
+
+
 def _client_for(member) -> Client:
     return Client() if member is None else signed_in_client(member)
 
@@ -225,7 +329,9 @@ def test_each_role_gets_the_expected_answer(name, clients):
         given_on=datetime.date(2026, 1, 2),
     )
     testimony = services.record_testimony(actor=None, person=person, raw_text="words")
+    rescue = rescue_objects(clients[Role.Code.RESCUE_COORDINATOR].user)
     objects = {
+        **rescue,
         "<person>": person.code,
         "<member>": clients[Role.Code.FINANCE].user.pk,
         "<case>": person.case.code,
@@ -234,10 +340,18 @@ def test_each_role_gets_the_expected_answer(name, clients):
         "<testimony>": testimony.code,
     }
     url = _url(name, case.kwargs, objects)
+    data = {
+        key: (
+            [objects.get(v, v) for v in value]
+            if isinstance(value, list)
+            else objects.get(value, value)
+        )
+        for key, value in case.data.items()
+    }
     got = {}
     for who in EVERYONE:
         client = _client_for(clients[who])
-        response = getattr(client, case.method)(url, case.data)
+        response = getattr(client, case.method)(url, data)
         got[who] = response.status_code
     assert got == case.expected
 

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "safepassage.audit",
     "safepassage.web",
     "safepassage.cases",
+    "safepassage.rescue",
     "safepassage.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -351,3 +352,22 @@ except ValueError:
         'SAFEPASSAGE_PRIORITY_WEIGHTS must be a JSON object of whole numbers, e.g. {"woman": 10}'
     ) from None
 RETENTION_DAYS = envint("RETENTION_DAYS", 365 * 5, minimum=1)
+
+# --- Rescue missions ------------------------------------------------------------------------
+# Minutes past a leg's arrival window (or the delay a partner announced) before the mission
+# turns overdue (coordinators alerted), is escalated (the director too) and is marked silent
+# (an urgent-case draft is prepared for the advocacy team).
+RESCUE_OVERDUE_MINUTES = envint("RESCUE_OVERDUE_MINUTES", 60, minimum=1)
+RESCUE_ESCALATE_MINUTES = envint("RESCUE_ESCALATE_MINUTES", 6 * 60, minimum=2)
+RESCUE_SILENT_MINUTES = envint("RESCUE_SILENT_MINUTES", 24 * 60, minimum=3)
+if not RESCUE_OVERDUE_MINUTES < RESCUE_ESCALATE_MINUTES < RESCUE_SILENT_MINUTES:
+    raise ImproperlyConfigured(
+        "SAFEPASSAGE_RESCUE_OVERDUE_MINUTES < _ESCALATE_MINUTES < _SILENT_MINUTES must hold"
+    )
+RESCUE_WATCH_MINUTES = envint("RESCUE_WATCH_MINUTES", 2, minimum=1)
+CHECKIN_LINK_DAYS = envint("CHECKIN_LINK_DAYS", 30, minimum=1)
+# Wrong tokens allowed per address, and wrong PINs per link, before the answer is 429.
+CHECKIN_GUESS_RATE = env("CHECKIN_GUESS_RATE", "20/h")
+CHECKIN_PIN_FAILURES = envint("CHECKIN_PIN_FAILURES", 8, minimum=3)
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_ENABLE = True

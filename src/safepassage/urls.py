@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from safepassage.api import api
 from safepassage.web.admin_site import install_admin_guard
 
 install_admin_guard(admin.site)
@@ -10,6 +11,9 @@ urlpatterns = [
     path("", include("safepassage.web.urls")),
     path("accounts/", include("safepassage.accounts.urls")),
     path("", include("safepassage.cases.urls")),
+    path("rescue/", include("safepassage.rescue.urls")),
+    path("c/", include("safepassage.rescue.checkin_urls")),
+    path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

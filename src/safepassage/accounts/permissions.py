@@ -34,6 +34,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "cases.edit",
             "cases.export",
             "cases.all",
+            "missions.view",
+            "missions.manage",
+            "places.manage",
+            "places.name",
+            "places.reveal",
+            "partners.reveal",
         }
     ),
     R.CASE_WORKER: frozenset(
@@ -47,7 +53,16 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "cases.export",
         }
     ),
-    R.RESCUE_COORDINATOR: frozenset({"dashboard.view"}),
+    R.RESCUE_COORDINATOR: frozenset(
+        {
+            "dashboard.view",
+            "missions.view",
+            "missions.manage",
+            "places.manage",
+            "places.reveal",
+            "partners.reveal",
+        }
+    ),
     R.FINANCE: frozenset({"dashboard.view"}),
     R.COMMUNICATIONS: frozenset({"dashboard.view"}),
     R.ADVOCACY: frozenset({"dashboard.view"}),

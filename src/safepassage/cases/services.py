@@ -467,3 +467,23 @@ def case_set_urgency(*, actor, case: Case, urgency: str) -> Case:
         data={"from": previous, "to": urgency},
     )
     return case
+
+
+@transaction.atomic
+def person_set_country(*, actor, person: Person, country: str) -> Person:
+    """Where the person is now, at country level (missions move people across borders)."""
+    country = country.strip().upper()
+    if len(country) != 2 or not country.isalpha():
+        raise CaseError({"country": _("A country is a two-letter code, e.g. LA.")})
+    if person.country == country:
+        return person
+    previous = person.country
+    person.country = country
+    person.save(update_fields=["country", "updated_at"])
+    record(
+        actor=actor,
+        action="cases.country_changed",
+        target=person,
+        data={"from": previous, "to": country},
+    )
+    return person

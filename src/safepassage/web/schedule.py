@@ -8,11 +8,19 @@ twice is harmless: every periodic task is idempotent.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-PERIODIC: dict[str, dt.timedelta] = {
+def _watch_interval() -> dt.timedelta:
+    from django.conf import settings
+
+    return dt.timedelta(minutes=settings.RESCUE_WATCH_MINUTES)
+
+
+PERIODIC: dict[str, dt.timedelta | Callable[[], dt.timedelta]] = {
+    "safepassage.rescue.tasks.watch_missions": _watch_interval,
     "safepassage.cases.tasks.retention_sweep": dt.timedelta(days=1),
     "safepassage.cases.tasks.priority_refresh": dt.timedelta(days=1),
 }
@@ -33,4 +41,7 @@ def ensure() -> list[str]:
 
 def queue_next(path: str) -> None:
     task = import_string(path)
-    task.using(run_after=timezone.now() + PERIODIC[path]).enqueue()
+    interval = PERIODIC[path]
+    if callable(interval):
+        interval = interval()
+    task.using(run_after=timezone.now() + interval).enqueue()

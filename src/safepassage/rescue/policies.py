@@ -1,0 +1,26 @@
+"""Who may see what of missions.
+
+Coordinators and the director see every mission, route and partner (capabilities
+``missions.view`` / ``missions.manage``). A safe point's real place, directions and contact
+are revealed only to the people named on it (``places.reveal``), whatever their role.
+Case workers see that their people are in transit (the cases pages), never the route.
+"""
+
+from __future__ import annotations
+
+from safepassage.accounts import permissions
+
+
+def _point_filter(user, action, queryset):
+    if action == "places.reveal":
+        return queryset.filter(named_people=user)
+    return queryset
+
+
+def _point_check(user, action, point) -> bool:
+    if action == "places.reveal":
+        return point.named_people.filter(pk=user.pk).exists()
+    return True
+
+
+SAFE_POINT = permissions.Policy(check=_point_check, filter=_point_filter)

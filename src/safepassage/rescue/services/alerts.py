@@ -1,0 +1,167 @@
+"""No silence goes unnoticed: the overdue scan, alerts raised at once, acknowledgements.
+
+A leg under way is overdue when the clock passes its ``due_at`` by the first threshold,
+escalated at the second, silent at the third. Each threshold alerts exactly once per
+deadline: the scan raises a leg's level with a conditional UPDATE (``alert_level < n``),
+which only one of several concurrent scanners can win, and only the winner writes the
+alert and queues its e-mail, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from safepassage.audit.chain import record
+from safepassage.rescue.models import (
+    SILENCE_ALERTS,
+    Alert,
+    AlertKind,
+    CheckIn,
+    Leg,
+    LegStatus,
+    Mission,
+    MissionStatus,
+    Outcome,
+    Silence,
+    UrgentCaseDraft,
+)
+from safepassage.rescue.services.timeline import event
+
+
+def thresholds() -> dict[int, dt.timedelta]:
+    return {
+        Silence.OVERDUE: dt.timedelta(minutes=settings.RESCUE_OVERDUE_MINUTES),
+        Silence.ESCALATED: dt.timedelta(minutes=settings.RESCUE_ESCALATE_MINUTES),
+        Silence.SILENT: dt.timedelta(minutes=settings.RESCUE_SILENT_MINUTES),
+    }
+
+
+def _queue_email(alert: Alert) -> None:
+    from safepassage.rescue.tasks import send_alert
+
+    # Queued in the alert's own transaction: no alert without its e-mail, and no e-mail
+    # for an alert that rolled back.
+    send_alert.enqueue(alert_id=str(alert.pk))
+
+
+def refresh_silence(mission: Mission) -> None:
+    """The mission shows the highest alert level of its legs under way."""
+    level = (
+        mission.legs.filter(status=LegStatus.UNDER_WAY).aggregate(m=Max("alert_level"))["m"] or 0
+    )
+    if mission.silence != level:
+        mission.silence = level
+        Mission.objects.filter(pk=mission.pk).update(silence=level, updated_at=timezone.now())
+
+
+def raise_now(
+    *, mission: Mission, kind: str, actor, check_in: CheckIn | None = None, reason: str = ""
+) -> Alert:
+    """An alert that does not wait for the scan: help requested, compromised, duress."""
+    now = timezone.now()
+    alert = Alert.objects.create(mission=mission, kind=kind, check_in=check_in, created_at=now)
+    event(mission, "alert", actor=actor, at=now, alert=kind, reason=reason)
+    _queue_email(alert)
+    return alert
+
+
+def scan(*, now: dt.datetime | None = None) -> list[Alert]:
+    """Raise every threshold passed by a leg under way on a mission under way."""
+    now = now or timezone.now()
+    raised = []
+    for level, after in sorted(thresholds().items()):
+        due = (
+            Leg.objects.filter(
+                status=LegStatus.UNDER_WAY,
+                mission__status=MissionStatus.UNDER_WAY,
+                alert_level__lt=level,
+                due_at__lt=now - after,
+            )
+            .order_by("due_at")
+            .values_list("pk", "due_at")
+        )
+        for leg_id, due_at in due:
+            alert = _raise_silence(leg_id=leg_id, due_at=due_at, level=level, now=now)
+            if alert is not None:
+                raised.append(alert)
+    return raised
+
+
+@transaction.atomic
+def _raise_silence(*, leg_id: int, due_at: dt.datetime, level: int, now: dt.datetime):
+    won = Leg.objects.filter(
+        pk=leg_id, status=LegStatus.UNDER_WAY, alert_level__lt=level, due_at=due_at
+    ).update(alert_level=level)
+    if not won:
+        return None  # another scanner, or a check-in, got there first
+    leg = Leg.objects.select_related("mission").get(pk=leg_id)
+    mission = leg.mission
+    Mission.objects.filter(pk=mission.pk, silence__lt=level).update(silence=level, updated_at=now)
+    kind = SILENCE_ALERTS[level]
+    alert = Alert.objects.create(
+        mission=mission, leg=leg, kind=kind, level=level, deadline=due_at, created_at=now
+    )
+    silent_for = int((now - due_at).total_seconds() // 60)
+    event(mission, "alert", actor="watch", at=now, alert=kind, leg=leg.position,
+          minutes_past_due=silent_for)
+    if level == Silence.SILENT:
+        _prepare_urgent_case(mission=mission, now=now)
+    record(
+        actor="watch",
+        action="rescue.alert_raised",
+        target=mission,
+        data={"kind": kind, "leg": leg.position, "minutes_past_due": silent_for},
+    )
+    _queue_email(alert)
+    return alert
+
+
+def _prepare_urgent_case(*, mission: Mission, now: dt.datetime) -> UrgentCaseDraft:
+    draft, created = UrgentCaseDraft.objects.get_or_create(
+        mission=mission, defaults={"created_at": now}
+    )
+    people = [t.person_id for t in mission.travellers.filter(outcome=Outcome.TRAVELLING)]
+    draft.people.add(*people)
+    if created:
+        event(mission, "urgent_case_drafted", actor="watch", at=now, people=len(people))
+    return draft
+
+
+@transaction.atomic
+def acknowledge(*, actor, alert: Alert) -> Alert:
+    """Someone has seen the alert and is on it; it leaves the top of the board."""
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at = timezone.now()
+        alert.acknowledged_by = actor
+        alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        event(alert.mission, "alert_acknowledged", actor=actor, alert=alert.kind)
+        record(
+            actor=actor,
+            action="rescue.alert_acknowledged",
+            target=alert.mission,
+            data={"kind": alert.kind},
+        )
+    return alert
+
+
+# Who each alert goes to, by role, besides the mission's own coordinator.
+RECIPIENT_ROLES = {
+    AlertKind.OVERDUE: ("rescue_coordinator",),
+    AlertKind.ESCALATED: ("rescue_coordinator", "director"),
+    AlertKind.SILENT: ("rescue_coordinator", "director", "advocacy"),
+    AlertKind.NEED_HELP: ("rescue_coordinator", "director"),
+    AlertKind.COMPROMISED: ("rescue_coordinator", "director"),
+}
+
+
+def recipients(alert: Alert):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True)
+    by_role = users.filter(roles__code__in=RECIPIENT_ROLES[alert.kind])
+    return (by_role | users.filter(pk=alert.mission.coordinator_id)).distinct().order_by("email")

@@ -1,0 +1,398 @@
+"""Check-in links and check-ins: the one path for the partner's page, the API and staff.
+
+A check-in is recorded once per idempotency key: a retry with the same content answers
+with the first result, a retry with other content is refused. Check-ins on one mission
+are serialised by a lock on the mission row, so concurrent retries cannot both insert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safepassage.audit.chain import record
+from safepassage.rescue import tokens
+from safepassage.rescue.models import (
+    ACTIVE,
+    AlertKind,
+    CheckIn,
+    CheckInKind,
+    CheckInLink,
+    FieldPartner,
+    Leg,
+    LegStatus,
+    Mission,
+    MissionStatus,
+    SafePoint,
+    Silence,
+)
+from safepassage.rescue.services import alerts, journeys
+from safepassage.rescue.services.errors import KeyReused, MissionClosed, RescueError, WrongPin
+from safepassage.rescue.services.missions import current_leg, lock, rebase, start_leg, travelling
+from safepassage.rescue.services.timeline import event
+
+MAX_DELAY_HOURS = 72
+DEFAULT_DELAY_HOURS = 6
+MAX_REASON = 500
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    """What the coordinator sees once: the link's token and the two PINs."""
+
+    link: CheckInLink
+    token: str
+    pin: str
+    duress_pin: str
+
+
+@transaction.atomic
+def link_issue(
+    *, actor, mission: Mission, partner: FieldPartner, days: int | None = None
+) -> IssuedLink:
+    """A new secret link for ``partner`` on ``mission``; any earlier one of theirs is revoked."""
+    mission = lock(mission)
+    if mission.status not in ACTIVE:
+        raise RescueError({"mission": _("This mission has ended.")})
+    now = timezone.now()
+    CheckInLink.objects.filter(mission=mission, partner=partner, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    mission.partners.add(partner)
+    token = tokens.new_token()
+    pin, duress_pin = tokens.new_pins()
+    link = CheckInLink(
+        mission=mission,
+        partner=partner,
+        token_digest=tokens.token_digest(token),
+        expires_at=now + dt.timedelta(days=days or settings.CHECKIN_LINK_DAYS),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    link.pin_digest = tokens.pin_digest(link.id, pin)
+    link.duress_digest = tokens.pin_digest(link.id, duress_pin)
+    link.save()
+    event(mission, "link_issued", actor=actor, partner=partner.pseudonym)
+    record(
+        actor=actor,
+        action="rescue.link_issued",
+        target=mission,
+        data={"partner": partner.code, "expires": link.expires_at.isoformat()},
+    )
+    return IssuedLink(link=link, token=token, pin=pin, duress_pin=duress_pin)
+
+
+@transaction.atomic
+def link_revoke(*, actor, link: CheckInLink) -> CheckInLink:
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at", "updated_at"])
+        event(link.mission, "link_revoked", actor=actor, partner=link.partner.pseudonym)
+        record(
+            actor=actor,
+            action="rescue.link_revoked",
+            target=link.mission,
+            data={"partner": link.partner.code},
+        )
+    return link
+
+
+def link_for_token(token: str, *, now: dt.datetime | None = None) -> CheckInLink | None:
+    """The live link for ``token``, or None alike for made-up, revoked and expired ones."""
+    if not tokens.looks_like_token(token):
+        return None
+    digest = tokens.token_digest(token)
+    link = (
+        CheckInLink.objects.select_related("mission", "partner")
+        .filter(token_digest=digest)
+        .first()
+    )
+    if link is None or not tokens.same(link.token_digest, digest):
+        return None
+    now = now or timezone.now()
+    if link.revoked_at is not None or link.expires_at <= now:
+        return None
+    if link.failed_pins >= settings.CHECKIN_PIN_FAILURES:
+        return None
+    return link
+
+
+def check_pin(*, link: CheckInLink, pin: str) -> bool:
+    """True for the duress PIN, False for the everyday one; ``WrongPin`` otherwise.
+
+    Both digests are always computed and compared, so the two answers take the same time.
+    """
+    candidate = tokens.pin_digest(link.id, pin or "")
+    everyday = tokens.same(link.pin_digest, candidate)
+    duress = tokens.same(link.duress_digest, candidate)
+    if everyday or duress:
+        return duress
+    _count_wrong_pin(link)
+    raise WrongPin({"pin": _("That PIN is not right.")})
+
+
+def _count_wrong_pin(link: CheckInLink) -> None:
+    # In its own transaction: the failure must count even though the check-in fails.
+    with transaction.atomic():
+        locked = CheckInLink.objects.select_for_update().get(pk=link.pk)
+        locked.failed_pins += 1
+        locked.save(update_fields=["failed_pins", "updated_at"])
+        if locked.failed_pins == settings.CHECKIN_PIN_FAILURES:
+            event(link.mission, "link_locked", actor="check-in", partner=link.partner.pseudonym)
+            alerts.raise_now(
+                mission=link.mission, kind=AlertKind.COMPROMISED, actor="check-in", reason="pins"
+            )
+            record(
+                actor="check-in",
+                action="rescue.link_locked",
+                target=link.mission,
+                data={"partner": link.partner.code},
+            )
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a field partner sends."""
+
+    key: str
+    kind: str
+    point: str = ""
+    delay_hours: int | None = None
+    reason: str = ""
+
+    def fingerprint(self) -> str:
+        content = {
+            "kind": self.kind,
+            "point": self.point.upper(),
+            "delay_hours": self.delay_hours,
+            "reason": self.reason.strip(),
+        }
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def validate(report: Report) -> None:
+    errors = {}
+    if not 8 <= len(report.key) <= 64 or not report.key.isascii():
+        errors["idempotency_key"] = _("The request key must be 8 to 64 plain characters.")
+    if report.kind not in CheckInKind.values:
+        errors["kind"] = _("Unknown kind of check-in.")
+    if report.delay_hours is not None and not 1 <= report.delay_hours <= MAX_DELAY_HOURS:
+        errors["delay_hours"] = _("A delay is between 1 and %(max)s hours.") % {
+            "max": MAX_DELAY_HOURS
+        }
+    if len(report.reason) > MAX_REASON:
+        errors["reason"] = _("Keep the reason under %(max)s characters.") % {"max": MAX_REASON}
+    if errors:
+        raise RescueError(errors)
+
+
+@dataclass(frozen=True)
+class Result:
+    check_in: CheckIn
+    replayed: bool
+
+
+def submit(
+    *,
+    mission: Mission,
+    report: Report,
+    link: CheckInLink | None = None,
+    actor=None,
+    duress: bool = False,
+    at: dt.datetime | None = None,
+) -> Result:
+    """Record one check-in (once per key) and apply it to the mission.
+
+    ``link`` is the partner's link (page and API), or None when a staff member records a
+    report received by phone (``actor``). The caller has checked the PIN (``duress``).
+    """
+    validate(report)
+    try:
+        return _submit(mission=mission, report=report, link=link, actor=actor, duress=duress, at=at)
+    except IntegrityError:
+        # Two identical retries raced past the lock (only possible without row locks):
+        # the first one's row is the answer.
+        return _replay(mission=mission, report=report)
+
+
+def _replay(*, mission: Mission, report: Report) -> Result:
+    existing = CheckIn.objects.filter(mission=mission, idempotency_key=report.key).first()
+    if existing is None:
+        raise RescueError({"idempotency_key": _("The check-in could not be recorded.")})
+    if existing.fingerprint != report.fingerprint():
+        raise KeyReused(
+            {"idempotency_key": _("This request key was already used for a different report.")}
+        )
+    return Result(check_in=existing, replayed=True)
+
+
+@transaction.atomic
+def _submit(*, mission, report, link, actor, duress, at) -> Result:
+    mission = lock(mission)
+    if CheckIn.objects.filter(mission=mission, idempotency_key=report.key).exists():
+        return _replay(mission=mission, report=report)
+    if mission.status not in ACTIVE:
+        raise MissionClosed(
+            {"mission": _("This mission has ended; the report was not recorded.")}
+        )
+    at = at or timezone.now()
+    who = f"partner:{link.partner.pseudonym}" if link is not None else actor
+    leg = current_leg(mission)
+    check_in = CheckIn(
+        mission=mission,
+        link=link,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+        idempotency_key=report.key,
+        fingerprint=report.fingerprint(),
+        kind=report.kind,
+        leg=leg,
+        delay_hours=report.delay_hours,
+        duress=duress,
+        received_at=at,
+    )
+    if report.reason.strip():
+        check_in.reason = report.reason.strip()
+    check_in.effect = _apply(mission=mission, leg=leg, report=report, check_in=check_in, at=at)
+    check_in.save()
+    mission.last_check_in_at = at
+    mission.save(update_fields=["last_check_in_at", "updated_at"])
+    if link is not None:
+        CheckInLink.objects.filter(pk=link.pk).update(last_used_at=at)
+    event(
+        mission,
+        "check_in",
+        actor=who,
+        at=at,
+        kind=report.kind,
+        effect=check_in.effect,
+        leg=leg.position if leg else None,
+        point=check_in.safe_point.code_name if check_in.safe_point_id else "",
+        delay_hours=report.delay_hours,
+        duress=duress,
+    )
+    if report.kind == CheckInKind.NEED_HELP:
+        alerts.raise_now(mission=mission, kind=AlertKind.NEED_HELP, actor=who, check_in=check_in)
+    if report.kind == CheckInKind.COMPROMISED or duress:
+        _compromised(mission=mission, at=at)
+        alerts.raise_now(
+            mission=mission,
+            kind=AlertKind.COMPROMISED,
+            actor=who,
+            check_in=check_in,
+            reason="duress" if duress else "reported",
+        )
+    record(
+        actor=who,
+        action="rescue.checked_in",
+        target=mission,
+        data={
+            "kind": report.kind,
+            "effect": check_in.effect,
+            "leg": leg.position if leg else None,
+            "duress": duress,
+        },
+    )
+    return Result(check_in=check_in, replayed=False)
+
+
+def _compromised(*, mission: Mission, at: dt.datetime) -> None:
+    if mission.compromised_at is None:
+        mission.compromised_at = at
+        mission.save(update_fields=["compromised_at", "updated_at"])
+
+
+def _heard_from(*, mission: Mission, leg: Leg, until: dt.datetime) -> None:
+    """Contact: silence counts again from ``until`` at the earliest."""
+    if leg.due_at is None or leg.due_at < until:
+        leg.due_at = until
+        leg.alert_level = 0
+        leg.save(update_fields=["due_at", "alert_level", "updated_at"])
+        alerts.refresh_silence(mission)
+
+
+def _apply(*, mission, leg, report: Report, check_in: CheckIn, at) -> str:
+    """Change the mission as the report says; returns what was done, for the timeline."""
+    if mission.status == MissionStatus.PLANNED:
+        return "not_started"
+    if report.kind != CheckInKind.ARRIVED:
+        if leg is not None:
+            hours = report.delay_hours if report.kind == CheckInKind.DELAYED else 0
+            if report.kind == CheckInKind.DELAYED and hours is None:
+                hours = DEFAULT_DELAY_HOURS
+            _heard_from(mission=mission, leg=leg, until=at + dt.timedelta(hours=hours))
+        return "recorded"
+    return _arrive(mission=mission, leg=leg, report=report, check_in=check_in, at=at)
+
+
+def _arrive(*, mission, leg, report: Report, check_in: CheckIn, at) -> str:
+    legs = list(mission.legs.select_related("to_point").order_by("position"))
+    code = report.point.strip().upper()
+    if leg is None:
+        check_in.safe_point = legs[-1].to_point
+        return "already_arrived"
+    if code:
+        target = next((g for g in legs if g.to_point.code_name == code), None)
+        if target is None and legs[0].from_point.code_name == code:
+            return "already_arrived"
+        if target is None:
+            raise RescueError({"point": _("That safe point is not on this mission's route.")})
+    else:
+        target = leg
+    check_in.safe_point = target.to_point
+    if target.position < leg.position:
+        return "already_arrived"
+    start_country = legs[0].from_point.country
+    for passed in legs:
+        if leg.position <= passed.position <= target.position:
+            passed.status = LegStatus.ARRIVED
+            passed.arrived_at = at
+            passed.alert_level = 0
+            if passed.started_at is None:
+                passed.started_at = at
+            passed.save(
+                update_fields=["status", "arrived_at", "alert_level", "started_at", "updated_at"]
+            )
+    for traveller in travelling(mission):
+        journeys.crossed_into(
+            actor=f"mission:{mission.code}",
+            person=traveller.person,
+            country=target.to_point.country,
+            start_country=start_country,
+        )
+    following = [g for g in legs if g.position > target.position]
+    if following:
+        rebase(following, start=at)
+        start_leg(following[0], at=at)
+    mission.silence = Silence.NONE
+    mission.save(update_fields=["silence", "updated_at"])
+    return "skipped_ahead" if target.position > leg.position else "arrived"
+
+
+def check_in_by_staff(*, actor, mission: Mission, report: Report) -> Result:
+    """A report that reached a coordinator by phone or messenger, recorded by them."""
+    return submit(mission=mission, report=report, actor=actor)
+
+
+def link_status(link: CheckInLink) -> dict:
+    """What the partner's page and the API may show: codes and a head-count, nothing else."""
+    mission = link.mission
+    leg = current_leg(mission)
+    if leg is None and mission.status == MissionStatus.PLANNED:
+        leg = mission.legs.order_by("position").first()
+    return {
+        "mission": mission.code,
+        "status": mission.status,
+        "next_point": leg.to_point.code_name if leg else "",
+        "head_count": len(travelling(mission)),
+        "open": mission.status in ACTIVE,
+    }
+
+
+def point_for(code: str) -> SafePoint | None:
+    return SafePoint.objects.filter(code_name=code.strip().upper()).first()
