@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+
 def _watch_interval() -> dt.timedelta:
     from django.conf import settings
 

@@ -107,8 +107,15 @@ def _raise_silence(*, leg_id: int, due_at: dt.datetime, level: int, now: dt.date
         mission=mission, leg=leg, kind=kind, level=level, deadline=due_at, created_at=now
     )
     silent_for = int((now - due_at).total_seconds() // 60)
-    event(mission, "alert", actor="watch", at=now, alert=kind, leg=leg.position,
-          minutes_past_due=silent_for)
+    event(
+        mission,
+        "alert",
+        actor="watch",
+        at=now,
+        alert=kind,
+        leg=leg.position,
+        minutes_past_due=silent_for,
+    )
     if level == Silence.SILENT:
         _prepare_urgent_case(mission=mission, now=now)
     record(

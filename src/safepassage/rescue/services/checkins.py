@@ -109,9 +109,7 @@ def link_for_token(token: str, *, now: dt.datetime | None = None) -> CheckInLink
         return None
     digest = tokens.token_digest(token)
     link = (
-        CheckInLink.objects.select_related("mission", "partner")
-        .filter(token_digest=digest)
-        .first()
+        CheckInLink.objects.select_related("mission", "partner").filter(token_digest=digest).first()
     )
     if link is None or not tokens.same(link.token_digest, digest):
         return None
@@ -238,9 +236,7 @@ def _submit(*, mission, report, link, actor, duress, at) -> Result:
     if CheckIn.objects.filter(mission=mission, idempotency_key=report.key).exists():
         return _replay(mission=mission, report=report)
     if mission.status not in ACTIVE:
-        raise MissionClosed(
-            {"mission": _("This mission has ended; the report was not recorded.")}
-        )
+        raise MissionClosed({"mission": _("This mission has ended; the report was not recorded.")})
     at = at or timezone.now()
     who = f"partner:{link.partner.pseudonym}" if link is not None else actor
     leg = current_leg(mission)

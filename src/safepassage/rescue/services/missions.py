@@ -8,6 +8,7 @@ then people (through ``cases.services``), then the audit head.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
@@ -88,7 +89,7 @@ def plan_legs(mission: Mission, *, start: dt.datetime) -> list[Leg]:
     stops = list(mission.route.stops.select_related("safe_point").order_by("position"))
     legs = []
     departure = start
-    for position, (before, stop) in enumerate(zip(stops, stops[1:], strict=False), start=1):
+    for position, (before, stop) in enumerate(itertools.pairwise(stops), start=1):
         opens = departure + dt.timedelta(hours=stop.hours)
         legs.append(
             Leg(
@@ -164,9 +165,7 @@ def current_leg(mission: Mission) -> Leg | None:
 
 
 def travelling(mission: Mission) -> list[Traveller]:
-    return list(
-        mission.travellers.filter(outcome=Outcome.TRAVELLING).select_related("person")
-    )
+    return list(mission.travellers.filter(outcome=Outcome.TRAVELLING).select_related("person"))
 
 
 @transaction.atomic
@@ -247,9 +246,7 @@ def mission_end(*, actor, mission: Mission, status: str) -> Mission:
         raise RescueError({"status": _("This mission has already ended.")})
     if status == MissionStatus.COMPLETED:
         if mission.legs.exclude(status=LegStatus.ARRIVED).exists():
-            raise RescueError(
-                {"status": _("The group has not reached the last safe point yet.")}
-            )
+            raise RescueError({"status": _("The group has not reached the last safe point yet.")})
     now = timezone.now()
     for traveller in travelling(mission):
         _set_outcome(actor=actor, mission=mission, traveller=traveller, outcome=ENDINGS[status])
@@ -266,9 +263,7 @@ def mission_end(*, actor, mission: Mission, status: str) -> Mission:
 
 
 def _set_outcome(*, actor, mission: Mission, traveller: Traveller, outcome: str) -> None:
-    moved = journeys.move(
-        actor=actor, person=traveller.person, to_status=OUTCOME_STATUS[outcome]
-    )
+    moved = journeys.move(actor=actor, person=traveller.person, to_status=OUTCOME_STATUS[outcome])
     traveller.outcome = outcome
     traveller.outcome_at = timezone.now()
     traveller.active = False

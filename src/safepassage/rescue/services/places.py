@@ -106,8 +106,10 @@ def route_create(*, actor, name: str, stops: Sequence[Stop]) -> Route:
         seen.add(stop.safe_point.pk)
         if index > 0 and not 1 <= stop.hours <= 24 * 30:
             raise RescueError(
-                {"stops": _("Each leg takes between 1 hour and 30 days (%(code)s).")
-                 % {"code": stop.safe_point.code_name}}
+                {
+                    "stops": _("Each leg takes between 1 hour and 30 days (%(code)s).")
+                    % {"code": stop.safe_point.code_name}
+                }
             )
         if stop.means and stop.means not in Means.values:
             raise RescueError({"stops": _("Unknown means of travel.")})
@@ -139,7 +141,12 @@ def route_create(*, actor, name: str, stops: Sequence[Stop]) -> Route:
 
 @transaction.atomic
 def partner_create(
-    *, actor, pseudonym: str, real_name: str = "", phone: str = "", notes: str = "",
+    *,
+    actor,
+    pseudonym: str,
+    real_name: str = "",
+    phone: str = "",
+    notes: str = "",
     language: str = "ko",
 ) -> FieldPartner:
     pseudonym = " ".join(pseudonym.split())

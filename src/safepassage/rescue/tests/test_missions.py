@@ -73,7 +73,7 @@ def test_a_family_travels_together_and_a_person_is_on_one_mission_at_a_time():
     with pytest.raises(RescueError, match="Families travel together"):
         make_mission(people=people[:2], route=route)
     make_mission(people=people, route=route)
-    with pytest.raises(RescueError, match="not awaiting rescue|Already on a mission"):
+    with pytest.raises(RescueError, match=r"not awaiting rescue|Already on a mission"):
         make_mission(people=people, route=route)
 
 

@@ -31,6 +31,8 @@ class Command(BaseCommand):
             bind,
             "--workers",
             str(workers),
+            "--logger-class",
+            "safepassage.web.redaction.GunicornLogger",
             "--access-logfile",
             "-",
             "--access-logformat",

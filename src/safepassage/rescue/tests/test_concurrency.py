@@ -1,0 +1,110 @@
+"""Retries and scanners racing each other on PostgreSQL (real row locks, real threads)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from safepassage.audit.tests.tampering import postgres_only
+from safepassage.rescue.models import Alert, CheckIn, LegStatus
+from safepassage.rescue.services import alerts, checkins
+from safepassage.rescue.tests.factories import make_mission, make_partner
+
+pytestmark = [*postgres_only, pytest.mark.django_db(transaction=True)]
+
+
+def _together(count: int, work) -> list:
+    start = threading.Barrier(count)
+    results: list = [None] * count
+    errors: list[BaseException] = []
+
+    def run(n: int) -> None:
+        try:
+            start.wait()
+            results[n] = work(n)
+        except BaseException as error:  # reported in the test's own thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    return results
+
+
+def test_the_same_check_in_sent_eight_times_at_once_is_recorded_once():
+    issued = checkins.link_issue(
+        actor=None, mission=make_mission(started=True), partner=make_partner()
+    )
+    body = json.dumps({"idempotency_key": "race-0001-abcd", "kind": "arrived", "pin": issued.pin})
+
+    def send(_n):
+        response = Client().post(
+            "/api/v1/check-ins",
+            body,
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {issued.token}"},
+        )
+        return response.status_code, response.json()["id"]
+
+    results = _together(8, send)
+    assert sorted(code for code, _id in results) == [200] * 7 + [201]
+    assert len({check_in_id for _code, check_in_id in results}) == 1
+    assert CheckIn.objects.count() == 1
+    mission = issued.link.mission
+    assert list(mission.legs.order_by("position").values_list("status", flat=True)) == [
+        LegStatus.ARRIVED,
+        LegStatus.UNDER_WAY,
+        LegStatus.PENDING,
+    ]
+
+
+def test_different_check_ins_at_once_are_all_kept():
+    issued = checkins.link_issue(
+        actor=None, mission=make_mission(started=True), partner=make_partner()
+    )
+
+    def send(n):
+        return (
+            Client()
+            .post(
+                "/api/v1/check-ins",
+                json.dumps(
+                    {
+                        "idempotency_key": f"race-{n:04d}-abcd",
+                        "kind": "delayed",
+                        "delay_hours": n + 1,
+                        "pin": issued.pin,
+                    }
+                ),
+                content_type="application/json",
+                headers={"Authorization": f"Bearer {issued.token}"},
+            )
+            .status_code
+        )
+
+    assert _together(6, send) == [201] * 6
+    assert CheckIn.objects.count() == 6
+
+
+def test_scanners_running_at_once_raise_each_alert_once():
+    mission = make_mission(started=True)
+    due = mission.legs.get(position=1).due_at
+    later = due + dt.timedelta(days=2)
+
+    results = _together(6, lambda _n: len(alerts.scan(now=later)))
+    assert sum(results) == 3
+    assert sorted(Alert.objects.filter(mission=mission).values_list("level", flat=True)) == [
+        1,
+        2,
+        3,
+    ]
