@@ -22,6 +22,10 @@ ENTRIES: list[Entry] = [
     Entry("cases:cases", _("Cases"), "cases.view"),
     Entry("cases:queue", _("Queue"), "people.view"),
     Entry("cases:people", _("People"), "people.view"),
+    Entry("rescue:board", _("Missions"), "missions.view"),
+    Entry("rescue:safe_points", _("Safe points"), "missions.view"),
+    Entry("rescue:routes", _("Routes"), "missions.view"),
+    Entry("rescue:partners", _("Field partners"), "missions.view"),
     Entry("accounts:staff", _("Staff"), "staff.view"),
     Entry("cases:teams", _("Teams"), "staff.manage"),
 ]

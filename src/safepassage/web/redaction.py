@@ -36,11 +36,11 @@ except ImportError:  # gunicorn is only needed to serve
 
 
 class GunicornLogger(_GunicornBase):
-    """Gunicorn's logger with the path, request line and referrer redacted."""
+    """Gunicorn's logger with every atom redacted: path, request line, referrer, and the
+    environment and header atoms a custom log format could name."""
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        for key in ("U", "r", "f", "{raw_uri}e"):
-            if isinstance(atoms.get(key), str):
-                atoms[key] = redact(atoms[key])
-        return atoms
+        return {
+            key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()
+        }

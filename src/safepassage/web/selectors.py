@@ -37,6 +37,33 @@ def dashboard_cards(user) -> list[dict]:
                 "url_name": "cases:people",
             }
         )
+    if permissions.has_capability(user, "missions.view"):
+        from safepassage.rescue.models import ACTIVE, Alert, Mission, MissionStatus, Silence
+
+        missions = permissions.visible(user, "missions.view", Mission.objects.all())
+        cards.append(
+            {
+                "title": _("Missions under way"),
+                "value": missions.filter(status=MissionStatus.UNDER_WAY).count(),
+                "url_name": "rescue:board",
+            }
+        )
+        cards.append(
+            {
+                "title": _("Overdue or silent missions"),
+                "value": missions.filter(status__in=ACTIVE, silence__gt=Silence.NONE).count(),
+                "url_name": "rescue:board",
+            }
+        )
+        cards.append(
+            {
+                "title": _("Alerts not yet seen"),
+                "value": permissions.visible(user, "missions.view", Alert.objects.all())
+                .filter(acknowledged_at__isnull=True, mission__status__in=ACTIVE)
+                .count(),
+                "url_name": "rescue:board",
+            }
+        )
     if permissions.has_capability(user, "staff.view"):
         from safepassage.accounts import selectors as account_selectors
 

@@ -244,9 +244,9 @@ def mission_end(*, actor, mission: Mission, status: str) -> Mission:
         raise RescueError({"status": _("Unknown ending.")})
     if mission.status not in ACTIVE:
         raise RescueError({"status": _("This mission has already ended.")})
-    if status == MissionStatus.COMPLETED:
-        if mission.legs.exclude(status=LegStatus.ARRIVED).exists():
-            raise RescueError({"status": _("The group has not reached the last safe point yet.")})
+    unfinished = mission.legs.exclude(status=LegStatus.ARRIVED).exists()
+    if status == MissionStatus.COMPLETED and unfinished:
+        raise RescueError({"status": _("The group has not reached the last safe point yet.")})
     now = timezone.now()
     for traveller in travelling(mission):
         _set_outcome(actor=actor, mission=mission, traveller=traveller, outcome=ENDINGS[status])
