@@ -47,6 +47,11 @@ class CheckInIn(Schema):
     idempotency_key: str = Field(
         min_length=8, max_length=64, description="Made by the client; a retry sends it again"
     )
+    mission: str = Field(
+        "",
+        max_length=12,
+        description="The mission's code, to catch a report sent on the wrong link",
+    )
     kind: Literal["arrived", "delayed", "need_help", "compromised"]
     pin: str = Field(min_length=1, max_length=12)
     point: str = Field(
@@ -83,6 +88,8 @@ def check_in_status(request):
 def check_in(request, body: CheckInIn):
     """Send a check-in. Sending the same idempotency key again records nothing new."""
     link = request.auth
+    if body.mission and body.mission.strip().upper() != link.mission.code:
+        return Status(400, {"detail": {"mission": ["This link reports on another mission."]}})
     try:
         duress = checkins.check_pin(link=link, pin=body.pin)
         result = checkins.submit(

@@ -141,6 +141,18 @@ def test_a_token_for_another_mission_reports_on_its_own_mission_only(issued):
     assert response.status_code == 201
     assert response.json()["mission"]["mission"] == other.link.mission.code
     assert not CheckIn.objects.filter(mission=issued.link.mission).exists()
+    # A report naming the first mission on the second mission's link is refused.
+    crossed = post(
+        other,
+        {
+            "idempotency_key": "phone-0012-abcd",
+            "kind": "arrived",
+            "pin": other.pin,
+            "mission": issued.link.mission.code,
+        },
+    )
+    assert crossed.status_code == 400
+    assert "another mission" in json.dumps(crossed.json())
     # The first link's PIN does not work with the second link's token.
     wrong = post(
         other, {"idempotency_key": "phone-0008-abcd", "kind": "arrived", "pin": issued.pin}
