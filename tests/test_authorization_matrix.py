@@ -228,6 +228,7 @@ MATRIX: dict[str, Case] = {
     # The field partner's page: no account; a made-up, revoked or expired token is 404 to all.
     "checkin:page": Case(answers(404), kwargs={"token": "made-up-token-" + "x" * 40}),
     "api:openapi-json": Case(answers(200)),
+    "api:api-root": Case(answers(404)),
     "api:check_in_status": Case(answers(404)),
     "api:check_in": Case(answers(404), method="post"),
 }

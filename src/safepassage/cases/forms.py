@@ -26,15 +26,6 @@ FLAG_LABELS = {
 }
 
 
-class RevealForm(forms.Form):
-    field = forms.ChoiceField(choices=[])
-    reason = forms.CharField(label=_("Why do you need to see this?"), max_length=500)
-
-    def __init__(self, *args, fields: list[tuple[str, str]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["field"].choices = fields
-
-
 class FlagsMixin(forms.Form):
     def add_flag_fields(self) -> None:
         for flag in FLAGS:

@@ -20,9 +20,8 @@ from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
 from safepassage.cases import forms, lifecycle, priority, selectors, services
 from safepassage.cases.models import Person, Relief, Testimony
-from safepassage.vault import grants
-from safepassage.vault import services as vault_services
-from safepassage.vault.errors import Shredded
+from safepassage.vault import grants, pages
+from safepassage.vault.forms import RevealForm
 
 REVEALABLE = [
     ("real_name", gettext_lazy("real name")),
@@ -34,6 +33,7 @@ TESTIMONY_REVEALABLE = [
     ("raw_text", gettext_lazy("message as given")),
     ("publishable_text", gettext_lazy("edited version for publication")),
 ]
+SHREDDED = gettext_lazy("This person's identifying data was shredded.")
 
 
 def _person(request, code: str, action: str = "people.view") -> Person:
@@ -118,6 +118,9 @@ def queue(request):
 @staff_required("people.view")
 @require_GET
 def person(request, code: str):
+    # Imported here: rescue builds on cases, so cases must not need rescue to load.
+    from safepassage.rescue import selectors as rescue_selectors
+
     found = _person(request, code)
     may_edit = permissions.can(request.user, "people.edit", found)
     may_reveal = permissions.can(request.user, "people.reveal", found)
@@ -128,10 +131,8 @@ def person(request, code: str):
     context = {
         "person": found,
         "revealed": grants.revealed_values(request, found),
-        "reveal_form": forms.RevealForm(fields=REVEALABLE) if may_reveal else None,
-        "testimony_reveal_form": (
-            forms.RevealForm(fields=TESTIMONY_REVEALABLE) if may_reveal else None
-        ),
+        "reveal_form": RevealForm(fields=REVEALABLE) if may_reveal else None,
+        "testimony_reveal_form": RevealForm(fields=TESTIMONY_REVEALABLE) if may_reveal else None,
         "reveal_minutes": settings.REVEAL_MINUTES,
         "shredded": shredded,
         "reasons": priority.explain(found.priority_reasons),
@@ -139,6 +140,8 @@ def person(request, code: str):
         "relief": found.relief.all(),
         "support": found.support.all(),
         "testimonies": testimonies,
+        # Which missions the person is on, never the route: see rescue.selectors.
+        "journeys": rescue_selectors.journeys_for_person(found),
         "may_edit": may_edit and not shredded,
         "flags": [label for flag, label in forms.FLAG_LABELS.items() if getattr(found, flag)],
     }
@@ -154,32 +157,11 @@ def person(request, code: str):
     return render(request, "cases/person.html", context)
 
 
-def _reveal(request, record_obj, fields, back):
-    """Audited reveal of one field chosen in a RevealForm, then a timed grant in the session."""
-    form = forms.RevealForm(request.POST, fields=fields)
-    if not form.is_valid():
-        messages.error(request, _("Give a reason to reveal a protected value."))
-        return redirect(back)
-    field = form.cleaned_data["field"]
-    try:
-        vault_services.reveal(
-            record_obj=record_obj,
-            field_name=field,
-            actor=request.user,
-            reason=form.cleaned_data["reason"],
-        )
-    except Shredded:
-        messages.error(request, _("This person's identifying data was shredded."))
-        return redirect(back)
-    grants.grant(request, record_obj, field)
-    return redirect(back)
-
-
 @staff_required("people.reveal")
 @require_POST
 def person_reveal(request, code: str):
     found = _person(request, code, "people.reveal")
-    return _reveal(request, found, REVEALABLE, found)
+    return pages.reveal_and_grant(request, found, REVEALABLE, found, SHREDDED)
 
 
 @staff_required("people.edit")
@@ -294,4 +276,6 @@ def testimony_withdraw(request, code: str):
 @require_POST
 def testimony_reveal(request, code: str):
     testimony = _testimony(request, code, "people.reveal")
-    return _reveal(request, testimony, TESTIMONY_REVEALABLE, testimony.person)
+    return pages.reveal_and_grant(
+        request, testimony, TESTIMONY_REVEALABLE, testimony.person, SHREDDED
+    )

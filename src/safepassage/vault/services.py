@@ -15,24 +15,25 @@ from safepassage.vault.fields import protected_fields
 from safepassage.vault.models import DataKey
 
 
-@transaction.atomic
 def reveal(*, record_obj, field_name: str, actor, reason: str) -> str | bytes | None:
     """The plain value of one protected field, with an audit entry saying who, why, what.
 
     The caller has checked that ``actor`` may reveal this record. Raises ``Shredded`` when
-    the record's key was destroyed; the failed attempt is still audited.
+    the record's key was destroyed; the failed attempt is still audited (the entry is
+    written in its own transaction, before the value is read).
     """
     reason = " ".join(reason.split())
     if not reason:
         raise ValueError("a reason is required to reveal a protected value")
     if field_name not in protected_fields(record_obj):
         raise ValueError(f"{record_obj._meta.label} has no protected field {field_name!r}")
-    record(
-        actor=actor,
-        action="vault.revealed",
-        target=record_obj,
-        data={"field": field_name, "reason": reason[:500]},
-    )
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action="vault.revealed",
+            target=record_obj,
+            data={"field": field_name, "reason": reason[:500]},
+        )
     return records.read(record_obj, field_name)
 
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -93,7 +94,7 @@ def route_create(*, actor, name: str, stops: Sequence[Stop]) -> Route:
     name = " ".join(name.split())
     if not name:
         raise RescueError({"name": _("A route needs a name.")})
-    if Route.objects.filter(name=name).exists():
+    if Route.objects.filter(name__iexact=name).exists():
         raise RescueError({"name": _("A route with that name already exists.")})
     if len(stops) < 2:
         raise RescueError({"stops": _("A route needs at least two safe points.")})
@@ -111,6 +112,8 @@ def route_create(*, actor, name: str, stops: Sequence[Stop]) -> Route:
                     % {"code": stop.safe_point.code_name}
                 }
             )
+        if stop.slack_hours is not None and not 0 <= stop.slack_hours <= 24 * 7:
+            raise RescueError({"stops": _("An arrival window is between 0 hours and 7 days.")})
         if stop.means and stop.means not in Means.values:
             raise RescueError({"stops": _("Unknown means of travel.")})
     route = Route.objects.create(name=name)
@@ -130,6 +133,7 @@ def route_create(*, actor, name: str, stops: Sequence[Stop]) -> Route:
     record(
         actor=actor,
         action="rescue.route_created",
+        target=route,
         data={
             "route": name,
             "stops": [s.safe_point.code_name for s in stops],
@@ -152,6 +156,8 @@ def partner_create(
     pseudonym = " ".join(pseudonym.split())
     if not pseudonym:
         raise RescueError({"pseudonym": _("A field partner needs a pseudonym.")})
+    if language not in dict(settings.LANGUAGES):
+        raise RescueError({"language": _("Unknown language.")})
     if FieldPartner.objects.filter(pseudonym__iexact=pseudonym).exists():
         raise RescueError({"pseudonym": _("That pseudonym is already in use.")})
     partner = FieldPartner(pseudonym=pseudonym, language=language)

@@ -241,11 +241,14 @@ def test_shredding_destroys_values_but_keeps_statistics():
     assert records.read(fresh(people[0]), "real_name") == "Kim Person-0"
 
 
-def test_revealing_a_shredded_value_is_refused():
+def test_revealing_a_shredded_value_is_refused_and_the_attempt_audited():
+    from safepassage.audit.models import AuditEntry
+
     person = make()
     services.shred(record_obj=person, actor="tester", reason="asked to be forgotten")
     with pytest.raises(Shredded):
         services.reveal(record_obj=fresh(person), field_name="real_name", actor="t", reason="r")
+    assert AuditEntry.objects.filter(action="vault.revealed", data__field="real_name").exists()
 
 
 def _use_keyring_file(settings, tmp_path) -> Path:
