@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record
@@ -24,6 +24,15 @@ def _code_name(value: str) -> str:
             {"code_name": _("A code name is 2 to 30 letters, digits or dashes, e.g. LOTUS.")}
         )
     return code
+
+
+def _insert(obj, field: str, taken: str) -> None:
+    """Save a new row whose name is unique: a concurrent twin gets the clear error too."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        raise RescueError({field: taken}) from None
 
 
 def _country(value: str) -> str:
@@ -51,7 +60,7 @@ def safe_point_create(
     point.real_place = real_place.strip()
     point.directions = directions.strip()
     point.contact = contact.strip()
-    point.save()
+    _insert(point, "code_name", _("That code name is already in use."))
     point.named_people.set(list(named_people))
     record(
         actor=actor,
@@ -116,7 +125,8 @@ def route_create(*, actor, name: str, stops: Sequence[Stop]) -> Route:
             raise RescueError({"stops": _("An arrival window is between 0 hours and 7 days.")})
         if stop.means and stop.means not in Means.values:
             raise RescueError({"stops": _("Unknown means of travel.")})
-    route = Route.objects.create(name=name)
+    route = Route(name=name)
+    _insert(route, "name", _("A route with that name already exists."))
     RouteStop.objects.bulk_create(
         RouteStop(
             route=route,
@@ -164,6 +174,6 @@ def partner_create(
     partner.real_name = real_name.strip()
     partner.phone = phone.strip()
     partner.notes = notes.strip()
-    partner.save()
+    _insert(partner, "pseudonym", _("That pseudonym is already in use."))
     record(actor=actor, action="rescue.partner_created", target=partner)
     return partner
