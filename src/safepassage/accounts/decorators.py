@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from safepassage.accounts import permissions
-from safepassage.accounts.middleware import has_recent_auth
+from safepassage.accounts.middleware import has_recent_auth, to_login
 
 
 def staff_required(capability: str):
@@ -23,6 +23,8 @@ def staff_required(capability: str):
         def wrapped(request, *args, **kwargs):
             user = request.user
             if not user.is_authenticated:
+                if request.headers.get("HX-Request"):
+                    return to_login(request)
                 return redirect_to_login(request.get_full_path())
             permissions.require(user, capability)
             return view(request, *args, **kwargs)

@@ -7,10 +7,24 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.http import HttpResponse
+from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext as _
 
 IDLE_KEY = "safepassage_last_seen"
+# Sent by pages that refresh themselves (the mission board): such a request is not the
+# user's activity, so an open board does not keep an unattended session alive.
+BACKGROUND_HEADER = "X-Safepassage-Background"
+
+
+def to_login(request):
+    """Back to the sign-in page; for an htmx request, tell htmx to load it as a whole page
+    instead of swapping it into a fragment of the old one."""
+    if request.headers.get("HX-Request"):
+        return HttpResponse(status=204, headers={"HX-Redirect": resolve_url(settings.LOGIN_URL)})
+    return redirect(settings.LOGIN_URL)
+
+
 AUTH_AT_KEY = "safepassage_auth_at"
 
 
@@ -28,7 +42,7 @@ class SecondFactorRequiredMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not user.is_verified():
             logout(request)
-            return redirect(settings.LOGIN_URL)
+            return to_login(request)
         return self.get_response(request)
 
 
@@ -47,10 +61,11 @@ class IdleTimeoutMiddleware:
                 services.logout_recorded(user=user, reason="idle")
                 logout(request)
                 messages.info(request, _("You were signed out after a period of inactivity."))
-                return redirect(settings.LOGIN_URL)
+                return to_login(request)
             # Writing the session on every request would cost a query per page; a minute's
             # precision is plenty for a thirty-minute timeout.
-            if last is None or now - last > 60:
+            background = request.headers.get(BACKGROUND_HEADER) == "poll"
+            if last is None or (now - last > 60 and not background):
                 request.session[IDLE_KEY] = now
         return self.get_response(request)
 

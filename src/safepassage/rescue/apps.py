@@ -10,7 +10,14 @@ class RescueConfig(AppConfig):
     def ready(self) -> None:
         from safepassage.accounts import permissions
         from safepassage.rescue import policies
-        from safepassage.rescue.models import Alert, CheckInLink, FieldPartner, Mission, Route, SafePoint
+        from safepassage.rescue.models import (
+            Alert,
+            CheckInLink,
+            FieldPartner,
+            Mission,
+            Route,
+            SafePoint,
+        )
 
         permissions.register(Mission, permissions.CAPABILITY_ONLY)
         permissions.register(Route, permissions.CAPABILITY_ONLY)

@@ -89,9 +89,7 @@ class RouteStop(models.Model):
     route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="stops")
     position = models.PositiveSmallIntegerField()
     safe_point = models.ForeignKey(SafePoint, on_delete=models.PROTECT, related_name="+")
-    hours = models.PositiveSmallIntegerField(
-        _("typical hours from the previous stop"), default=0
-    )
+    hours = models.PositiveSmallIntegerField(_("typical hours from the previous stop"), default=0)
     slack_hours = models.PositiveSmallIntegerField(_("width of the arrival window"), default=0)
     means = models.CharField(_("means"), max_length=10, choices=Means.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -11,21 +11,15 @@ urlpatterns = [
     path("missions/<str:code>/", mission_views.mission, name="mission"),
     path("missions/<str:code>/status/", mission_views.mission_status, name="mission_status"),
     path("missions/<str:code>/outcome/", mission_views.mission_outcome, name="mission_outcome"),
-    path(
-        "missions/<str:code>/check-in/", mission_views.mission_check_in, name="mission_check_in"
-    ),
+    path("missions/<str:code>/check-in/", mission_views.mission_check_in, name="mission_check_in"),
     path("missions/<str:code>/costs/", mission_views.mission_cost, name="mission_cost"),
     path("missions/<str:code>/links/", mission_views.link_new, name="link_new"),
     path("links/<uuid:link_id>/revoke/", mission_views.link_revoke, name="link_revoke"),
     path("safe-points/", place_views.safe_points, name="safe_points"),
     path("safe-points/new/", place_views.safe_point_new, name="safe_point_new"),
     path("safe-points/<str:code>/", place_views.safe_point, name="safe_point"),
-    path(
-        "safe-points/<str:code>/reveal/", place_views.safe_point_reveal, name="safe_point_reveal"
-    ),
-    path(
-        "safe-points/<str:code>/people/", place_views.safe_point_people, name="safe_point_people"
-    ),
+    path("safe-points/<str:code>/reveal/", place_views.safe_point_reveal, name="safe_point_reveal"),
+    path("safe-points/<str:code>/people/", place_views.safe_point_people, name="safe_point_people"),
     path("routes/", place_views.routes, name="routes"),
     path("routes/new/", place_views.route_new, name="route_new"),
     path("partners/", place_views.partners, name="partners"),

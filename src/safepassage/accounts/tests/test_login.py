@@ -190,3 +190,29 @@ def test_the_next_parameter_cannot_leave_the_site(client):
     response = client.post(VERIFY + "?next=https://evil.example/", {"code": member.code()})
     assert response.status_code == 302
     assert not response["Location"].startswith("https://evil.example")
+
+
+def test_a_self_refreshing_page_does_not_keep_an_idle_session_alive(sign_in, director):
+    client = sign_in(director)
+    session = client.session
+    session[IDLE_KEY] = time.time() - 29 * 60
+    session.save()
+    poll = {"HX-Request": "true", "X-Safepassage-Background": "poll"}
+    assert client.get(reverse("rescue:board"), headers=poll).status_code == 200
+    session = client.session
+    session[IDLE_KEY] -= 2 * 60  # two more minutes of nothing but polls
+    session.save()
+    response = client.get(reverse("rescue:board"), headers=poll)
+    # htmx is told to load the sign-in page as a whole page, not inside the board.
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == LOGIN
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_click_counts_as_activity(sign_in, director):
+    client = sign_in(director)
+    session = client.session
+    session[IDLE_KEY] = time.time() - 29 * 60
+    session.save()
+    client.get(reverse("rescue:board"))
+    assert time.time() - client.session[IDLE_KEY] < 5

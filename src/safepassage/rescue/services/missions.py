@@ -62,11 +62,9 @@ def _check_people(people: Sequence[Person]) -> None:
         raise RescueError({"people": _("Choose at least one person for the mission.")})
     for person in people:
         if person.status not in lifecycle.WAITING:
+            # The planner may not see people's case status: say only that it cannot be.
             raise RescueError(
-                {
-                    "people": _("%(code)s is not awaiting rescue (%(status)s).")
-                    % {"code": person.code, "status": Status(person.status).label}
-                }
+                {"people": _("%(code)s is not awaiting rescue.") % {"code": person.code}}
             )
     travelling = Traveller.objects.filter(person__in=people, active=True)
     if travelling.exists():

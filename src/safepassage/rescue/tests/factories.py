@@ -63,8 +63,15 @@ def coordinator():
     return make_member(Role.Code.RESCUE_COORDINATOR)
 
 
-def make_mission(*, people=None, route=None, lead=None, start: dt.datetime | None = None,
-                 started: bool = False, partners=()):
+def make_mission(
+    *,
+    people=None,
+    route=None,
+    lead=None,
+    start: dt.datetime | None = None,
+    started: bool = False,
+    partners=(),
+):
     route = route or make_route()
     people = people if people is not None else waiting_family()
     lead = lead or coordinator().user

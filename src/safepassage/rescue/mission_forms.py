@@ -1,0 +1,190 @@
+"""Forms of the coordinator's mission pages. They parse input; the services decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safepassage.cases import money
+from safepassage.rescue.models import CheckInKind, MissionStatus, Outcome
+from safepassage.rescue.services.checkins import MAX_DELAY_HOURS, MAX_REASON
+
+# The currencies missions are paid in (as for relief on the people pages).
+CURRENCIES = [(c, c) for c in ("USD", "CNY", "KRW", "THB", "LAK", "VND")]
+
+
+class CodesField(forms.MultipleChoiceField):
+    """Any list of codes; the form resolves them against the people one may plan for."""
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
+class MissionPlanForm(forms.Form):
+    route = forms.ModelChoiceField(label=_("Route"), queryset=None, empty_label=None)
+    people = CodesField(
+        label=_("Who travels"),
+        error_messages={"required": _("Choose at least one person for the mission.")},
+    )
+    coordinator = forms.ModelChoiceField(label=_("Coordinator"), queryset=None, empty_label=None)
+    planned_start = forms.DateTimeField(
+        label=_("Planned departure"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Local time."),
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Field partners"),
+        queryset=None,
+        required=False,
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, routes, leads, partners, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        self.fields["route"].queryset = routes
+        self.fields["coordinator"].queryset = leads
+        self.fields["partners"].queryset = partners
+
+    def clean_people(self):
+        codes = sorted({code.strip().upper() for code in self.cleaned_data["people"] if code})
+        found = list(self.candidates.filter(code__in=codes))
+        missing = sorted(set(codes) - {p.code for p in found})
+        if missing:
+            raise forms.ValidationError(
+                _("No longer awaiting rescue, or already on a mission: %(codes)s.")
+                % {"codes": ", ".join(missing)}
+            )
+        return found
+
+    def plan_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "route": data["route"],
+            "people": data["people"],
+            "coordinator": data["coordinator"],
+            "planned_start": data["planned_start"],
+            "partners": list(data["partners"]),
+        }
+
+
+def default_start() -> dt.datetime:
+    """The next full hour, local time."""
+    now = timezone.localtime()
+    return now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+
+
+# What each status button does; the view maps the action to a service.
+ACTIONS = {
+    "start": _("Set off"),
+    "pause": _("Pause"),
+    "resume": _("Resume"),
+    "complete": _("Complete: everyone arrived"),
+    "fail": _("Failed: arrested"),
+    "abort": _("Abort"),
+}
+
+# Moves along the journey; the other actions end the mission.
+MOVES = ("start", "pause", "resume")
+
+ACTIONS_BY_STATUS = {
+    MissionStatus.PLANNED: ("start", "abort"),
+    MissionStatus.UNDER_WAY: ("pause", "complete", "fail", "abort"),
+    MissionStatus.PAUSED: ("resume", "complete", "fail", "abort"),
+}
+
+
+class StatusForm(forms.Form):
+    action = forms.ChoiceField(choices=list(ACTIONS.items()))
+
+
+class OutcomeForm(forms.Form):
+    person = forms.CharField(max_length=12)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[(value, label) for value, label in Outcome.choices if value != Outcome.TRAVELLING],
+    )
+
+    def clean_person(self):
+        return self.cleaned_data["person"].strip().upper()
+
+
+class CheckInForm(forms.Form):
+    """A report that reached a coordinator by phone. The hidden key is made fresh for each
+    page, so a form sent twice (a double tap, a retried request) is recorded once."""
+
+    key = forms.CharField(min_length=8, max_length=64, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label=_("What happened"), choices=CheckInKind.choices)
+    point = forms.CharField(
+        label=_("Safe point code (if they arrived further on)"),
+        max_length=30,
+        required=False,
+    )
+    delay_hours = forms.IntegerField(
+        label=_("Delay in hours"),
+        min_value=1,
+        max_value=MAX_DELAY_HOURS,
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=MAX_REASON,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Sealed when stored."),
+    )
+
+    def report_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "key": data["key"],
+            "kind": data["kind"],
+            "point": data["point"].strip().upper(),
+            "delay_hours": data["delay_hours"],
+            "reason": data["reason"],
+        }
+
+
+class CostForm(forms.Form):
+    description = forms.CharField(
+        label=_("What for"),
+        max_length=120,
+        help_text=_("e.g. bus tickets; no places or names"),
+    )
+    amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=14, decimal_places=2)
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES)
+    spent_on = forms.DateField(
+        label=_("Spent on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def cost_fields(self) -> dict:
+        data = self.cleaned_data
+        exponent = money.exponent(data["currency"])
+        minor = money.to_minor(data["amount"], data["currency"])
+        if minor != minor.to_integral_value():
+            raise forms.ValidationError(
+                _("%(currency)s has no smaller unit than %(unit)s.")
+                % {"currency": data["currency"], "unit": "1" if exponent == 0 else "0.01"}
+            )
+        return {
+            "description": data["description"],
+            "amount_minor": int(minor),
+            "currency": data["currency"],
+            "spent_on": data["spent_on"],
+        }
+
+
+class LinkForm(forms.Form):
+    partner = forms.ModelChoiceField(
+        label=_("Field partner"), queryset=None, to_field_name="code", empty_label=None
+    )
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners

@@ -1,0 +1,484 @@
+"""Reads of missions, always filtered by the asking user in the query itself.
+
+What leaves here for a page holds codes, pseudonyms and code names only: a safe point's
+real place, a field partner's identity and a person's real name stay sealed. The planning
+queue and a person's journeys return small records rather than model objects, so a
+template cannot wander from them to a route or to an identity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safepassage.accounts import permissions
+from safepassage.cases import lifecycle, money, priority
+from safepassage.cases.models import Person
+from safepassage.cases.selectors import SEALED_PERSON_COLUMNS
+from safepassage.rescue.models import (
+    ACTIVE,
+    ENDED,
+    Alert,
+    AlertKind,
+    CheckInKind,
+    CheckInLink,
+    FieldPartner,
+    Leg,
+    LegStatus,
+    Mission,
+    MissionEvent,
+    MissionStatus,
+    Outcome,
+    Route,
+    Traveller,
+)
+
+# A partner's identity stays sealed on every mission page; only the pseudonym is read.
+SEALED_PARTNER_COLUMNS = ("real_name_sealed", "phone_sealed", "notes_sealed")
+
+# How many people the planning page lists (most urgent first); their whole families are
+# always added, so a family is never cut in two by the limit.
+PLANNING_LIMIT = 200
+ENDED_ON_BOARD = 10
+ALERTS_ON_BOARD = 50
+
+
+def missions_for(user, *, action: str = "missions.view") -> QuerySet[Mission]:
+    return permissions.visible(user, action, Mission.objects.all())
+
+
+def alerts_for(user, *, action: str = "missions.view") -> QuerySet[Alert]:
+    return permissions.visible(user, action, Alert.objects.all()).filter(
+        mission__in=missions_for(user, action=action)
+    )
+
+
+def links_for(user, *, action: str = "missions.view") -> QuerySet[CheckInLink]:
+    return permissions.visible(user, action, CheckInLink.objects.all()).filter(
+        mission__in=missions_for(user, action=action)
+    )
+
+
+def routes_for(user, *, action: str = "missions.view") -> QuerySet[Route]:
+    return permissions.visible(user, action, Route.objects.all())
+
+
+def partners_for(user, *, action: str = "missions.view") -> QuerySet[FieldPartner]:
+    return permissions.visible(user, action, FieldPartner.objects.all()).defer(
+        *SEALED_PARTNER_COLUMNS
+    )
+
+
+def mission_leads():
+    """Active users who may manage missions: the choices for a mission's coordinator."""
+    roles = [
+        code
+        for code, granted in permissions.ROLE_CAPABILITIES.items()
+        if "missions.manage" in granted
+    ]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, roles__code__in=roles)
+        .distinct()
+        .order_by("display_name", "email")
+    )
+
+
+# The board ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    mission: Mission
+    legs_done: int
+    legs_total: int
+    leg: Leg | None  # the leg under way; a planned mission's first leg
+    due_at: dt.datetime | None  # the leg's deadline; a planned mission's departure
+    overdue: bool
+    head_count: int
+    open_alerts: list[Alert]
+
+
+@dataclass(frozen=True)
+class Board:
+    alerts: list[Alert]
+    rows: list[BoardRow]
+    ended: list[Mission]
+    now: dt.datetime
+
+
+def active_missions(user) -> QuerySet[Mission]:
+    """Active missions in the board's order: compromised first, then the longest silence,
+    then those with alerts nobody has acknowledged, then the nearest deadline."""
+    current_due = (
+        Leg.objects.filter(mission=OuterRef("pk"), status=LegStatus.UNDER_WAY)
+        .order_by("position")
+        .values("due_at")[:1]
+    )
+    unacknowledged = Alert.objects.filter(mission=OuterRef("pk"), acknowledged_at__isnull=True)
+    return (
+        missions_for(user)
+        .filter(status__in=ACTIVE)
+        .select_related("route")
+        .annotate(
+            compromised=Q(compromised_at__isnull=False),
+            alerted=Exists(unacknowledged),
+            due=Coalesce(Subquery(current_due), F("planned_start")),
+        )
+        .order_by("-compromised", "-silence", "-alerted", "due", "code")
+        .prefetch_related(
+            Prefetch(
+                "legs",
+                queryset=Leg.objects.select_related("from_point", "to_point").order_by("position"),
+                to_attr="board_legs",
+            ),
+            Prefetch(
+                "travellers",
+                queryset=Traveller.objects.filter(outcome=Outcome.TRAVELLING).only(
+                    "id", "mission_id"
+                ),
+                to_attr="board_travelling",
+            ),
+            Prefetch(
+                "alerts",
+                queryset=Alert.objects.filter(acknowledged_at__isnull=True)
+                .annotate(duress=F("check_in__duress"))
+                .order_by("-created_at"),
+                to_attr="board_alerts",
+            ),
+        )
+    )
+
+
+def _row(mission: Mission, now: dt.datetime) -> BoardRow:
+    legs = mission.board_legs
+    leg = next((g for g in legs if g.status == LegStatus.UNDER_WAY), None)
+    if leg is None and mission.status == MissionStatus.PLANNED and legs:
+        leg = legs[0]
+    due = mission.due if leg is not None or mission.status == MissionStatus.PLANNED else None
+    return BoardRow(
+        mission=mission,
+        legs_done=sum(1 for g in legs if g.status == LegStatus.ARRIVED),
+        legs_total=len(legs),
+        leg=leg,
+        due_at=due,
+        overdue=bool(due is not None and mission.status == MissionStatus.UNDER_WAY and due < now),
+        head_count=len(mission.board_travelling),
+        open_alerts=mission.board_alerts,
+    )
+
+
+def board(user, *, now: dt.datetime | None = None) -> Board:
+    """Everything the coordinator board shows, in a fixed number of queries."""
+    now = now or timezone.now()
+    alerts = (
+        alerts_for(user)
+        .filter(acknowledged_at__isnull=True)
+        .select_related("mission", "leg__to_point")
+        .annotate(duress=F("check_in__duress"))
+        .order_by("-created_at")[:ALERTS_ON_BOARD]
+    )
+    ended = (
+        missions_for(user)
+        .filter(status__in=ENDED)
+        .select_related("route")
+        .order_by("-ended_at")[:ENDED_ON_BOARD]
+    )
+    return Board(
+        alerts=list(alerts),
+        rows=[_row(mission, now) for mission in active_missions(user)],
+        ended=list(ended),
+        now=now,
+    )
+
+
+# One mission ---------------------------------------------------------------------------
+
+
+def _label(choices, value) -> str:
+    return dict(choices.choices).get(value, value or "")
+
+
+EFFECTS = {
+    "not_started": _("before departure"),
+    "recorded": _("recorded"),
+    "arrived": _("leg completed"),
+    "skipped_ahead": _("arrived further along the route"),
+    "already_arrived": _("already there"),
+}
+
+ALERT_REASONS = {
+    "duress": _("duress PIN used"),
+    "reported": _("reported by the partner"),
+    "pins": _("too many wrong PINs"),
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One row of the journey's timeline; ``data`` holds codes only, never places."""
+
+    kind: str
+    at: dt.datetime
+    actor: str
+    data: dict
+    label: str = ""  # the translated label of the kind of check-in, alert, outcome or end
+    detail: str = ""  # a check-in's effect, an alert's reason
+    amount: str = ""  # a cost, formatted with its currency
+
+
+def _entry(event: MissionEvent) -> TimelineEntry:
+    data = event.data or {}
+    label = detail = amount = ""
+    if event.kind == "check_in":
+        label = _label(CheckInKind, data.get("kind"))
+        detail = str(EFFECTS.get(data.get("effect", ""), data.get("effect", "")))
+    elif event.kind in ("alert", "alert_acknowledged"):
+        label = _label(AlertKind, data.get("alert"))
+        detail = str(ALERT_REASONS.get(data.get("reason", ""), ""))
+    elif event.kind == "outcome":
+        label = _label(Outcome, data.get("outcome"))
+    elif event.kind == "ended":
+        label = _label(MissionStatus, data.get("status"))
+    elif event.kind == "cost" and data.get("currency"):
+        amount = money.display(int(data.get("amount_minor") or 0), data["currency"])
+    return TimelineEntry(
+        kind=event.kind,
+        at=event.at,
+        actor=event.actor_label,
+        data=data,
+        label=str(label),
+        detail=detail,
+        amount=amount,
+    )
+
+
+def timeline(mission: Mission) -> list[TimelineEntry]:
+    return [_entry(event) for event in mission.events.order_by("at", "id")]
+
+
+@dataclass(frozen=True)
+class CostTotal:
+    currency: str
+    amount: str
+
+
+@dataclass
+class MissionDetail:
+    mission: Mission
+    legs: list[Leg]
+    travellers: list[Traveller]
+    partners: list[FieldPartner]
+    links: list[CheckInLink]
+    costs: list
+    totals: list[CostTotal]
+    timeline: list[TimelineEntry]
+    open_alerts: list[Alert]
+    travelling: list[Traveller]
+    now: dt.datetime
+
+
+def mission_detail(mission: Mission) -> MissionDetail:
+    """What the mission page shows. The caller fetched ``mission`` through the access
+    helper: everything here belongs to it."""
+    travellers = list(
+        mission.travellers.select_related("person")
+        .defer(*(f"person__{column}" for column in SEALED_PERSON_COLUMNS))
+        .order_by("id")
+    )
+    totals = (
+        mission.costs.order_by("currency").values("currency").annotate(total=Sum("amount_minor"))
+    )
+    return MissionDetail(
+        mission=mission,
+        legs=list(mission.legs.select_related("from_point", "to_point").order_by("position")),
+        travellers=travellers,
+        travelling=[t for t in travellers if t.outcome == Outcome.TRAVELLING],
+        partners=list(mission.partners.defer(*SEALED_PARTNER_COLUMNS)),
+        links=list(
+            mission.links.select_related("partner").defer(
+                *(f"partner__{column}" for column in SEALED_PARTNER_COLUMNS)
+            )
+        ),
+        costs=list(mission.costs.order_by("spent_on", "created_at")),
+        totals=[
+            CostTotal(row["currency"], money.display(row["total"], row["currency"]))
+            for row in totals
+        ],
+        timeline=timeline(mission),
+        open_alerts=list(
+            mission.alerts.filter(acknowledged_at__isnull=True)
+            .annotate(duress=F("check_in__duress"))
+            .order_by("-created_at")
+        ),
+        now=timezone.now(),
+    )
+
+
+# Planning from the priority queue -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A person awaiting rescue as a coordinator sees them: no name, no case, no place."""
+
+    code: str
+    pseudonym: str
+    sex: str
+    birth_year: int | None
+    priority: int
+    reasons: str
+
+
+@dataclass
+class PlanningGroup:
+    """People who travel together (or one person without a group), most urgent first."""
+
+    label: str
+    people: list[Candidate]
+
+    @property
+    def priority(self) -> int:
+        return max(p.priority for p in self.people)
+
+    @property
+    def codes(self) -> list[str]:
+        return [p.code for p in self.people]
+
+
+def planning_people(user) -> QuerySet[Person]:
+    """Everyone a mission can be planned for: awaiting rescue and on no active mission.
+
+    Not limited to a case worker's teams: a coordinator plans for everyone. The sealed
+    columns are never loaded; only the pseudonym (the mask) is read.
+    """
+    if not permissions.has_capability(user, "missions.manage"):
+        return Person.objects.none()
+    return (
+        Person.objects.filter(status__in=lifecycle.WAITING)
+        .exclude(journeys__active=True)
+        .defer(*SEALED_PERSON_COLUMNS)
+    )
+
+
+def family_codes(user, code: str) -> list[str]:
+    """The codes of ``code``'s whole group among the people one can plan for."""
+    people = planning_people(user)
+    person = people.filter(code=code.strip().upper()).only("pk", "code", "group_id").first()
+    if person is None:
+        return []
+    if person.group_id is None:
+        return [person.code]
+    return sorted(people.filter(group_id=person.group_id).values_list("code", flat=True))
+
+
+def _candidate(person: Person) -> Candidate:
+    return Candidate(
+        code=person.code,
+        pseudonym=str(person.real_name) or "—",
+        sex=person.get_sex_display(),
+        birth_year=person.birth_year,
+        priority=person.priority,
+        reasons=priority.explain(person.priority_reasons),
+    )
+
+
+def queue_for_planning(
+    user, *, include: list[str] | tuple[str, ...] = (), limit: int = PLANNING_LIMIT
+) -> list[PlanningGroup]:
+    """The priority queue in families: each group whole, most urgent group first.
+
+    ``include`` adds people (and their families) beyond the limit, e.g. the family a
+    case worker's link points at.
+    """
+    people = (
+        planning_people(user)
+        .select_related("group")
+        .only(
+            "code",
+            "real_name_masked",
+            "sex",
+            "birth_year",
+            "priority",
+            "priority_reasons",
+            "group__label",
+            "status_changed_at",
+            "created_at",
+        )
+        .order_by("-priority", "status_changed_at", "created_at")
+    )
+    top = list(people[:limit])
+    shown = {p.pk for p in top}
+    group_ids = {p.group_id for p in top if p.group_id}
+    extra_codes = [c.strip().upper() for c in include if c]
+    if extra_codes:
+        group_ids |= set(
+            people.filter(code__in=extra_codes, group__isnull=False).values_list(
+                "group_id", flat=True
+            )
+        )
+    rest = people.filter(Q(group_id__in=group_ids) | Q(code__in=extra_codes)).exclude(pk__in=shown)
+    groups: dict[object, PlanningGroup] = {}
+    for person in [*top, *rest]:
+        key = person.group_id or person.pk
+        if key not in groups:
+            groups[key] = PlanningGroup(
+                label=person.group.label if person.group_id else "", people=[]
+            )
+        groups[key].people.append(_candidate(person))
+    return sorted(groups.values(), key=lambda g: -g.priority)
+
+
+# A case worker's view of their person ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Journey:
+    """A mission as a case worker sees it: its code and states, never the route."""
+
+    code: str
+    status: str
+    status_label: str
+    outcome: str
+    outcome_label: str
+    in_transit: bool
+    last_check_in_at: dt.datetime | None
+
+
+def journeys_for_person(person: Person) -> list[Journey]:
+    """The missions ``person`` has been on, newest first. The caller has checked that the
+    user may see ``person``; only codes, states and the time of the last check-in leave
+    here, so the page cannot show a route, a leg or a safe point."""
+    rows = (
+        Traveller.objects.filter(person=person)
+        .order_by("-mission__created_at")
+        .values("outcome", "mission__code", "mission__status", "mission__last_check_in_at")
+    )
+    return [
+        Journey(
+            code=row["mission__code"],
+            status=row["mission__status"],
+            status_label=_label(MissionStatus, row["mission__status"]),
+            outcome=row["outcome"],
+            outcome_label=_label(Outcome, row["outcome"]),
+            in_transit=row["outcome"] == Outcome.TRAVELLING
+            and row["mission__status"] in (MissionStatus.UNDER_WAY, MissionStatus.PAUSED),
+            last_check_in_at=row["mission__last_check_in_at"],
+        )
+        for row in rows
+    ]
