@@ -212,3 +212,15 @@ def test_the_openapi_schema_describes_the_check_in():
     fields = schema["components"]["schemas"][ref]["properties"]
     assert {"idempotency_key", "kind", "pin", "point", "delay_hours", "reason"} <= set(fields)
     assert "BearerAuth" in json.dumps(schema["components"]) or "bearer" in json.dumps(schema)
+
+
+def test_guessing_tokens_on_the_api_is_slowed_down_too(settings):
+    settings.CHECKIN_GUESS_RATE = "2/h"
+    client = Client(REMOTE_ADDR="198.51.100.9")
+    answers = [
+        client.get(
+            "/api/v1/check-in", headers={"Authorization": f"Bearer guess{n:02d}{'x' * 40}"}
+        ).status_code
+        for n in range(4)
+    ]
+    assert answers == [404, 404, 404, 429]
