@@ -34,8 +34,8 @@ def send_alert(*, alert_id: str) -> int:
     from safepassage.rescue.services import alerts
 
     alert = Alert.objects.select_related("mission", "leg", "check_in").filter(pk=alert_id).first()
-    if alert is None or alert.emailed_at is not None:
-        return 0
+    if alert is None or alert.emailed_at is not None or alert.acknowledged_at is not None:
+        return 0  # gone, already sent, or someone is already on it
     link = settings.BASE_URL + reverse("rescue:mission", args=[alert.mission.code])
     sent = 0
     for user in alerts.recipients(alert):

@@ -318,10 +318,13 @@ def _apply(*, mission, leg, report: Report, check_in: CheckIn, at) -> str:
         return "not_started"
     if report.kind != CheckInKind.ARRIVED:
         if leg is not None:
-            hours = report.delay_hours if report.kind == CheckInKind.DELAYED else 0
-            if report.kind == CheckInKind.DELAYED and hours is None:
-                hours = DEFAULT_DELAY_HOURS
-            _heard_from(mission=mission, leg=leg, until=at + dt.timedelta(hours=hours))
+            until = at
+            if report.kind == CheckInKind.DELAYED:
+                # "N hours late": later than the window by N hours, or N hours from now
+                # when the window has already passed.
+                hours = report.delay_hours or DEFAULT_DELAY_HOURS
+                until = max(leg.due_at or at, at) + dt.timedelta(hours=hours)
+            _heard_from(mission=mission, leg=leg, until=until)
         return "recorded"
     return _arrive(mission=mission, leg=leg, report=report, check_in=check_in, at=at)
 

@@ -249,6 +249,8 @@ def mission_end(*, actor, mission: Mission, status: str) -> Mission:
     for traveller in travelling(mission):
         _set_outcome(actor=actor, mission=mission, traveller=traveller, outcome=ENDINGS[status])
     Traveller.objects.filter(mission=mission).update(active=False)
+    # The journey stopped where it was: no leg is under way any more.
+    mission.legs.filter(status=LegStatus.UNDER_WAY).update(status=LegStatus.PENDING, due_at=None)
     mission.status = status
     mission.ended_at = now
     mission.silence = Silence.NONE

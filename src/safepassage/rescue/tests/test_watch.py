@@ -149,3 +149,32 @@ def test_alerts_are_emailed_once_to_the_right_people_in_their_language(
         for leg in mission.legs.all():
             assert "Real place" not in body
             assert leg.to_point.code_name not in body
+
+
+def test_a_delay_announced_early_moves_the_window_by_that_much(thresholds):
+    mission = make_mission(started=True)
+    due = _due(mission)
+    checkins.submit(
+        actor=None,
+        mission=mission,
+        report=checkins.Report(key="early-delay-01", kind="delayed", delay_hours=2),
+    )
+    assert _due(mission) == due + dt.timedelta(hours=2)
+
+
+def test_an_ended_mission_has_no_leg_under_way(thresholds):
+    mission = make_mission(started=True)
+    missions.mission_end(actor=None, mission=mission, status="failed")
+    assert not mission.legs.filter(status="under_way").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_alert_acknowledged_before_the_worker_ran_is_not_emailed(
+    thresholds, smtp_server, run_tasks
+):
+    lead = make_member(Role.Code.RESCUE_COORDINATOR)
+    mission = make_mission(started=True, lead=lead.user)
+    (alert,) = alerts.scan(now=_due(mission) + dt.timedelta(minutes=61))
+    alerts.acknowledge(actor=lead.user, alert=alert)
+    run_tasks()
+    assert smtp_server.messages == []

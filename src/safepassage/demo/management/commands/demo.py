@@ -30,7 +30,8 @@ from safepassage.accounts import services as account_services
 from safepassage.accounts.models import Role, TOTPDevice, User
 from safepassage.cases import services as case_services
 from safepassage.cases.models import Case, Person
-from safepassage.demo import organisation
+from safepassage.demo import missions, organisation
+from safepassage.rescue.models import Mission, MissionStatus
 
 DEMO_DOMAIN = "demo.safepassage.invalid"
 STAFF = [
@@ -83,6 +84,12 @@ class Command(BaseCommand):
             json.dump(logins, handle)
         return logins
 
+    def _save_logins(self, logins: dict) -> None:
+        path = Path(settings.SECRETS_DIR) / "demo-logins.json"
+        fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(logins, handle)
+
     @transaction.atomic
     def _create_organisation(self, logins: dict) -> None:
         """Staff and teams as of two years ago, then the cases of the two years since."""
@@ -97,6 +104,14 @@ class Command(BaseCommand):
                 )
         rng = random.Random(SEED)  # noqa: S311  (demo data, not security)
         organisation.create_cases(rng, now=now, teams=teams, workers=workers)
+        # A link is shown only when it is issued: the logins file keeps one for every run.
+        logins["check_in"] = missions.create_missions(
+            random.Random(SEED + 1),  # noqa: S311
+            now=now,
+            coordinator=User.objects.get(email=f"coordinator@{DEMO_DOMAIN}"),
+            director=User.objects.get(email=f"director@{DEMO_DOMAIN}"),
+        )
+        self._save_logins(logins)
 
     def _create_staff(self, logins: dict) -> None:
         for slug, name, role, language in STAFF:
@@ -117,6 +132,8 @@ class Command(BaseCommand):
         out("")
         out(f"Safe Passage demo: http://{bind}/")
         out(f"People in the demo: {Person.objects.count()} in {Case.objects.count()} cases")
+        under_way = Mission.objects.filter(status=MissionStatus.UNDER_WAY).count()
+        out(f"Missions in the demo: {Mission.objects.count()} ({under_way} under way)")
         out(f"Every demo login uses the password: {logins['password']}")
         out("Second factor: add the key to an authenticator app, or print the current code with")
         out("  .venv/bin/safepassage demo --code EMAIL")
@@ -130,6 +147,12 @@ class Command(BaseCommand):
             key = b32encode(device.seed).decode().rstrip("=")
             roles = ", ".join(sorted(device.user.role_codes()))
             out(f"  {device.user.email:<{width}} {roles:<20} key {key}")
+        link = logins.get("check_in")
+        if link:
+            out(f"Field partner {link['partner']}'s check-in page for mission {link['mission']}:")
+            out(f"  {link['url']}")
+            out(f"  PIN {link['pin']}; duress PIN {link['duress_pin']} (answers as normal,")
+            out("  but silently flags the mission as compromised and alerts the coordinator)")
         out("")
 
     def _serve(self, bind: str) -> None:
