@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.vault", "bench.cases"]
+BENCHMARKS = ["bench.vault", "bench.cases", "bench.rescue"]
 
 
 def main() -> int:

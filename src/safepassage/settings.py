@@ -15,6 +15,7 @@ README.md lists every variable.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -375,6 +376,8 @@ RESCUE_WATCH_MINUTES = envint("RESCUE_WATCH_MINUTES", 2, minimum=1)
 CHECKIN_LINK_DAYS = envint("CHECKIN_LINK_DAYS", 30, minimum=1)
 # Wrong tokens allowed per address, and wrong PINs per link, before the answer is 429.
 CHECKIN_GUESS_RATE = env("CHECKIN_GUESS_RATE", "20/h")
+if not re.fullmatch(r"[1-9]\d*/(?:[1-9]\d*)?[smhd]", CHECKIN_GUESS_RATE):
+    raise ImproperlyConfigured('SAFEPASSAGE_CHECKIN_GUESS_RATE must look like "20/h" or "5/10m"')
 CHECKIN_PIN_FAILURES = envint("CHECKIN_PIN_FAILURES", 8, minimum=3)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_ENABLE = True

@@ -222,7 +222,7 @@ class Traveller(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["mission", "id"]
+        ordering = ["mission_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["mission", "person"], name="rescue_traveller_once"),
             models.UniqueConstraint(
@@ -268,7 +268,7 @@ class Leg(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["mission", "position"]
+        ordering = ["mission_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["mission", "position"], name="rescue_leg_position"),
             models.CheckConstraint(

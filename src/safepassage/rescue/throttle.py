@@ -7,6 +7,7 @@ in often is never slowed down; a guesser is answered 429 before any database loo
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django_ratelimit.core import is_ratelimited
 from ipware import get_client_ip
 
@@ -21,19 +22,32 @@ def client_address(group, request) -> str:
     return address or "unknown"
 
 
-def _usage(request, *, increment: bool) -> bool:
-    return is_ratelimited(
+def _blocked_key(request) -> str:
+    return f"{GROUP}.blocked:{client_address(GROUP, request)}"
+
+
+def blocked(request) -> bool:
+    """One cache read: the flag ``count_miss`` sets once an address passed the rate."""
+    return bool(cache.get(_blocked_key(request)))
+
+
+def count_miss(request) -> None:
+    limited = is_ratelimited(
         request,
         group=GROUP,
         key=client_address,
         rate=settings.CHECKIN_GUESS_RATE,
-        increment=increment,
+        increment=True,
     )
+    if limited:
+        cache.set(_blocked_key(request), True, timeout=period_seconds(settings.CHECKIN_GUESS_RATE))
 
 
-def blocked(request) -> bool:
-    return _usage(request, increment=False)
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def count_miss(request) -> None:
-    _usage(request, increment=True)
+def period_seconds(rate: str) -> int:
+    """The period of a django-ratelimit rate such as "20/h" or "5/10m", in seconds."""
+    period = rate.partition("/")[2]
+    count = int(period[:-1] or 1)
+    return count * UNITS[period[-1]]

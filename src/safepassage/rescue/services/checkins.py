@@ -30,6 +30,7 @@ from safepassage.rescue.models import (
     LegStatus,
     Mission,
     MissionStatus,
+    Outcome,
     SafePoint,
     Silence,
 )
@@ -211,6 +212,8 @@ def submit(
     report received by phone (``actor``). The caller has checked the PIN (``duress``).
     """
     validate(report)
+    if CheckIn.objects.filter(mission=mission, idempotency_key=report.key).exists():
+        return _replay(mission=mission, report=report)  # a retry: no lock, no write
     try:
         return _submit(mission=mission, report=report, link=link, actor=actor, duress=duress, at=at)
     except IntegrityError:
@@ -352,10 +355,18 @@ def _arrive(*, mission, leg, report: Report, check_in: CheckIn, at) -> str:
             passed.status = LegStatus.ARRIVED
             passed.arrived_at = at
             passed.alert_level = 0
+            passed.due_at = None
             if passed.started_at is None:
                 passed.started_at = at
             passed.save(
-                update_fields=["status", "arrived_at", "alert_level", "started_at", "updated_at"]
+                update_fields=[
+                    "status",
+                    "arrived_at",
+                    "alert_level",
+                    "due_at",
+                    "started_at",
+                    "updated_at",
+                ]
             )
     for traveller in travelling(mission):
         journeys.crossed_into(
@@ -381,14 +392,15 @@ def check_in_by_staff(*, actor, mission: Mission, report: Report) -> Result:
 def link_status(link: CheckInLink) -> dict:
     """What the partner's page and the API may show: codes and a head-count, nothing else."""
     mission = link.mission
-    leg = current_leg(mission)
+    legs = mission.legs.select_related("to_point").order_by("position")
+    leg = legs.filter(status=LegStatus.UNDER_WAY).first()
     if leg is None and mission.status == MissionStatus.PLANNED:
-        leg = mission.legs.order_by("position").first()
+        leg = legs.first()
     return {
         "mission": mission.code,
         "status": mission.status,
         "next_point": leg.to_point.code_name if leg else "",
-        "head_count": len(travelling(mission)),
+        "head_count": mission.travellers.filter(outcome=Outcome.TRAVELLING).count(),
         "open": mission.status in ACTIVE,
     }
 
