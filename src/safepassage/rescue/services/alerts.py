@@ -101,23 +101,31 @@ def _raise_silence(*, leg_id: int, due_at: dt.datetime, level: int, now: dt.date
         return None  # another scanner, or a check-in, got there first
     leg = Leg.objects.select_related("mission").get(pk=leg_id)
     mission = leg.mission
-    Mission.objects.filter(pk=mission.pk, silence__lt=level).update(silence=level, updated_at=now)
+    Mission.objects.filter(pk=mission.pk, silence__lt=level).update(
+        silence=level, updated_at=timezone.now()
+    )
     kind = SILENCE_ALERTS[level]
+    # ``now`` decides which thresholds have passed (a drill may scan as of a later time);
+    # the alert and its timeline entry are stamped with the real time they were raised.
     alert = Alert.objects.create(
-        mission=mission, leg=leg, kind=kind, level=level, deadline=due_at, created_at=now
+        mission=mission,
+        leg=leg,
+        kind=kind,
+        level=level,
+        deadline=due_at,
+        created_at=timezone.now(),
     )
     silent_for = int((now - due_at).total_seconds() // 60)
     event(
         mission,
         "alert",
         actor="watch",
-        at=now,
         alert=kind,
         leg=leg.position,
         minutes_past_due=silent_for,
     )
     if level == Silence.SILENT:
-        _prepare_urgent_case(mission=mission, now=now)
+        _prepare_urgent_case(mission=mission, now=timezone.now())
     record(
         actor="watch",
         action="rescue.alert_raised",

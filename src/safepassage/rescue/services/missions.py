@@ -255,6 +255,10 @@ def mission_end(*, actor, mission: Mission, status: str) -> Mission:
     mission.ended_at = now
     mission.silence = Silence.NONE
     mission.save(update_fields=["status", "ended_at", "silence", "updated_at"])
+    # The alerts of an ended mission are settled by its ending.
+    mission.alerts.filter(acknowledged_at__isnull=True).update(
+        acknowledged_at=now, acknowledged_by=actor if getattr(actor, "pk", None) else None
+    )
     cap = now + LINK_GRACE_AFTER_END
     CheckInLink.objects.filter(mission=mission, expires_at__gt=cap).update(expires_at=cap)
     event(mission, "ended", actor=actor, status=status)

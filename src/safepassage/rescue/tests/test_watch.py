@@ -178,3 +178,20 @@ def test_an_alert_acknowledged_before_the_worker_ran_is_not_emailed(
     alerts.acknowledge(actor=lead.user, alert=alert)
     run_tasks()
     assert smtp_server.messages == []
+
+
+def test_a_drill_scan_stamps_its_alerts_with_the_real_time(thresholds):
+    mission = make_mission(started=True)
+    before = timezone.now()
+    (alert,) = alerts.scan(now=_due(mission) + dt.timedelta(minutes=61))
+    assert before <= alert.created_at <= timezone.now()
+    event = MissionEvent.objects.get(mission=mission, kind="alert")
+    assert event.at <= timezone.now()
+    assert event.data["minutes_past_due"] == 61
+
+
+def test_ending_a_mission_settles_its_open_alerts(thresholds):
+    mission = make_mission(started=True)
+    alerts.scan(now=_due(mission) + dt.timedelta(days=2))
+    missions.mission_end(actor=None, mission=mission, status="aborted")
+    assert not Alert.objects.filter(mission=mission, acknowledged_at__isnull=True).exists()
