@@ -14,6 +14,7 @@ from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
 from safepassage.cases import forms, priority, selectors, services
 from safepassage.cases.models import Case, Team
+from safepassage.web.submitting import attach_errors
 
 
 def _case(request, code: str, action: str = "cases.view") -> Case:
@@ -64,7 +65,7 @@ def case_new(request):
                 )
                 services.person_add(actor=request.user, case=case, **person_form.person_fields())
         except ValidationError as exc:
-            _attach(person_form, exc)
+            attach_errors(person_form, exc)
         else:
             messages.success(request, _("Case opened."))
             return redirect(case)
@@ -75,14 +76,6 @@ def case_new(request):
         {"case_form": case_form, "person_form": person_form},
         status=400 if bad else 200,
     )
-
-
-def _attach(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @staff_required("cases.view")
@@ -132,7 +125,7 @@ def case_person_new(request, code: str):
         try:
             services.person_add(actor=request.user, case=found, **form.person_fields())
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Person added to the case."))
             return redirect(found)

@@ -22,6 +22,7 @@ from safepassage.cases import forms, lifecycle, priority, selectors, services
 from safepassage.cases.models import Person, Relief, Testimony
 from safepassage.vault import grants, pages
 from safepassage.vault.forms import RevealForm
+from safepassage.web.submitting import show_errors, submit
 
 REVEALABLE = [
     ("real_name", gettext_lazy("real name")),
@@ -52,23 +53,6 @@ def _testimony(request, code: str, action: str) -> Testimony:
         Testimony.objects.select_related("person__case", "data_key"),
         code=code.upper(),
     )
-
-
-def _form_errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def _submit(request, form, call, success: str) -> None:
-    """Validate ``form``, run the service ``call``; errors and success become messages."""
-    try:
-        if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
-        call()
-    except ValidationError as exc:
-        _form_errors(request, exc)
-    else:
-        messages.success(request, success)
 
 
 @staff_required("people.view")
@@ -177,7 +161,7 @@ def person_status(request, code: str):
             actor=request.user, person=found, to_status=form.cleaned_data["status"]
         )
     except ValidationError as exc:
-        _form_errors(request, exc)
+        show_errors(request, exc)
     else:
         messages.success(request, _("Status changed."))
     return redirect(found)
@@ -199,7 +183,7 @@ def person_flags(request, code: str):
 def relief_add(request, code: str):
     found = _person(request, code, "people.edit")
     form = forms.ReliefForm(request.POST)
-    _submit(
+    submit(
         request,
         form,
         lambda: services.relief_add(actor=request.user, person=found, **form.relief_fields()),
@@ -224,7 +208,7 @@ def relief_confirm(request, code: str, relief_id):
 def support_add(request, code: str):
     found = _person(request, code, "people.edit")
     form = forms.SupportForm(request.POST)
-    _submit(
+    submit(
         request,
         form,
         lambda: services.support_add(actor=request.user, person=found, **form.cleaned_data),
@@ -238,7 +222,7 @@ def support_add(request, code: str):
 def testimony_add(request, code: str):
     found = _person(request, code, "people.edit")
     form = forms.TestimonyForm(request.POST)
-    _submit(
+    submit(
         request,
         form,
         lambda: services.record_testimony(actor=request.user, person=found, **form.cleaned_data),
@@ -252,7 +236,7 @@ def testimony_add(request, code: str):
 def testimony_consent(request, code: str):
     testimony = _testimony(request, code, "people.edit")
     form = forms.ConsentForm(request.POST)
-    _submit(
+    submit(
         request,
         form,
         lambda: services.consent_record(

@@ -25,6 +25,7 @@ from safepassage.cases.models import Person
 from safepassage.rescue import mission_forms, selectors
 from safepassage.rescue.models import Mission, MissionStatus
 from safepassage.rescue.services import checkins, missions
+from safepassage.web.submitting import attach_errors, show_errors, submit
 
 
 def _mission(request, code: str, action: str = "missions.view") -> Mission:
@@ -34,32 +35,6 @@ def _mission(request, code: str, action: str = "missions.view") -> Mission:
         Mission.objects.select_related("route", "coordinator"),
         code=code.upper(),
     )
-
-
-def _form_errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def _submit(request, form, call, success: str) -> bool:
-    """Validate ``form``, run the service ``call``; errors and success become messages."""
-    try:
-        if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
-        call()
-    except ValidationError as exc:
-        _form_errors(request, exc)
-        return False
-    messages.success(request, success)
-    return True
-
-
-def _attach(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @staff_required("missions.manage")
@@ -89,7 +64,7 @@ def mission_new(request):
         try:
             mission = missions.mission_plan(actor=user, **form.plan_fields())
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Mission %(code)s planned.") % {"code": mission.code})
             return redirect(mission)
@@ -162,7 +137,7 @@ def mission_status(request, code: str):
     found = _mission(request, code, "missions.manage")
     form = mission_forms.StatusForm(request.POST)
     action = request.POST.get("action", "")
-    _submit(
+    submit(
         request,
         form,
         lambda: _change_status(request.user, found, action),
@@ -190,7 +165,7 @@ def mission_outcome(request, code: str):
             outcome=form.cleaned_data["outcome"],
         )
 
-    _submit(request, form, call, _("Outcome recorded."))
+    submit(request, form, call, _("Outcome recorded."))
     return redirect(found)
 
 
@@ -209,7 +184,7 @@ def mission_check_in(request, code: str):
         )
         replayed.append(result.replayed)
 
-    if _submit(request, form, call, _("Check-in recorded.")) and replayed[0]:
+    if submit(request, form, call, _("Check-in recorded.")) and replayed[0]:
         messages.info(request, _("This check-in had already been recorded; it counts once."))
     return redirect(found)
 
@@ -219,7 +194,7 @@ def mission_check_in(request, code: str):
 def mission_cost(request, code: str):
     found = _mission(request, code, "missions.manage")
     form = mission_forms.CostForm(request.POST)
-    _submit(
+    submit(
         request,
         form,
         lambda: missions.cost_add(actor=request.user, mission=found, **form.cost_fields()),
@@ -246,7 +221,7 @@ def link_new(request, code: str):
             actor=request.user, mission=found, partner=form.cleaned_data["partner"]
         )
     except ValidationError as exc:
-        _form_errors(request, exc)
+        show_errors(request, exc)
         return redirect(found)
     response = render(
         request,

@@ -26,6 +26,7 @@ from safepassage.rescue.models import FieldPartner, Route, RouteStop, SafePoint
 from safepassage.rescue.services import places
 from safepassage.vault import grants, pages
 from safepassage.vault.forms import RevealForm
+from safepassage.web.submitting import attach_errors
 
 POINT_REVEALABLE = [
     ("real_place", gettext_lazy("real place")),
@@ -63,15 +64,6 @@ def _nameable_staff():
     return User.objects.filter(is_active=True, roles__code__in=roles).distinct()
 
 
-def _attach(form, exc: ValidationError) -> None:
-    """Put a service's error on the form field it names, or above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @staff_required("missions.view")
 @require_GET
 def safe_points(request):
@@ -100,7 +92,7 @@ def safe_point_new(request):
         try:
             point = places.safe_point_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Safe point %(code)s created.") % {"code": point.code_name})
             return redirect(point)
@@ -192,7 +184,7 @@ def route_new(request):
                 stops=form.cleaned_data["stops"],
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Route %(name)s created.") % {"name": route.name})
             return redirect("rescue:routes")
@@ -228,7 +220,7 @@ def partner_new(request):
         try:
             partner = places.partner_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(
                 request, _("Field partner %(name)s added.") % {"name": partner.pseudonym}
