@@ -49,6 +49,31 @@ def ensure_roles() -> None:
         Role.objects.get_or_create(code=code)
 
 
+def ensure_chart() -> None:
+    """The chart of accounts comes from a data migration, which a transactional test's
+    flush empties too."""
+    import importlib
+
+    from safepassage.funds.models import Account
+
+    if Account.objects.exists():
+        return
+    chart = importlib.import_module("safepassage.funds.migrations.0002_chart_and_balance_trigger")
+    Account.objects.bulk_create(
+        Account(code=code, name=name, kind=kind) for code, name, kind in chart.CHART
+    )
+
+
+@pytest.fixture(autouse=True)
+def _chart_of_accounts(request):
+    uses_db = request.node.get_closest_marker("django_db") or (
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if uses_db:
+        request.getfixturevalue("_django_db_helper")
+        ensure_chart()
+
+
 def make_member(
     *roles: str, email: str | None = None, superuser: bool = False, language: str = "en"
 ) -> Member:

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "safepassage.web",
     "safepassage.cases",
     "safepassage.rescue",
+    "safepassage.funds",
     "safepassage.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -381,3 +382,18 @@ if not re.fullmatch(r"[1-9]\d*/(?:[1-9]\d*)?[smhd]", CHECKIN_GUESS_RATE):
 CHECKIN_PIN_FAILURES = envint("CHECKIN_PIN_FAILURES", 8, minimum=3)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_ENABLE = True
+
+# --- Funds ----------------------------------------------------------------------------------
+# Every amount is also kept in this currency, at the rate of the day it was received or spent.
+BASE_CURRENCY = env("BASE_CURRENCY", "KRW").upper()
+try:
+    import iso4217 as _iso4217
+
+    _iso4217.Currency(BASE_CURRENCY)
+except (ValueError, KeyError):
+    raise ImproperlyConfigured(
+        "SAFEPASSAGE_BASE_CURRENCY must be an ISO 4217 code, e.g. KRW"
+    ) from None
+# Bank-statement lines from these payers are the giving platform's payouts: their gifts come
+# in through the platform's own export, so the payout is a transfer, not a new donation.
+PLATFORM_PAYOUT_NAMES = envlist("PLATFORM_PAYOUT_NAMES", "GivingPlatform Inc")

@@ -1,15 +1,14 @@
-"""Minor units per currency, until the funds app brings its money library."""
+"""Relief costs use the funds app's money rules (ISO 4217 exponents, no floats)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-# ISO 4217 exponents of the currencies relief is paid in; the rest have two decimals.
-EXPONENTS = {"KRW": 0, "LAK": 0, "VND": 0, "JPY": 0}
+from safepassage.funds.money import exponent as _exponent
 
 
 def exponent(currency: str) -> int:
-    return EXPONENTS.get(currency.upper(), 2)
+    return _exponent(currency)
 
 
 def to_minor(amount: Decimal, currency: str) -> Decimal:

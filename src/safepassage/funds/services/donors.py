@@ -1,0 +1,102 @@
+"""Donors: created, matched through blind indexes (never by decrypting), merged."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safepassage.audit.chain import record
+from safepassage.funds.models import Donation, Donor, DonorKind
+from safepassage.funds.services.errors import FundsError
+from safepassage.vault import records
+
+MATCH_FIELDS = ("email", "iban", "phone")
+
+
+@transaction.atomic
+def donor_create(
+    *,
+    actor,
+    kind: str = DonorKind.PERSON,
+    name: str = "",
+    email: str = "",
+    phone: str = "",
+    iban: str = "",
+    address: str = "",
+    language: str = "ko",
+    consent_to_contact: bool = False,
+) -> Donor:
+    if kind not in DonorKind.values:
+        raise FundsError({"kind": _("Unknown kind of donor.")})
+    if language not in dict(settings.LANGUAGES):
+        raise FundsError({"language": _("Unknown language.")})
+    if kind != DonorKind.ANONYMOUS and not (name.strip() or email.strip()):
+        raise FundsError({"name": _("A donor needs a name or an e-mail address.")})
+    if iban.strip():
+        iban = check_iban(iban)
+    donor = Donor(kind=kind, language=language, consent_to_contact=consent_to_contact)
+    for field, value in {
+        "name": name,
+        "email": email,
+        "phone": phone,
+        "iban": iban,
+        "address": address,
+    }.items():
+        if value.strip():
+            setattr(donor, field, value.strip())
+    donor.save()
+    record(actor=actor, action="funds.donor_created", target=donor, data={"kind": kind})
+    return donor
+
+
+def check_iban(value: str) -> str:
+    from schwifty import IBAN
+    from schwifty.exceptions import SchwiftyException
+
+    try:
+        return IBAN(value).compact
+    except SchwiftyException:
+        raise FundsError({"iban": _("This is not a valid IBAN.")}) from None
+
+
+def match(*, email: str = "", phone: str = "", iban: str = "") -> Donor | None:
+    """The donor (after merges) with the same e-mail, IBAN or phone, by blind index."""
+    donors = Donor.objects.filter(merged_into__isnull=True)
+    for field, value in (("email", email), ("iban", iban), ("phone", phone)):
+        if value and value.strip():
+            found = records.filter_by(donors, field, value.strip()).order_by("created_at").first()
+            if found is not None:
+                return found
+    return None
+
+
+def anonymous_donor() -> Donor:
+    """The one donor that stands for every anonymous gift."""
+    found = Donor.objects.filter(kind=DonorKind.ANONYMOUS, merged_into__isnull=True).first()
+    return found or donor_create(actor="funds", kind=DonorKind.ANONYMOUS)
+
+
+@transaction.atomic
+def donor_merge(*, actor, keep: Donor, duplicate: Donor) -> Donor:
+    """Move every gift, soft credit and receipt of ``duplicate`` to ``keep``.
+
+    ``duplicate`` stays (pointing to ``keep``) so old references and receipts still resolve.
+    """
+    if keep.pk == duplicate.pk:
+        raise FundsError({"duplicate": _("A donor cannot be merged into itself.")})
+    if keep.merged_into_id or duplicate.merged_into_id:
+        raise FundsError({"duplicate": _("One of these donors was already merged.")})
+    moved = Donation.objects.filter(donor=duplicate).update(donor=keep, updated_at=timezone.now())
+    credits = Donation.objects.filter(soft_credit=duplicate).update(soft_credit=keep)
+    duplicate.receipts.update(donor=keep)
+    duplicate.merged_into = keep
+    duplicate.save(update_fields=["merged_into", "updated_at"])
+    record(
+        actor=actor,
+        action="funds.donors_merged",
+        target=keep,
+        data={"duplicate": duplicate.code, "donations": moved, "soft_credits": credits},
+    )
+    return keep

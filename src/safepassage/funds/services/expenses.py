@@ -1,0 +1,236 @@
+"""Expenses and their approval: draft → submitted → approved → paid (or rejected).
+
+An expense is booked when it is paid. Restricted money is not spent beyond its fund's
+balance unless the approver gives an explicit reason, which is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safepassage.audit.chain import record
+from safepassage.funds import money
+from safepassage.funds.models import (
+    Expense,
+    ExpenseCategory,
+    ExpenseReceipt,
+    ExpenseStatus,
+    Restriction,
+)
+from safepassage.funds.services import ledger, rates
+from safepassage.funds.services.errors import FundsError, RestrictionOverdrawn
+
+S = ExpenseStatus
+MAX_RECEIPT_BYTES = 10 * 1024 * 1024
+RECEIPT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+@transaction.atomic
+def expense_create(
+    *,
+    actor,
+    category: str,
+    description: str,
+    amount_minor: int,
+    currency: str,
+    spent_on: dt.date,
+    restriction: str = Restriction.UNRESTRICTED,
+    mission=None,
+    case=None,
+    rate=None,
+) -> Expense:
+    if category not in ExpenseCategory.values:
+        raise FundsError({"category": _("Unknown category.")})
+    if restriction not in Restriction.values:
+        raise FundsError({"restriction": _("Unknown fund.")})
+    description = " ".join(description.split())
+    if not description:
+        raise FundsError({"description": _("Say what the money was for.")})
+    try:
+        currency = money.currency_code(currency)
+    except money.MoneyError as exc:
+        raise FundsError({"currency": str(exc)}) from None
+    if not isinstance(amount_minor, int) or not 0 < amount_minor < money.LIMIT:
+        raise FundsError({"amount": _("An amount must be more than zero and plausible.")})
+    if spent_on > timezone.localdate():
+        raise FundsError({"spent_on": _("An expense cannot be dated in the future.")})
+    rate = rates.rate_for(currency, spent_on) if rate is None else rate
+    expense = Expense.objects.create(
+        category=category,
+        description=description,
+        currency=currency,
+        amount_minor=amount_minor,
+        rate=rate,
+        base_currency=settings.BASE_CURRENCY,
+        base_amount_minor=money.convert(amount_minor, currency, rate, settings.BASE_CURRENCY),
+        spent_on=spent_on,
+        restriction=restriction,
+        mission=mission,
+        case=case,
+        created_by=_user(actor),
+    )
+    record(
+        actor=actor,
+        action="funds.expense_created",
+        target=expense,
+        data={"amount_minor": amount_minor, "currency": currency, "category": category},
+    )
+    return expense
+
+
+def _lock(expense: Expense) -> Expense:
+    return Expense.objects.select_for_update().get(pk=expense.pk)
+
+
+def _move(expense: Expense, *, allowed: set[str], to: str) -> None:
+    if expense.status not in allowed:
+        raise FundsError(
+            {
+                "status": _("An expense cannot go from “%(from)s” to “%(to)s”.")
+                % {"from": ExpenseStatus(expense.status).label, "to": ExpenseStatus(to).label}
+            }
+        )
+    expense.status = to
+
+
+@transaction.atomic
+def expense_submit(*, actor, expense: Expense) -> Expense:
+    expense = _lock(expense)
+    _move(expense, allowed={S.DRAFT, S.REJECTED}, to=S.SUBMITTED)
+    expense.submitted_at, expense.submitted_by = timezone.now(), _user(actor)
+    expense.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    record(actor=actor, action="funds.expense_submitted", target=expense)
+    return expense
+
+
+def _check_fund(expense: Expense, override_reason: str) -> None:
+    if expense.restriction == Restriction.UNRESTRICTED or override_reason:
+        return
+    available = ledger.fund_balance(expense.restriction)
+    if expense.base_amount_minor > available:
+        raise RestrictionOverdrawn(
+            {
+                "restriction": _(
+                    "The %(fund)s fund holds %(available)s; this expense needs %(needed)s. "
+                    "Give a reason to overdraw it, or pay it from another fund."
+                )
+                % {
+                    "fund": Restriction(expense.restriction).label,
+                    "available": money.display(available, settings.BASE_CURRENCY),
+                    "needed": money.display(expense.base_amount_minor, settings.BASE_CURRENCY),
+                }
+            }
+        )
+
+
+@transaction.atomic
+def expense_approve(*, actor, expense: Expense, override_reason: str = "") -> Expense:
+    expense = _lock(expense)
+    if expense.submitted_by_id and getattr(actor, "pk", None) == expense.submitted_by_id:
+        raise FundsError({"status": _("Someone other than the submitter must approve.")})
+    _move(expense, allowed={S.SUBMITTED}, to=S.APPROVED)
+    override_reason = " ".join(override_reason.split())
+    _check_fund(expense, override_reason)
+    expense.decided_at, expense.decided_by = timezone.now(), _user(actor)
+    expense.override_reason = override_reason[:200]
+    expense.save(
+        update_fields=["status", "decided_at", "decided_by", "override_reason", "updated_at"]
+    )
+    record(
+        actor=actor,
+        action="funds.expense_approved",
+        target=expense,
+        data={"override": override_reason[:200]} if override_reason else None,
+    )
+    return expense
+
+
+@transaction.atomic
+def expense_reject(*, actor, expense: Expense, note: str) -> Expense:
+    expense = _lock(expense)
+    _move(expense, allowed={S.SUBMITTED, S.APPROVED}, to=S.REJECTED)
+    expense.decided_at, expense.decided_by = timezone.now(), _user(actor)
+    expense.decision_note = " ".join(note.split())[:200]
+    expense.save(
+        update_fields=["status", "decided_at", "decided_by", "decision_note", "updated_at"]
+    )
+    record(actor=actor, action="funds.expense_rejected", target=expense)
+    return expense
+
+
+@transaction.atomic
+def expense_pay(*, actor, expense: Expense) -> Expense:
+    """Paid: booked to its category under its fund. The fund is checked again now (another
+    expense may have drawn on it since approval) unless approval gave an override."""
+    expense = _lock(expense)
+    _move(expense, allowed={S.APPROVED}, to=S.PAID)
+    _check_fund(expense, expense.override_reason)
+    expense.paid_at, expense.paid_by = timezone.now(), _user(actor)
+    expense.save(update_fields=["status", "paid_at", "paid_by", "updated_at"])
+    ledger.post(
+        kind="expense",
+        on=expense.spent_on,
+        restriction=expense.restriction,
+        category=expense.category,
+        expense=expense,
+        lines=[
+            ledger.Line(
+                ledger.EXPENSE_ACCOUNTS[expense.category],
+                expense.base_amount_minor,
+                expense.currency,
+                expense.amount_minor,
+            ),
+            ledger.Line(
+                ledger.BANK, -expense.base_amount_minor, expense.currency, -expense.amount_minor
+            ),
+        ],
+    )
+    record(actor=actor, action="funds.expense_paid", target=expense)
+    return expense
+
+
+@transaction.atomic
+def receipt_attach(
+    *, actor, expense: Expense, filename: str, content: bytes, content_type: str
+) -> ExpenseReceipt:
+    """Attach a scan or photo, sealed; image metadata (EXIF, GPS) is stripped first."""
+    if content_type not in RECEIPT_TYPES:
+        raise FundsError({"file": _("A receipt is a PDF, JPEG or PNG file.")})
+    if not content or len(content) > MAX_RECEIPT_BYTES:
+        raise FundsError({"file": _("A receipt must be between 1 byte and 10 MB.")})
+    if content_type.startswith("image/"):
+        content = strip_metadata(content, content_type)
+    receipt = ExpenseReceipt(expense=expense, content_type=content_type, size=len(content))
+    receipt.content = content
+    receipt.filename = filename[:200] or "receipt"
+    receipt.save()
+    record(
+        actor=actor, action="funds.receipt_attached", target=expense, data={"size": len(content)}
+    )
+    return receipt
+
+
+def strip_metadata(content: bytes, content_type: str) -> bytes:
+    """Re-encode the pixels only: EXIF, GPS and comments do not survive."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.load()
+            clean = Image.frombytes(image.mode, image.size, image.tobytes())
+            out = io.BytesIO()
+            clean.save(out, format="PNG" if content_type == "image/png" else "JPEG")
+            return out.getvalue()
+    except (UnidentifiedImageError, OSError):
+        raise FundsError({"file": _("This file is not a readable image.")}) from None

@@ -1,0 +1,125 @@
+"""Gifts, reversals and expenses post balanced entries; restricted money stays restricted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+
+from safepassage.funds.models import Donation, Entry, ExpenseStatus
+from safepassage.funds.services import donations, donors, expenses, ledger, rates
+from safepassage.funds.services.errors import FundsError, RestrictionOverdrawn
+
+pytestmark = pytest.mark.django_db
+DAY = dt.date(2026, 3, 4)
+
+
+@pytest.fixture
+def usd_rate():
+    return rates.rate_set(actor=None, currency="USD", on=DAY, rate="1380.50", source="test bank")
+
+
+@pytest.fixture
+def donor():
+    return donors.donor_create(actor=None, name="Donor Person", email="donor@example.org")
+
+
+def gift(donor, **fields):
+    values = {
+        "gross_minor": 10_000,
+        "currency": "USD",
+        "received_on": DAY,
+        "channel": "platform",
+        "fee_minor": 290,
+        "restriction": "rescue",
+    }
+    values.update(fields)
+    return donations.donation_record(actor=None, donor=donor, **values)
+
+
+def test_a_gift_is_converted_at_the_rate_of_the_day_and_posted_balanced(usd_rate, donor):
+    donation = gift(donor)
+    assert donation.base_gross_minor == 138_050  # 100.00 USD * 1380.50 = ₩138,050
+    assert donation.base_fee_minor == 4_003  # 2.90 * 1380.50 = 4003.45 → 4003
+    assert donation.base_net_minor == 134_047
+    entries = Entry.objects.filter(transaction__donation=donation)
+    assert entries.aggregate(t=Sum("amount_minor"))["t"] == 0
+    assert {(e.account_id, e.amount_minor) for e in entries} == {
+        ("1100", 134_047),
+        ("5000", 4_003),
+        ("4000", -138_050),
+    }
+    assert ledger.fund_balance("rescue") == 134_047
+
+
+def test_a_missing_rate_is_a_clear_error_and_nothing_is_written(donor):
+    with pytest.raises(FundsError, match="No exchange rate for USD on 2026-03-04"):
+        gift(donor)
+    assert Donation.objects.count() == 0
+    assert Entry.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"gross_minor": 0}, "more than zero"),
+        ({"gross_minor": -5}, "more than zero"),
+        ({"fee_minor": 20_000}, "fee"),
+        ({"currency": "XYZ"}, "unknown currency"),
+        ({"received_on": dt.date(2999, 1, 1)}, "future"),
+        ({"gross_minor": 10**16}, "plausible"),
+        ({"channel": "pigeon"}, "channel"),
+    ],
+)
+def test_bad_gifts_are_refused(usd_rate, donor, fields, message):
+    with pytest.raises(FundsError, match=message):
+        gift(donor, **fields)
+    assert Entry.objects.count() == 0
+
+
+def test_a_reversal_is_a_new_entry_that_cancels_the_gift(usd_rate, donor):
+    donation = gift(donor)
+    reversal = donations.donation_reverse(actor=None, donation=donation, reason="card refund")
+    assert reversal.gross_minor == -10_000
+    assert Donation.objects.count() == 2
+    assert ledger.fund_balance("rescue") == 0
+    assert Entry.objects.aggregate(t=Sum("amount_minor"))["t"] == 0
+    with pytest.raises(FundsError, match="already reversed"):
+        donations.donation_reverse(actor=None, donation=donation, reason="again")
+
+
+def _approved(amount_minor, restriction="rescue", override=""):
+    expense = expenses.expense_create(
+        actor=None,
+        category="rescue_operations",
+        description="Bus tickets",
+        amount_minor=amount_minor,
+        currency="KRW",
+        spent_on=DAY,
+        restriction=restriction,
+    )
+    expenses.expense_submit(actor=None, expense=expense)
+    return expenses.expense_approve(actor=None, expense=expense, override_reason=override)
+
+
+def test_restricted_money_is_not_spent_beyond_its_balance_without_an_override(usd_rate, donor):
+    gift(donor)  # ₩134,047 net for rescue
+    expense = _approved(100_000)
+    expenses.expense_pay(actor=None, expense=expense)
+    assert ledger.fund_balance("rescue") == 34_047
+    with pytest.raises(RestrictionOverdrawn, match="Rescue"):
+        _approved(50_000)
+    overdrawn = _approved(50_000, override="Emergency: group detained, bribe for release")
+    expenses.expense_pay(actor=None, expense=overdrawn)
+    assert ledger.fund_balance("rescue") == -15_953
+    assert overdrawn.status == ExpenseStatus.APPROVED
+    assert list(ledger.unbalanced_transactions()) == []
+
+
+def test_a_rate_is_a_decimal_never_a_float(usd_rate):
+    with pytest.raises(FundsError):
+        rates.rate_set(actor=None, currency="EUR", on=DAY, rate=1.5, source="x")
+    assert rates.rate_for("USD", DAY) == Decimal("1380.50")
+    assert rates.rate_for("KRW", DAY) == 1
