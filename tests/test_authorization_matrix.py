@@ -56,6 +56,7 @@ class Case:
 PEOPLE_ROLES = [Role.Code.DIRECTOR, Role.Code.CASE_WORKER]
 STAFF_VIEW = [Role.Code.DIRECTOR]
 MISSION_ROLES = [Role.Code.DIRECTOR, Role.Code.RESCUE_COORDINATOR]
+FUNDS_ROLES = [Role.Code.DIRECTOR, Role.Code.FINANCE]
 
 MATRIX: dict[str, Case] = {
     "web:home": Case(answers(302)),
@@ -225,6 +226,66 @@ MATRIX: dict[str, Case] = {
         kwargs={"code": "<partner>"},
         data={"field": "phone", "reason": "matrix test"},
     ),
+    # Funds: finance and the director.
+    "funds:totals": Case(only(FUNDS_ROLES)),
+    "funds:rates": Case(only(FUNDS_ROLES)),
+    "funds:donations": Case(only(FUNDS_ROLES)),
+    "funds:donations_csv": Case(only(FUNDS_ROLES)),
+    "funds:donation_new": Case(only(FUNDS_ROLES)),
+    "funds:donation": Case(only(FUNDS_ROLES), kwargs={"code": "<donation>"}),
+    "funds:donation_reverse": Case(
+        only(FUNDS_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<donation>"},
+        data={"reason": "matrix test"},
+    ),
+    "funds:donors": Case(only(FUNDS_ROLES)),
+    "funds:donor_new": Case(only(FUNDS_ROLES)),
+    "funds:donor": Case(only(FUNDS_ROLES), kwargs={"code": "<donor>"}),
+    "funds:donor_reveal": Case(
+        only(FUNDS_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<donor>"},
+        data={"field": "email", "reason": "matrix test"},
+    ),
+    "funds:donor_merge": Case(
+        only(FUNDS_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<donor>"},
+        data={"duplicate": "<donor2>"},
+    ),
+    "funds:expenses": Case(only(FUNDS_ROLES)),
+    "funds:expenses_csv": Case(only(FUNDS_ROLES)),
+    "funds:expense_new": Case(only(FUNDS_ROLES)),
+    "funds:expense": Case(only(FUNDS_ROLES), kwargs={"code": "<expense>"}),
+    "funds:expense_status": Case(
+        only(FUNDS_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<expense>"},
+        data={"action": "submit"},
+    ),
+    "funds:expense_receipt_add": Case(
+        only(FUNDS_ROLES, ok=302), method="post", kwargs={"code": "<expense>"}
+    ),
+    "funds:expense_receipt": Case(
+        only(FUNDS_ROLES), kwargs={"code": "<expense>", "receipt": "<expense_receipt>"}
+    ),
+    "funds:imports": Case(only(FUNDS_ROLES)),
+    "funds:import_batch": Case(only(FUNDS_ROLES), kwargs={"batch_id": "<batch>"}),
+    "funds:receipts": Case(only(FUNDS_ROLES)),
+    "funds:receipt_issue": Case(
+        only(FUNDS_ROLES, ok=302), method="post", kwargs={"code": "<donation>"}
+    ),
+    "funds:statement_issue": Case(
+        only(FUNDS_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<donor>"},
+        data={"year": "2026"},
+    ),
+    "funds:receipt_pdf": Case(only(FUNDS_ROLES), kwargs={"number": "<receipt>"}),
+    "funds:receipt_send": Case(
+        only(FUNDS_ROLES, ok=302), method="post", kwargs={"number": "<receipt>"}
+    ),
     # The field partner's page: no account; a made-up, revoked or expired token is 404 to all.
     "checkin:page": Case(answers(404), kwargs={"token": "made-up-token-" + "x" * 40}),
     "api:openapi-json": Case(answers(200)),
@@ -306,6 +367,65 @@ def rescue_objects(coordinator) -> dict:
     }
 
 
+def funds_objects() -> dict:
+    """Two donors, a gift in the base currency, an expense with a receipt, an import batch
+    and an issued receipt for the gift."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from safepassage.funds.models import ImportBatch, Receipt
+    from safepassage.funds.services import donations, donors, expenses
+
+    donor = donors.donor_create(actor=None, name="Matrix Donor", email="m@example.org")
+    other = donors.donor_create(actor=None, name="Matrix Twin", email="twin@example.org")
+    gift = donations.donation_record(
+        actor=None,
+        donor=donor,
+        gross_minor=50_000,
+        currency="KRW",
+        received_on=dt.date(2026, 1, 5),
+        channel="bank",
+    )
+    expense = expenses.expense_create(
+        actor=None,
+        category="administration",
+        description="Stamps",
+        amount_minor=3_000,
+        currency="KRW",
+        spent_on=dt.date(2026, 1, 6),
+    )
+    scan = expenses.receipt_attach(
+        actor=None,
+        expense=expense,
+        filename="stamps.pdf",
+        content=b"%PDF-1.4 matrix",
+        content_type="application/pdf",
+    )
+    batch = ImportBatch.objects.create(kind="platform", sha256="0" * 64, filename="m.csv")
+    receipt = Receipt.objects.create(
+        number="2026-999999",
+        year=2026,
+        seq=999_999,
+        kind=Receipt.Kind.GIFT,
+        donor=donor,
+        donation=None,
+        language="en",
+        total_minor=50_000,
+        currency="KRW",
+        issued_at=timezone.now(),
+    )
+    return {
+        "<donor>": donor.code,
+        "<donor2>": other.code,
+        "<donation>": gift.code,
+        "<expense>": expense.code,
+        "<expense_receipt>": scan.code,
+        "<batch>": batch.pk,
+        "<receipt>": receipt.number,
+    }
+
+
 def _client_for(member) -> Client:
     return Client() if member is None else signed_in_client(member)
 
@@ -333,6 +453,7 @@ def test_each_role_gets_the_expected_answer(name, clients):
     rescue = rescue_objects(clients[Role.Code.RESCUE_COORDINATOR].user)
     objects = {
         **rescue,
+        **funds_objects(),
         "<person>": person.code,
         "<member>": clients[Role.Code.FINANCE].user.pk,
         "<case>": person.case.code,

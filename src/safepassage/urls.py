@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("safepassage.accounts.urls")),
     path("", include("safepassage.cases.urls")),
     path("rescue/", include("safepassage.rescue.urls")),
+    path("funds/", include("safepassage.funds.urls")),
     path("c/", include("safepassage.rescue.checkin_urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -40,6 +40,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "places.name",
             "places.reveal",
             "partners.reveal",
+            "funds.view",
+            "funds.edit",
+            "funds.approve",
+            "funds.import",
+            "funds.export",
+            "donors.reveal",
         }
     ),
     R.CASE_WORKER: frozenset(
@@ -63,7 +69,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "partners.reveal",
         }
     ),
-    R.FINANCE: frozenset({"dashboard.view"}),
+    R.FINANCE: frozenset(
+        {
+            "dashboard.view",
+            "funds.view",
+            "funds.edit",
+            "funds.approve",
+            "funds.import",
+            "funds.export",
+            "donors.reveal",
+        }
+    ),
     R.COMMUNICATIONS: frozenset({"dashboard.view"}),
     R.ADVOCACY: frozenset({"dashboard.view"}),
     R.DONOR: frozenset(),

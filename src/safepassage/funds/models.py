@@ -459,6 +459,10 @@ class Receipt(models.Model):
     language = models.CharField(max_length=8)
     total_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)
+    # What the receipt listed when last issued (gift codes, dates, amounts; nothing
+    # personal), so a PDF made again later shows what was issued, whatever was reversed
+    # or merged since.
+    lines = models.JSONField(default=list, editable=False)
     issued_at = models.DateTimeField()
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

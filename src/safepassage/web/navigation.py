@@ -26,6 +26,11 @@ ENTRIES: list[Entry] = [
     Entry("rescue:safe_points", _("Safe points"), "missions.view"),
     Entry("rescue:routes", _("Routes"), "missions.view"),
     Entry("rescue:partners", _("Field partners"), "missions.view"),
+    Entry("funds:totals", _("Funds"), "funds.view"),
+    Entry("funds:donations", _("Donations"), "funds.view"),
+    Entry("funds:expenses", _("Expenses"), "funds.view"),
+    Entry("funds:donors", _("Donors"), "funds.view"),
+    Entry("funds:receipts", _("Receipts"), "funds.view"),
     Entry("accounts:staff", _("Staff"), "staff.view"),
     Entry("cases:teams", _("Teams"), "staff.manage"),
 ]

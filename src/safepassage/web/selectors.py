@@ -64,6 +64,36 @@ def dashboard_cards(user) -> list[dict]:
                 "url_name": "rescue:board",
             }
         )
+    if permissions.has_capability(user, "funds.view"):
+        from django.conf import settings
+        from django.db.models import Sum
+        from django.utils import timezone
+
+        from safepassage.funds import money
+        from safepassage.funds.models import Donation, Expense, ExpenseStatus
+
+        month = timezone.localdate().replace(day=1)
+        raised = (
+            Donation.objects.filter(received_on__gte=month).aggregate(t=Sum("base_gross_minor"))[
+                "t"
+            ]
+            or 0
+        )
+        cards.append(
+            {
+                "title": _("Raised this month"),
+                "value": money.display(raised, settings.BASE_CURRENCY),
+                "url_name": "funds:totals",
+            }
+        )
+        cards.append(
+            {
+                "title": _("Expenses awaiting approval"),
+                "value": Expense.objects.filter(status=ExpenseStatus.SUBMITTED).count(),
+                "url_name": "funds:expenses",
+                "query": "status=submitted",
+            }
+        )
     if permissions.has_capability(user, "staff.view"):
         from safepassage.accounts import selectors as account_selectors
 

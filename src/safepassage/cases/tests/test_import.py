@@ -736,7 +736,7 @@ def test_the_command_fails_with_every_problem_listed_up_to_fifty(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["donations", "x.csv", "--team", "Test team"], "Unknown kind of import “donations”"),
+        (["pledges", "x.csv", "--team", "Test team"], "Unknown kind of import “pledges”"),
         (["cases", "x.csv", "--team", "No such team"], "No team is called “No such team”"),
         (["cases", "/nonexistent/x.csv", "--team", "Test team"], "Cannot read"),
         (["cases", "x.csv", "--team", "Test team", "--country", "Korea"], "two-letter code"),

@@ -102,18 +102,19 @@ def build(
     )
 
 
-def post(donation: Donation) -> None:
-    """Book a saved donation (or reversal): net to the bank or the platform, the fee to
-    fees, the gross to donations income, all under the gift's restriction."""
+def posting(donation: Donation) -> dict:
+    """How a donation (or reversal) is booked: net to the bank or the platform, the fee to
+    fees, the gross to donations income, all under the gift's restriction. The fields of
+    ``ledger.prepare``; imports prepare many and save them at once."""
     asset = ledger.PLATFORM if donation.channel == Channel.PLATFORM else ledger.BANK
-    ledger.post(
-        kind="reversal" if donation.reverses_id else "donation",
-        on=donation.received_on,
-        restriction=donation.restriction,
-        campaign=donation.campaign,
-        channel=donation.channel,
-        donation=donation,
-        lines=[
+    return {
+        "kind": "reversal" if donation.reverses_id else "donation",
+        "on": donation.received_on,
+        "restriction": donation.restriction,
+        "campaign": donation.campaign,
+        "channel": donation.channel,
+        "donation": donation,
+        "lines": [
             ledger.Line(asset, donation.base_net_minor, donation.currency, donation.net_minor),
             ledger.Line(
                 ledger.FEES, donation.base_fee_minor, donation.currency, donation.fee_minor
@@ -125,7 +126,12 @@ def post(donation: Donation) -> None:
                 -donation.gross_minor,
             ),
         ],
-    )
+    }
+
+
+def post(donation: Donation) -> None:
+    """Book a saved donation (or reversal); see ``posting``."""
+    ledger.post(**posting(donation))
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record
-from safepassage.funds.models import Donation, Donor, DonorKind
+from safepassage.funds.models import Donation, Donor, DonorKind, Receipt
 from safepassage.funds.services.errors import FundsError
 from safepassage.vault import records
 
@@ -88,6 +88,19 @@ def donor_merge(*, actor, keep: Donor, duplicate: Donor) -> Donor:
         raise FundsError({"duplicate": _("A donor cannot be merged into itself.")})
     if keep.merged_into_id or duplicate.merged_into_id:
         raise FundsError({"duplicate": _("One of these donors was already merged.")})
+    both = set(
+        keep.receipts.filter(kind=Receipt.Kind.ANNUAL).values_list("period", flat=True)
+    ) & set(duplicate.receipts.filter(kind=Receipt.Kind.ANNUAL).values_list("period", flat=True))
+    if both:
+        raise FundsError(
+            {
+                "duplicate": _(
+                    "Both donors already have a statement for %(years)s: a merged donor "
+                    "would have two. Merge before issuing statements."
+                )
+                % {"years": ", ".join(str(y) for y in sorted(both))}
+            }
+        )
     moved = Donation.objects.filter(donor=duplicate).update(donor=keep, updated_at=timezone.now())
     credits = Donation.objects.filter(soft_credit=duplicate).update(soft_credit=keep)
     duplicate.receipts.update(donor=keep)

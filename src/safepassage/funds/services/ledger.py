@@ -37,7 +37,7 @@ class Line:
     original_minor: int
 
 
-def post(
+def prepare(
     *,
     kind: str,
     on: dt.date,
@@ -48,12 +48,12 @@ def post(
     category: str = "",
     donation=None,
     expense=None,
-) -> Transaction:
-    """Write one balanced transaction. Call inside the transaction of the change it books."""
+) -> tuple[Transaction, list[Entry]]:
+    """One balanced transaction and its entries, unsaved (imports save many at once)."""
     if sum(line.amount_minor for line in lines) != 0:
         raise Unbalanced(f"{kind} on {on}: entries sum to {sum(x.amount_minor for x in lines)}")
-    transaction = Transaction.objects.create(kind=kind, on=on, donation=donation, expense=expense)
-    Entry.objects.bulk_create(
+    transaction = Transaction(kind=kind, on=on, donation=donation, expense=expense)
+    entries = [
         Entry(
             transaction=transaction,
             account_id=line.account,
@@ -68,7 +68,16 @@ def post(
         )
         for line in lines
         if line.amount_minor or line.original_minor
-    )
+    ]
+    return transaction, entries
+
+
+def post(**posting) -> Transaction:
+    """Write one balanced transaction (see ``prepare`` for the fields). Call inside the
+    transaction of the change it books."""
+    transaction, entries = prepare(**posting)
+    transaction.save(force_insert=True)
+    Entry.objects.bulk_create(entries)
     return transaction
 
 

@@ -123,3 +123,28 @@ def test_a_rate_is_a_decimal_never_a_float(usd_rate):
         rates.rate_set(actor=None, currency="EUR", on=DAY, rate=1.5, source="x")
     assert rates.rate_for("USD", DAY) == Decimal("1380.50")
     assert rates.rate_for("KRW", DAY) == 1
+
+
+def test_donors_who_both_have_a_statement_for_a_year_are_not_merged(donor):
+    from django.utils import timezone
+
+    from safepassage.funds.models import Receipt
+
+    twin = donors.donor_create(actor=None, name="Donor Twin", email="twin@example.org")
+    for n, who in enumerate((donor, twin), start=1):
+        Receipt.objects.create(
+            number=f"2026-00000{n}",
+            year=2026,
+            seq=n,
+            kind=Receipt.Kind.ANNUAL,
+            donor=who,
+            period=2025,
+            language="en",
+            total_minor=1,
+            currency="KRW",
+            issued_at=timezone.now(),
+        )
+    with pytest.raises(FundsError, match="statement for 2025"):
+        donors.donor_merge(actor=None, keep=donor, duplicate=twin)
+    twin.refresh_from_db()
+    assert twin.merged_into is None

@@ -1,0 +1,248 @@
+"""Donation pages: the list with filters and totals, one gift with its ledger lines, a new
+gift, its reversal, and the CSV export.
+
+Every view fetches its object through ``permissions.get_or_404`` (404 for "missing" and
+"not allowed" alike), validates a form, calls the services, and redirects. A gift is
+never edited: a mistake or a refund is reversed, which posts a new balanced transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from safepassage.accounts import permissions
+from safepassage.accounts.decorators import recent_auth_required, staff_required
+from safepassage.audit.chain import record
+from safepassage.cases.export import neutralise
+from safepassage.funds import forms, money, selectors
+from safepassage.funds.models import Donation, Receipt
+from safepassage.funds.services import donations as donation_services
+from safepassage.funds.services import donors as donor_services
+from safepassage.web.submitting import attach_errors, show_errors
+
+PAGE_SIZE = 50
+CSV_COLUMNS = [
+    "code",
+    "received_on",
+    "donor",
+    "currency",
+    "gross",
+    "fee",
+    "net",
+    "rate",
+    "base_currency",
+    "base_gross",
+    "base_fee",
+    "base_net",
+    "channel",
+    "restriction",
+    "campaign",
+    "reverses",
+    "reason",
+]
+
+
+def _donation(request, code: str, action: str = "funds.view") -> Donation:
+    return permissions.get_or_404(
+        request.user,
+        action,
+        Donation.objects.select_related("donor", "campaign", "soft_credit", "reverses"),
+        code=code.upper(),
+    )
+
+
+def _filtered(request):
+    """The filter form (always bound: no filter is a valid filter) and the donations it
+    selects; a filter that does not validate selects nothing rather than everything."""
+    form = forms.DonationFilterForm(request.GET)
+    found = selectors.donations_list(request.user)
+    if not form.is_valid():
+        return form, found.none()
+    return form, selectors.donations_list(
+        request.user, selectors.DonationFilter(**form.cleaned_data)
+    )
+
+
+@staff_required("funds.view")
+@require_GET
+def donations(request):
+    form, found = _filtered(request)
+    page = Paginator(found.order_by("-received_on", "-created_at"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for donation in page:
+        selectors.with_amounts(donation)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "funds/donations.html",
+        {
+            "form": form,
+            "page": page,
+            "totals": selectors.donation_totals(found),
+            "query": params.urlencode(),
+            "may_edit": permissions.has_capability(request.user, "funds.edit"),
+            "may_export": permissions.has_capability(request.user, "funds.export"),
+        },
+    )
+
+
+class Echo:
+    def write(self, value):
+        return value
+
+
+def csv_cell(value) -> str:
+    """Numbers we computed go out as numbers (a refund's "-100.00" is not a formula);
+    everything else is neutralised so that a spreadsheet never runs it."""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return str(value)
+    return neutralise(value)
+
+
+def csv_response(rows, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_required("funds.export")
+@recent_auth_required
+@require_GET
+def donations_csv(request):
+    form, found = _filtered(request)
+    found = found.order_by("received_on", "created_at").select_related("reverses")
+    record(
+        actor=request.user,
+        action="funds.donations_exported",
+        data={
+            "rows": found.count(),
+            "filters": {k: str(v) for k, v in form.cleaned_data.items() if v},
+        },
+    )
+    writer = csv.writer(Echo())
+
+    def rows():
+        yield writer.writerow(CSV_COLUMNS)
+        for gift in found.iterator(chunk_size=2000):
+            yield writer.writerow(
+                csv_cell(value)
+                for value in (
+                    gift.code,
+                    gift.received_on.isoformat(),
+                    gift.donor.code,
+                    gift.currency,
+                    money.to_major(gift.gross_minor, gift.currency),
+                    money.to_major(gift.fee_minor, gift.currency),
+                    money.to_major(gift.net_minor, gift.currency),
+                    gift.rate,
+                    gift.base_currency,
+                    money.to_major(gift.base_gross_minor, gift.base_currency),
+                    money.to_major(gift.base_fee_minor, gift.base_currency),
+                    money.to_major(gift.base_net_minor, gift.base_currency),
+                    gift.channel,
+                    gift.restriction,
+                    gift.campaign.code if gift.campaign else "",
+                    gift.reverses.code if gift.reverses else "",
+                    gift.reason,
+                )
+            )
+
+    return csv_response(rows(), "donations")
+
+
+@staff_required("funds.edit")
+@require_http_methods(["GET", "POST"])
+def donation_new(request):
+    donors = selectors.donors_for(request.user, action="funds.edit")
+    form = forms.DonationForm(request.POST or None, donors=donors)
+    if request.method == "POST" and form.is_valid():
+        try:
+            donation = _record(request, form)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Gift %(code)s recorded.") % {"code": donation.code})
+            return redirect(donation)
+    return render(
+        request,
+        "funds/donation_new.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@transaction.atomic
+def _record(request, form) -> Donation:
+    """The donor (found, matched by e-mail, or new) and the gift commit together: a gift
+    refused for a missing rate or a future date leaves no new donor behind."""
+    data = form.cleaned_data
+    donor = data["donor"]
+    if data["anonymous"]:
+        donor = donor_services.anonymous_donor()
+    elif donor is None:
+        donor = donor_services.match(email=data["email"]) if data["email"] else None
+        if donor is None:
+            donor = donor_services.donor_create(
+                actor=request.user, name=data["name"], email=data["email"]
+            )
+    return donation_services.donation_record(
+        actor=request.user, donor=donor, **form.donation_fields()
+    )
+
+
+@staff_required("funds.view")
+@require_GET
+def donation(request, code: str):
+    found = selectors.with_amounts(_donation(request, code))
+    may_edit = permissions.has_capability(request.user, "funds.edit")
+    reversal = Donation.objects.filter(reverses=found).only("code", "received_on").first()
+    reversible = may_edit and not found.reverses_id and reversal is None
+    return render(
+        request,
+        "funds/donation.html",
+        {
+            "donation": found,
+            "entries": selectors.donation_entries(found),
+            "reversal": reversal,
+            "receipt": Receipt.objects.filter(donation=found).first(),
+            "reverse_form": forms.ReverseForm() if reversible else None,
+            "may_receipt": may_edit and not found.reverses_id and reversal is None,
+        },
+    )
+
+
+@staff_required("funds.edit")
+@require_POST
+def donation_reverse(request, code: str):
+    found = _donation(request, code, "funds.edit")
+    form = forms.ReverseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the gift is reversed."))
+        return redirect(found)
+    try:
+        reversal = donation_services.donation_reverse(
+            actor=request.user, donation=found, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        show_errors(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Gift reversed: %(code)s cancels it in the books.") % {"code": reversal.code},
+        )
+    return redirect(found)

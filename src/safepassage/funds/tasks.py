@@ -1,0 +1,68 @@
+"""Background work for money, run by ``safepassage worker``: e-mailing receipts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from safepassage.audit.context import request_id_scope
+
+
+@task
+def send_receipt(*, receipt_id: str) -> dict:
+    """Render a receipt and e-mail it as a PDF to the donor, in the receipt's language.
+
+    Receipts are legal documents: they go whether or not the donor agreed to other
+    contact, always to the donor kept after a merge. Returns what happened, e.g.
+    ``{"sent": False, "reason": "no e-mail"}``; nothing is sent for a void receipt.
+    """
+    from safepassage.funds import money
+    from safepassage.funds.models import DonorKind, Receipt
+    from safepassage.funds.services import receipts
+    from safepassage.vault import services as vault
+    from safepassage.vault.errors import VaultError
+
+    receipt = Receipt.objects.select_related("donor").filter(pk=receipt_id).first()
+    if receipt is None:
+        return {"sent": False, "reason": "gone"}
+    with request_id_scope():
+        donor = receipts.addressee(receipt.donor)
+        if donor.kind == DonorKind.ANONYMOUS:
+            return {"sent": False, "reason": "anonymous", "number": receipt.number}
+        if receipts.is_void(receipt):
+            return {"sent": False, "reason": "void", "number": receipt.number}
+        if not donor.email.is_set:
+            return {"sent": False, "reason": "no e-mail", "number": receipt.number}
+        try:
+            address = vault.reveal(
+                record_obj=donor,
+                field_name="email",
+                actor="worker",
+                reason=f"receipt {receipt.number} e-mail",
+            )
+            pdf = receipts.render_pdf(receipt=receipt, actor="worker")
+        except VaultError:
+            return {"sent": False, "reason": "unreadable", "number": receipt.number}
+        with translation.override(receipt.language):
+            context = {
+                "receipt": receipt,
+                "organisation": settings.ORGANISATION_NAME,
+                "is_statement": receipt.kind == Receipt.Kind.ANNUAL,
+                "issued_on": timezone.localdate(receipt.issued_at),
+                "total": money.display(receipt.total_minor, receipt.currency, receipt.language),
+            }
+            subject = render_to_string("funds/email/receipt_subject.txt", context).strip()
+            body = render_to_string("funds/email/receipt.txt", context)
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=body,
+            to=[address],
+            headers={"Content-Language": receipt.language},
+        )
+        message.attach(f"receipt-{receipt.number}.pdf", pdf, "application/pdf")
+        message.send()
+        receipts.mark_emailed(receipt=receipt)
+    return {"sent": True, "number": receipt.number}

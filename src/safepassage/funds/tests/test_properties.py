@@ -1,0 +1,135 @@
+"""Properties that hold for any amounts: money conversion, and a ledger that always balances."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from safepassage.funds import money
+from safepassage.funds.models import Entry
+from safepassage.funds.services import donations, donors, expenses, ledger, rates
+
+CURRENCIES = ["KRW", "USD", "EUR", "JPY", "BHD", "CAD"]
+rates_st = st.decimals(
+    min_value=Decimal("0.0001"), max_value=Decimal("100000"), places=4, allow_nan=False
+)
+minor_st = st.integers(min_value=0, max_value=10**12)
+
+
+@given(
+    minor=st.integers(min_value=-(10**14), max_value=10**14), currency=st.sampled_from(CURRENCIES)
+)
+def test_minor_units_round_trip_through_decimal_text(minor, currency):
+    assert money.to_minor(str(money.to_major(minor, currency)), currency) == minor
+
+
+@given(minor=minor_st, currency=st.sampled_from(CURRENCIES))
+def test_converting_at_rate_one_between_equal_exponents_changes_nothing(minor, currency):
+    assert money.convert(minor, currency, Decimal(1), currency) == minor
+
+
+@given(
+    a=minor_st,
+    b=minor_st,
+    rate=rates_st,
+    source=st.sampled_from(CURRENCIES),
+    target=st.sampled_from(CURRENCIES),
+)
+def test_conversion_rounds_once_and_is_never_off_by_more_than_a_unit(a, b, rate, source, target):
+    whole = money.convert(a + b, source, rate, target)
+    parts = money.convert(a, source, rate, target) + money.convert(b, source, rate, target)
+    assert abs(whole - parts) <= 1
+    exact = Decimal(a) * rate * Decimal(10) ** (money.exponent(target) - money.exponent(source))
+    assert abs(Decimal(money.convert(a, source, rate, target)) - exact) <= Decimal("0.5")
+
+
+@given(a=minor_st, b=minor_st, rate=rates_st)
+def test_conversion_keeps_order(a, b, rate):
+    low, high = sorted((a, b))
+    assert money.convert(low, "USD", rate, "KRW") <= money.convert(high, "USD", rate, "KRW")
+
+
+def test_a_float_is_never_money():
+    with pytest.raises(money.MoneyError):
+        money.to_minor(0.1, "USD")
+
+
+DAY = dt.date(2026, 5, 1)
+gift_st = st.fixed_dictionaries(
+    {
+        "gross_minor": st.integers(min_value=1, max_value=10**9),
+        "fee_share": st.integers(min_value=0, max_value=100),
+        "currency": st.sampled_from(["KRW", "USD", "EUR", "JPY"]),
+        "restriction": st.sampled_from(["rescue", "relief", "unrestricted"]),
+        "channel": st.sampled_from(["platform", "bank", "cash"]),
+        "reverse": st.booleans(),
+    }
+)
+spend_st = st.fixed_dictionaries(
+    {
+        "amount_minor": st.integers(min_value=1, max_value=10**9),
+        "restriction": st.sampled_from(["rescue", "relief", "unrestricted"]),
+    }
+)
+
+
+class LedgerProperties(TestCase):
+    @settings(max_examples=25, deadline=None)
+    @given(
+        rate=rates_st,
+        gifts=st.lists(gift_st, min_size=1, max_size=6),
+        spends=st.lists(spend_st, max_size=4),
+    )
+    def test_every_posting_balances_and_funds_add_up(self, rate, gifts, spends):
+        from conftest import ensure_chart
+
+        ensure_chart()
+        for currency in ("USD", "EUR", "JPY"):
+            rates.rate_set(actor=None, currency=currency, on=DAY, rate=rate, source="property")
+        donor = donors.donor_create(actor=None, name="Property Donor")
+        expected: dict[str, int] = {}
+        for gift in gifts:
+            fee = gift["gross_minor"] * gift["fee_share"] // 100
+            donation = donations.donation_record(
+                actor=None,
+                donor=donor,
+                gross_minor=gift["gross_minor"],
+                fee_minor=fee,
+                currency=gift["currency"],
+                received_on=DAY,
+                channel=gift["channel"],
+                restriction=gift["restriction"],
+            )
+            expected[gift["restriction"]] = (
+                expected.get(gift["restriction"], 0) + donation.base_net_minor
+            )
+            if gift["reverse"]:
+                donations.donation_reverse(actor=None, donation=donation, reason="property")
+                expected[gift["restriction"]] -= donation.base_net_minor
+        for spend in spends:
+            expense = expenses.expense_create(
+                actor=None,
+                category="relief_aid",
+                description="property",
+                amount_minor=spend["amount_minor"],
+                currency="KRW",
+                spent_on=DAY,
+                restriction=spend["restriction"],
+            )
+            expenses.expense_submit(actor=None, expense=expense)
+            expenses.expense_approve(actor=None, expense=expense, override_reason="property")
+            expenses.expense_pay(actor=None, expense=expense)
+            expected[spend["restriction"]] = (
+                expected.get(spend["restriction"], 0) - spend["amount_minor"]
+            )
+
+        assert list(ledger.unbalanced_transactions()) == []
+        assert Entry.objects.aggregate(t=Sum("amount_minor"))["t"] == 0
+        for restriction, balance in expected.items():
+            assert ledger.fund_balance(restriction) == balance
