@@ -383,6 +383,10 @@ CHECKIN_PIN_FAILURES = envint("CHECKIN_PIN_FAILURES", 8, minimum=3)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_ENABLE = True
 
+# --- Uploads: in memory only, never a temporary file in clear -----------------------------
+MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["safepassage.web.uploads.MemoryOnlyUpload"]
+
 # --- Funds ----------------------------------------------------------------------------------
 # Every amount is also kept in this currency, at the rate of the day it was received or spent.
 BASE_CURRENCY = env("BASE_CURRENCY", "KRW").upper()

@@ -9,12 +9,9 @@ sealed before it is stored, and every download is an audited reveal.
 from __future__ import annotations
 
 import csv
-import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,6 +30,7 @@ from safepassage.funds.services.errors import RestrictionOverdrawn
 from safepassage.vault import services as vault_services
 from safepassage.vault.errors import Shredded
 from safepassage.web.submitting import attach_errors, show_errors
+from safepassage.web.uploads import MemoryOnlyUpload, keep_in_memory
 
 PAGE_SIZE = 50
 S = ExpenseStatus
@@ -282,58 +280,16 @@ def expense_status(request, code: str):
     return redirect(found)
 
 
-class ReceiptUploadHandler(FileUploadHandler):
-    """Holds an upload in memory, up to ``limit`` bytes, and never on disk.
-
-    Django's default handlers write an upload over ``FILE_UPLOAD_MAX_MEMORY_SIZE`` to a
-    temporary file in clear; a receipt can name a place or a person, so it is kept in
-    memory until it is sealed. A larger file is skipped (``too_large`` says so).
-    """
-
-    def __init__(self, request=None, *, limit: int = expense_services.MAX_RECEIPT_BYTES):
-        super().__init__(request)
-        self.limit = limit
-        self.too_large = False
-        self.buffer: io.BytesIO | None = None
-
-    def new_file(self, *args, **kwargs) -> None:
-        super().new_file(*args, **kwargs)
-        self.buffer = io.BytesIO()
-
-    def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > self.limit:
-            self.too_large = True
-            self.buffer = None
-            raise SkipFile
-        self.buffer.write(raw_data)
-        return None
-
-    def file_complete(self, file_size):
-        if self.buffer is None:
-            return None
-        self.buffer.seek(0)
-        return InMemoryUploadedFile(
-            file=self.buffer,
-            field_name=self.field_name,
-            name=self.file_name,
-            content_type=self.content_type,
-            size=file_size,
-            charset=self.charset,
-            content_type_extra=self.content_type_extra,
-        )
-
-
 @csrf_exempt  # checked by _receipt_add, once the upload handlers are in place
 @staff_required("funds.edit")
 @require_POST
 def expense_receipt_add(request, code: str):
-    handler = ReceiptUploadHandler(request)
-    request.upload_handlers = [handler]
+    handler = keep_in_memory(request, limit=expense_services.MAX_RECEIPT_BYTES)
     return _receipt_add(request, code, handler)
 
 
 @csrf_protect
-def _receipt_add(request, code: str, handler: ReceiptUploadHandler):
+def _receipt_add(request, code: str, handler: MemoryOnlyUpload):
     found = _expense(request, code, "funds.edit")
     form = forms.ReceiptUploadForm(request.POST, request.FILES)
     if handler.too_large:

@@ -9,13 +9,9 @@ previews, a real run writes all or nothing.
 
 from __future__ import annotations
 
-import io
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
@@ -29,44 +25,11 @@ from safepassage.accounts.decorators import staff_required
 from safepassage.funds import money
 from safepassage.funds.importing import import_donations
 from safepassage.funds.models import ColumnMapping, ImportBatch
+from safepassage.web.uploads import MemoryOnlyUpload, keep_in_memory
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 RECENT_BATCHES = 20
 PAGE_SIZE = 100
-
-
-class MemoryOnlyUpload(FileUploadHandler):
-    """Keeps each uploaded file in memory, up to ``limit`` bytes; a larger file is dropped
-    (``too_large`` says so) instead of going to a temporary file."""
-
-    def __init__(self, request=None, limit: int = MAX_UPLOAD_BYTES) -> None:
-        super().__init__(request)
-        self.limit = limit
-        self.too_large = False
-        self.buffer = io.BytesIO()
-
-    def new_file(self, *args, **kwargs) -> None:
-        super().new_file(*args, **kwargs)
-        self.buffer = io.BytesIO()
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
-        if start + len(raw_data) > self.limit:
-            self.too_large = True
-            self.buffer = io.BytesIO()
-            raise SkipFile
-        self.buffer.write(raw_data)
-
-    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
-        self.buffer.seek(0)
-        return InMemoryUploadedFile(
-            file=self.buffer,
-            field_name=self.field_name,
-            name=self.file_name,
-            content_type=self.content_type,
-            size=file_size,
-            charset=self.charset,
-            content_type_extra=self.content_type_extra,
-        )
 
 
 class ImportForm(forms.Form):
@@ -104,8 +67,7 @@ class ImportForm(forms.Form):
 def imports(request):
     upload = None
     if request.method == "POST":
-        upload = MemoryOnlyUpload(request, limit=MAX_UPLOAD_BYTES)
-        request.upload_handlers = [upload]
+        upload = keep_in_memory(request, limit=MAX_UPLOAD_BYTES)
     return _imports(request, upload)
 
 

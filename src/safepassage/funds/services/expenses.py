@@ -112,10 +112,22 @@ def expense_submit(*, actor, expense: Expense) -> Expense:
     return expense
 
 
+def _committed(expense: Expense) -> int:
+    """Approved but not yet paid from the same fund: already promised."""
+    from django.db.models import Sum
+
+    return (
+        Expense.objects.filter(restriction=expense.restriction, status=S.APPROVED)
+        .exclude(pk=expense.pk)
+        .aggregate(total=Sum("base_amount_minor"))["total"]
+        or 0
+    )
+
+
 def _check_fund(expense: Expense, override_reason: str) -> None:
     if expense.restriction == Restriction.UNRESTRICTED or override_reason:
         return
-    available = ledger.fund_balance(expense.restriction)
+    available = ledger.fund_balance(expense.restriction) - _committed(expense)
     if expense.base_amount_minor > available:
         raise RestrictionOverdrawn(
             {

@@ -40,6 +40,16 @@ def rate_set(*, actor, currency: str, on: dt.date, rate, source: str) -> Exchang
     source = " ".join(source.split())
     if not source:
         raise FundsError({"source": _("Say where the rate comes from.")})
+    if _used(currency, on):
+        raise FundsError(
+            {
+                "rate": _(
+                    "Gifts or expenses were already converted at the %(currency)s rate of "
+                    "%(date)s; it can no longer change (reverse and re-enter them instead)."
+                )
+                % {"currency": currency, "date": on.isoformat()}
+            }
+        )
     found, _created = ExchangeRate.objects.update_or_create(
         currency=currency, on=on, defaults={"rate": value, "source": source[:80]}
     )
@@ -49,6 +59,50 @@ def rate_set(*, actor, currency: str, on: dt.date, rate, source: str) -> Exchang
         data={"currency": currency, "on": on.isoformat(), "rate": str(value), "source": source},
     )
     return found
+
+
+def _used(currency: str, on: dt.date) -> bool:
+    from safepassage.funds.models import Donation, Expense
+
+    return (
+        Donation.objects.filter(currency=currency, received_on=on).exists()
+        or Expense.objects.filter(currency=currency, spent_on=on).exists()
+    )
+
+
+@transaction.atomic
+def rates_import(
+    *, actor, days: list[dt.date], table: dict[str, str | Decimal], source: str
+) -> int:
+    """A bank's table of rates for one or more days (a Friday table covers the weekend),
+    in one insert and one audit entry. Days that already have a rate keep it."""
+    source = " ".join(source.split())
+    if not source:
+        raise FundsError({"source": _("Say where the rates come from.")})
+    checked = {}
+    for currency, value in table.items():
+        try:
+            checked[money.currency_code(currency)] = _rate(value)
+        except money.MoneyError as exc:
+            raise FundsError({"currency": str(exc)}) from None
+    created = ExchangeRate.objects.bulk_create(
+        [
+            ExchangeRate(currency=currency, on=day, rate=rate, source=source[:80])
+            for day in days
+            for currency, rate in checked.items()
+        ],
+        ignore_conflicts=True,
+    )
+    record(
+        actor=actor,
+        action="funds.rates_imported",
+        data={
+            "on": [day.isoformat() for day in days],
+            "source": source,
+            "rates": {currency: str(rate) for currency, rate in checked.items()},
+        },
+    )
+    return len(created)
 
 
 def rate_for(currency: str, on: dt.date) -> Decimal:

@@ -148,3 +148,33 @@ def test_donors_who_both_have_a_statement_for_a_year_are_not_merged(donor):
         donors.donor_merge(actor=None, keep=donor, duplicate=twin)
     twin.refresh_from_db()
     assert twin.merged_into is None
+
+
+def test_a_rate_already_used_cannot_change(usd_rate, donor):
+    gift(donor)
+    with pytest.raises(FundsError, match="can no longer change"):
+        rates.rate_set(actor=None, currency="USD", on=DAY, rate="1400", source="late fix")
+    assert rates.rate_for("USD", DAY) == Decimal("1380.50")
+
+
+def test_a_table_of_rates_is_imported_once_with_one_audit_entry():
+    from safepassage.audit.models import AuditEntry
+
+    days = [DAY, DAY + dt.timedelta(days=1)]
+    assert (
+        rates.rates_import(
+            actor=None, days=days, table={"USD": "1390", "EUR": "1500.5"}, source="Bank table"
+        )
+        == 4
+    )
+    assert rates.rate_for("EUR", DAY + dt.timedelta(days=1)) == Decimal("1500.5")
+    assert AuditEntry.objects.filter(action="funds.rates_imported").count() == 1
+    with pytest.raises(FundsError, match="unknown currency"):
+        rates.rates_import(actor=None, days=days, table={"XYZ": "1"}, source="Bank table")
+
+
+def test_approving_counts_what_is_already_promised_from_the_fund(usd_rate, donor):
+    gift(donor)  # ₩134,047 net for rescue
+    _approved(100_000)  # approved, not paid yet
+    with pytest.raises(RestrictionOverdrawn):
+        _approved(50_000)

@@ -30,7 +30,7 @@ from safepassage.accounts import services as account_services
 from safepassage.accounts.models import Role, TOTPDevice, User
 from safepassage.cases import services as case_services
 from safepassage.cases.models import Case, Person
-from safepassage.demo import missions, organisation
+from safepassage.demo import missions, money, organisation
 from safepassage.rescue.models import Mission, MissionStatus
 
 DEMO_DOMAIN = "demo.safepassage.invalid"
@@ -111,6 +111,12 @@ class Command(BaseCommand):
             coordinator=User.objects.get(email=f"coordinator@{DEMO_DOMAIN}"),
             director=User.objects.get(email=f"director@{DEMO_DOMAIN}"),
         )
+        money.create_money(
+            random.Random(SEED + 2),  # noqa: S311
+            now=now,
+            finance=User.objects.get(email=f"finance@{DEMO_DOMAIN}"),
+            director=User.objects.get(email=f"director@{DEMO_DOMAIN}"),
+        )
         self._save_logins(logins)
 
     def _create_staff(self, logins: dict) -> None:
@@ -134,6 +140,7 @@ class Command(BaseCommand):
         out(f"People in the demo: {Person.objects.count()} in {Case.objects.count()} cases")
         under_way = Mission.objects.filter(status=MissionStatus.UNDER_WAY).count()
         out(f"Missions in the demo: {Mission.objects.count()} ({under_way} under way)")
+        out(money.summary())
         out(f"Every demo login uses the password: {logins['password']}")
         out("Second factor: add the key to an authenticator app, or print the current code with")
         out("  .venv/bin/safepassage demo --code EMAIL")
