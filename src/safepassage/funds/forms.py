@@ -14,7 +14,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from safepassage.funds import money
 from safepassage.funds.models import (
@@ -153,8 +153,12 @@ class MoneyForm(forms.Form):
 
 
 class DonationFilterForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=DateInput)
+    date_from = forms.DateField(
+        label=pgettext_lazy("date range", "From"), required=False, widget=DateInput
+    )
+    date_to = forms.DateField(
+        label=pgettext_lazy("date range", "To"), required=False, widget=DateInput
+    )
     channel = forms.ChoiceField(
         label=gettext_lazy("Channel"), choices=_any(Channel.choices), required=False
     )

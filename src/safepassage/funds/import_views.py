@@ -45,6 +45,7 @@ class ImportForm(forms.Form):
     mapping = forms.ModelChoiceField(
         label=gettext_lazy("Column mapping"),
         queryset=ColumnMapping.objects.all(),
+        empty_label="—",
         required=False,
         help_text=gettext_lazy("Only for “Other CSV”."),
     )

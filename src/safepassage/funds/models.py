@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safepassage.vault import masks
 from safepassage.vault.fields import ProtectedField, normalise_phone
@@ -46,7 +47,7 @@ class Restriction(models.TextChoices):
 
 
 class DonorKind(models.TextChoices):
-    PERSON = "person", _("Person")
+    PERSON = "person", pgettext_lazy("kind of donor", "Person")
     ORGANISATION = "organisation", _("Organisation")
     ANONYMOUS = "anonymous", _("Anonymous")
 
