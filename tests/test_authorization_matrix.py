@@ -272,6 +272,7 @@ MATRIX: dict[str, Case] = {
     ),
     "funds:imports": Case(only(FUNDS_ROLES)),
     "funds:import_batch": Case(only(FUNDS_ROLES), kwargs={"batch_id": "<batch>"}),
+    "funds:mappings": Case(only(FUNDS_ROLES)),
     "funds:receipts": Case(only(FUNDS_ROLES)),
     "funds:receipt_issue": Case(
         only(FUNDS_ROLES, ok=302), method="post", kwargs={"code": "<donation>"}

@@ -5,6 +5,7 @@ from safepassage.funds import (
     donor_views,
     expense_views,
     import_views,
+    mapping_views,
     receipt_views,
     totals_views,
 )
@@ -41,6 +42,7 @@ urlpatterns = [
     ),
     path("imports/", import_views.imports, name="imports"),
     path("imports/<uuid:batch_id>/", import_views.batch, name="import_batch"),
+    path("imports/mappings/", mapping_views.column_mappings, name="mappings"),
     path("receipts/", receipt_views.receipts, name="receipts"),
     path("receipts/issue/<str:code>/", receipt_views.receipt_issue, name="receipt_issue"),
     path("receipts/statement/<str:code>/", receipt_views.statement_issue, name="statement_issue"),
