@@ -15,6 +15,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from conftest import run_together
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 from django.utils import timezone
@@ -1067,38 +1068,11 @@ def on_postgres(test):
     return test
 
 
-def together(count: int, work) -> list:
-    import threading
-
-    from django.db import connection
-
-    start = threading.Barrier(count)
-    results: list = [None] * count
-    errors: list[BaseException] = []
-
-    def go(n: int) -> None:
-        try:
-            start.wait()
-            results[n] = work(n)
-        except BaseException as error:  # reported in the test's own thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=go, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return results
-
-
 @on_postgres
 def test_the_same_file_imported_four_times_at_once_is_imported_once():
     data = platform_file([gift(n) for n in range(1, 301)])
 
-    reports = together(4, lambda _n: run(data))
+    reports = run_together(4, lambda _n: run(data))
 
     assert sorted(report.ok for report in reports) == [False, False, False, True]
     assert sum(report.already_imported_on is not None for report in reports) == 3
@@ -1113,7 +1087,7 @@ def test_overlapping_statements_imported_at_once_record_each_gift_once():
     first = camt_file([entry(f"C{n}", name="Donor 0500") for n in range(1, 101)])
     second = camt_file([entry(f"C{n}", name="Donor 0500") for n in range(51, 151)], version=8)
 
-    reports = together(2, lambda n: run((first, second)[n], kind="camt053"))
+    reports = run_together(2, lambda n: run((first, second)[n], kind="camt053"))
 
     assert all(report.ok for report in reports)
     assert sorted(report.new for report in reports) == [50, 100]

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import threading
 
 import pytest
-from conftest import make_member, signed_in_client
-from django.db import connection, transaction
+from conftest import make_member, run_together, signed_in_client
+from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -489,29 +488,6 @@ class TestPages:
 # Races (PostgreSQL: real row locks, real threads)
 
 
-def _together(count: int, work) -> list:
-    start = threading.Barrier(count)
-    results: list = [None] * count
-    errors: list[BaseException] = []
-
-    def run(n: int) -> None:
-        try:
-            start.wait()
-            results[n] = work(n)
-        except BaseException as error:  # reported in the test's own thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 @postgres_only[0]
 @postgres_only[1]
@@ -521,14 +497,18 @@ class TestRaces:
         gifts = [give(donor) for _ in range(8)]
         assert not ReceiptCounter.objects.exists()  # the year's row is made in the race
 
-        numbers = _together(8, lambda n: receipts.receipt_issue(actor=None, donation=gifts[n]).seq)
+        numbers = run_together(
+            8, lambda n: receipts.receipt_issue(actor=None, donation=gifts[n]).seq
+        )
 
         assert sorted(numbers) == list(range(1, 9))
         assert ReceiptCounter.objects.get(year=THIS_YEAR).last == 8
 
     def test_the_same_gift_issued_eight_times_at_once_has_one_number(self):
         gift = give(make_donor())
-        numbers = _together(8, lambda n: receipts.receipt_issue(actor=None, donation=gift).number)
+        numbers = run_together(
+            8, lambda n: receipts.receipt_issue(actor=None, donation=gift).number
+        )
         assert set(numbers) == {f"{THIS_YEAR}-000001"}
         receipt = Receipt.objects.get(donation=gift)
         assert receipt.times_issued == 8

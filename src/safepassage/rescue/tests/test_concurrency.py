@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 
 import pytest
-from django.db import connection
+from conftest import run_together
 from django.test import Client
 
 from safepassage.audit.tests.tampering import postgres_only
@@ -16,29 +15,6 @@ from safepassage.rescue.services import alerts, checkins
 from safepassage.rescue.tests.factories import make_mission, make_partner
 
 pytestmark = [*postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def _together(count: int, work) -> list:
-    start = threading.Barrier(count)
-    results: list = [None] * count
-    errors: list[BaseException] = []
-
-    def run(n: int) -> None:
-        try:
-            start.wait()
-            results[n] = work(n)
-        except BaseException as error:  # reported in the test's own thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return results
 
 
 def test_the_same_check_in_sent_eight_times_at_once_is_recorded_once():
@@ -56,7 +32,7 @@ def test_the_same_check_in_sent_eight_times_at_once_is_recorded_once():
         )
         return response.status_code, response.json()["id"]
 
-    results = _together(8, send)
+    results = run_together(8, send)
     assert sorted(code for code, _id in results) == [200] * 7 + [201]
     assert len({check_in_id for _code, check_in_id in results}) == 1
     assert CheckIn.objects.count() == 1
@@ -92,7 +68,7 @@ def test_different_check_ins_at_once_are_all_kept():
             .status_code
         )
 
-    assert _together(6, send) == [201] * 6
+    assert run_together(6, send) == [201] * 6
     assert CheckIn.objects.count() == 6
 
 
@@ -101,7 +77,7 @@ def test_scanners_running_at_once_raise_each_alert_once():
     due = mission.legs.get(position=1).due_at
     later = due + dt.timedelta(days=2)
 
-    results = _together(6, lambda _n: len(alerts.scan(now=later)))
+    results = run_together(6, lambda _n: len(alerts.scan(now=later)))
     assert sum(results) == 3
     assert sorted(Alert.objects.filter(mission=mission).values_list("level", flat=True)) == [
         1,
