@@ -10,7 +10,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.vault", "bench.cases", "bench.rescue"]
+BENCHMARKS = [
+    "bench.vault",
+    "bench.cases",
+    "bench.rescue",
+    "bench.funds_import",
+    "bench.funds_totals",
+]
 
 
 def main() -> int:
