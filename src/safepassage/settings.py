@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "safepassage.cases",
     "safepassage.rescue",
     "safepassage.funds",
+    "safepassage.fundraising",
     "safepassage.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -401,3 +402,7 @@ except (ValueError, KeyError):
 # Bank-statement lines from these payers are the giving platform's payouts: their gifts come
 # in through the platform's own export, so the payout is a transfer, not a new donation.
 PLATFORM_PAYOUT_NAMES = envlist("PLATFORM_PAYOUT_NAMES", "GivingPlatform Inc")
+
+# --- Hope Sharing ---------------------------------------------------------------------------
+# A sponsor's profile of "their" person must be shared by at least this many people.
+HOPE_PROFILE_MIN_GROUP = envint("HOPE_PROFILE_MIN_GROUP", 5, minimum=2)

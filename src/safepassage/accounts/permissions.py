@@ -46,6 +46,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "funds.import",
             "funds.export",
             "donors.reveal",
+            "hope.view",
+            "hope.manage",
+            "hope.assign",
+            "hope.consent",
         }
     ),
     R.CASE_WORKER: frozenset(
@@ -57,6 +61,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "cases.view",
             "cases.edit",
             "cases.export",
+            "hope.consent",
         }
     ),
     R.RESCUE_COORDINATOR: frozenset(
@@ -67,6 +72,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "places.manage",
             "places.reveal",
             "partners.reveal",
+            "hope.view",
+            "hope.assign",
         }
     ),
     R.FINANCE: frozenset(
@@ -78,9 +85,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "funds.import",
             "funds.export",
             "donors.reveal",
+            "hope.view",
         }
     ),
-    R.COMMUNICATIONS: frozenset({"dashboard.view"}),
+    R.COMMUNICATIONS: frozenset({"dashboard.view", "hope.view", "hope.manage"}),
     R.ADVOCACY: frozenset({"dashboard.view"}),
     R.DONOR: frozenset(),
 }

@@ -24,6 +24,8 @@ PERIODIC: dict[str, dt.timedelta | Callable[[], dt.timedelta]] = {
     "safepassage.rescue.tasks.watch_missions": _watch_interval,
     "safepassage.cases.tasks.retention_sweep": dt.timedelta(days=1),
     "safepassage.cases.tasks.priority_refresh": dt.timedelta(days=1),
+    "safepassage.fundraising.tasks.remind_pledges": dt.timedelta(days=1),
+    "safepassage.fundraising.tasks.assign_shares": dt.timedelta(hours=1),
 }
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from safepassage.audit.chain import record
 from safepassage.funds import money
 from safepassage.funds.models import Campaign, Channel, Donation, Donor, ImportBatch, Restriction
-from safepassage.funds.services import ledger, rates
+from safepassage.funds.services import hooks, ledger, rates
 from safepassage.funds.services.errors import FundsError
 
 
@@ -156,6 +156,7 @@ def donation_record(*, actor, donor: Donor, **fields) -> Donation:
             "restriction": donation.restriction,
         },
     )
+    hooks.gift_recorded(donation=donation, actor=actor)
     return donation
 
 
@@ -197,4 +198,5 @@ def donation_reverse(*, actor, donation: Donation, reason: str) -> Donation:
         target=original,
         data={"reversal": reversal.code, "reason": reason[:200]},
     )
+    hooks.gift_recorded(donation=reversal, actor=actor)
     return reversal

@@ -46,6 +46,7 @@ def expense_create(
     restriction: str = Restriction.UNRESTRICTED,
     mission=None,
     case=None,
+    campaign=None,
     rate=None,
 ) -> Expense:
     if category not in ExpenseCategory.values:
@@ -76,6 +77,7 @@ def expense_create(
         restriction=restriction,
         mission=mission,
         case=case,
+        campaign=campaign,
         created_by=_user(actor),
     )
     record(
@@ -193,6 +195,7 @@ def expense_pay(*, actor, expense: Expense) -> Expense:
         on=expense.spent_on,
         restriction=expense.restriction,
         category=expense.category,
+        campaign=expense.campaign,
         expense=expense,
         lines=[
             ledger.Line(

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FundraisingConfig(AppConfig):
+    name = "safepassage.fundraising"
+    label = "fundraising"
+    verbose_name = _("Fundraising and Hope Sharing")
+
+    def ready(self) -> None:
+        from safepassage.accounts import permissions
+        from safepassage.fundraising import hooks
+        from safepassage.fundraising.models import (
+            Event,
+            MatchingPledge,
+            Pledge,
+            Share,
+            Sponsor,
+        )
+
+        for model in (Event, MatchingPledge, Pledge, Share, Sponsor):
+            permissions.register(model, permissions.CAPABILITY_ONLY)
+        hooks.connect()

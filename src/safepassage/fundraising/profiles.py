@@ -1,0 +1,203 @@
+"""What a sponsor may know of the person their gift helps: a generalised profile that
+passed disclosure control.
+
+A profile is made of four generalised attributes: sex, an age band, a region (a group of
+provinces, never one), and who the person travels with ("with a young child"). Before a
+profile is shown, the combination must be shared by at least ``HOPE_PROFILE_MIN_GROUP``
+people among everyone who could be the person (people in hiding, awaiting rescue, on the
+way, or arrived); if it is not, it is generalised step by step (the region goes first, then
+the companions, then the age narrows to child or adult) until it is, and if even sex alone
+singles someone out, the sponsor reads "a person awaiting rescue". The profile is fixed
+when the share is assigned and stored as codes; no name, code, birth year or province is
+ever in it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from safepassage.cases.models import Person, Province, Sex, Status
+
+REGIONS = {
+    Province.NORTH_HAMGYONG: "north_east",
+    Province.RYANGGANG: "north_east",
+    Province.RASON: "north_east",
+    Province.CHAGANG: "north",
+    Province.NORTH_PYONGAN: "north",
+    Province.SOUTH_HAMGYONG: "east",
+    Province.KANGWON: "east",
+    Province.PYONGYANG: "west",
+    Province.SOUTH_PYONGAN: "west",
+    Province.NAMPO: "west",
+    Province.NORTH_HWANGHAE: "south",
+    Province.SOUTH_HWANGHAE: "south",
+    Province.KAESONG: "south",
+}
+# The people a sponsor's person could be among.
+POPULATION = (
+    Status.IN_HIDING,
+    Status.AWAITING_RESCUE,
+    Status.IN_TRANSIT,
+    Status.THIRD_COUNTRY,
+    Status.ARRIVED,
+    Status.RESETTLEMENT,
+)
+# From the most precise to the least; each step drops or widens one attribute.
+LEVELS = (
+    ("sex", "age", "region", "with"),
+    ("sex", "age", "with"),
+    ("sex", "age"),
+    ("sex", "adult"),
+)
+
+
+def _age_band(birth_year: int | None, year: int) -> str:
+    if birth_year is None:
+        return "unknown"
+    age = year - birth_year
+    if age < 13:
+        return "child"
+    if age < 20:
+        return "teen"
+    if age >= 60:
+        return "60s"
+    return f"{age // 10 * 10}s"
+
+
+def _adult(band: str) -> str:
+    return {"child": "child", "teen": "young", "unknown": "unknown"}.get(band, "adult")
+
+
+def _companions(person: Person, others: list[Person], year: int) -> str:
+    """Who travels with the person, in one word: alone, a young child, children, family."""
+    if not others:
+        return "alone"
+    ages = [year - p.birth_year for p in others if p.birth_year is not None]
+    young = sum(1 for age in ages if age < 7)
+    children = sum(1 for age in ages if age < 18)
+    if children == len(others):
+        return "young_child" if len(others) == 1 and young == 1 else "children"
+    return "family"
+
+
+def _attributes(people: list[Person], year: int) -> dict:
+    groups: dict = defaultdict(list)
+    for person in people:
+        if person.group_id:
+            groups[person.group_id].append(person)
+    found = {}
+    for person in people:
+        others = [p for p in groups.get(person.group_id, []) if p.pk != person.pk]
+        band = _age_band(person.birth_year, year)
+        found[person.pk] = {
+            "sex": person.sex,
+            "age": band,
+            "adult": _adult(band),
+            "region": "abroad" if person.born_abroad else REGIONS.get(person.province, ""),
+            "with": _companions(person, others, year),
+        }
+    return found
+
+
+def minimum_group() -> int:
+    return int(getattr(settings, "HOPE_PROFILE_MIN_GROUP", 5))
+
+
+def profile_for(person: Person) -> dict:
+    """The most precise profile of ``person`` that at least k people share."""
+    year = timezone.localdate().year
+    population = list(
+        Person.objects.filter(status__in=POPULATION).only(
+            "id", "sex", "birth_year", "province", "born_abroad", "group_id"
+        )
+    )
+    if person.pk not in {p.pk for p in population}:
+        population.append(person)
+    # Companions are read from the whole group, whatever its members' status.
+    group_ids = {p.group_id for p in population if p.group_id}
+    members = list(
+        Person.objects.filter(group_id__in=group_ids).only("id", "birth_year", "group_id")
+    )
+    by_group: dict = defaultdict(list)
+    for member in members:
+        by_group[member.group_id].append(member)
+    attributes = {}
+    for candidate in population:
+        if candidate.group_id:
+            attributes[candidate.pk] = _attributes(
+                [candidate, *[m for m in by_group[candidate.group_id] if m.pk != candidate.pk]],
+                year,
+            )[candidate.pk]
+        else:
+            attributes[candidate.pk] = _attributes([candidate], year)[candidate.pk]
+    mine = attributes[person.pk]
+    k = minimum_group()
+    for level, keys in enumerate(LEVELS):
+        counts = Counter(tuple(a[key] for key in keys) for a in attributes.values())
+        if counts[tuple(mine[key] for key in keys)] >= k:
+            return {"level": level, **{key: mine[key] for key in keys}}
+    return {"level": len(LEVELS)}
+
+
+# --- words -----------------------------------------------------------------------------------
+
+_REGION_WORDS = {
+    "north_east": lambda: _("from the north-east of North Korea"),
+    "north": lambda: _("from the north of North Korea"),
+    "east": lambda: _("from the east coast of North Korea"),
+    "west": lambda: _("from the west of North Korea"),
+    "south": lambda: _("from the south of North Korea"),
+    "abroad": lambda: pgettext("profile", "born outside North Korea"),
+}
+_WITH_WORDS = {
+    "alone": lambda: _("travelling alone"),
+    "young_child": lambda: _("with a young child"),
+    "children": lambda: _("with children"),
+    "family": lambda: _("with family"),
+}
+
+
+def _who(profile: dict) -> str:
+    female = profile.get("sex") == Sex.FEMALE
+    band = profile.get("age") or profile.get("adult") or "unknown"
+    if band == "child":
+        return pgettext("profile", "a girl") if female else pgettext("profile", "a boy")
+    if band in ("teen", "young"):
+        return (
+            pgettext("profile", "a teenage girl")
+            if female
+            else pgettext("profile", "a teenage boy")
+        )
+    if band == "adult" or band == "unknown":
+        return pgettext("profile", "a woman") if female else pgettext("profile", "a man")
+    if band == "60s":
+        return (
+            pgettext("profile", "a woman over sixty")
+            if female
+            else pgettext("profile", "a man over sixty")
+        )
+    decade = int(band[:-1])
+    if female:
+        return pgettext("profile", "a woman in her %(decade)ss") % {"decade": decade}
+    return pgettext("profile", "a man in his %(decade)ss") % {"decade": decade}
+
+
+def describe(profile: dict) -> str:
+    """The profile in words, in the active language: "a woman in her 20s from the
+    north-east of North Korea, with a young child"."""
+    if not profile or "sex" not in profile:
+        return _("a person awaiting rescue")
+    words = _who(profile)
+    region = _REGION_WORDS.get(profile.get("region", ""))
+    if region:
+        # Translators: e.g. "a woman in her 20s" + "from the north-east of North Korea".
+        words = _("%(who)s %(region)s") % {"who": words, "region": region()}
+    companions = _WITH_WORDS.get(profile.get("with", ""))
+    if companions:
+        words = _("%(who)s, %(with)s") % {"who": words, "with": companions()}
+    return words

@@ -1,0 +1,358 @@
+"""Reads for fundraising pages: progress, pools, the Hope Sharing board.
+
+Pages reach these only after the view checked the user's capability (``hope.view``); what
+they return never holds a person's identity: people appear as a code (for those who plan
+rescues) and a generalised profile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from safepassage.accounts.permissions import has_capability
+from safepassage.cases.models import Person, Status
+from safepassage.fundraising.models import (
+    ACTIVE_SHARE,
+    Event,
+    GiftIntake,
+    MatchingPledge,
+    MatchUnit,
+    NewsDelivery,
+    Pledge,
+    Share,
+    ShareStatus,
+    Sponsor,
+    SponsorConsent,
+)
+from safepassage.fundraising.services import costs, matching, pledges, shares
+from safepassage.funds import money
+from safepassage.funds.models import Campaign, Donation, Expense, ExpenseStatus
+
+FUNDED = [ShareStatus.FUNDED, *ACTIVE_SHARE]
+
+
+def subtree(campaign: Campaign) -> list:
+    """The ids of a campaign and every campaign under it."""
+    ids, frontier = [campaign.pk], [campaign.pk]
+    while frontier and len(ids) < 1000:
+        frontier = list(
+            Campaign.objects.filter(parent_id__in=frontier)
+            .exclude(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+        ids += frontier
+    return ids
+
+
+@dataclass(frozen=True)
+class Progress:
+    campaign: Campaign
+    gifts: int
+    raised_base_minor: int
+    base_currency: str
+    raised_goal_minor: int | None
+    percent: int | None
+    rescues_funded: int
+    spent_base_minor: int
+
+    @property
+    def raised(self) -> str:
+        return money.display(self.raised_base_minor, self.base_currency)
+
+    @property
+    def goal(self) -> str:
+        if self.campaign.goal_minor is None:
+            return ""
+        return money.display(self.campaign.goal_minor, self.campaign.goal_currency)
+
+    @property
+    def raised_in_goal(self) -> str:
+        if self.raised_goal_minor is None:
+            return ""
+        return money.display(self.raised_goal_minor, self.campaign.goal_currency)
+
+    @property
+    def net_base_minor(self) -> int:
+        return self.raised_base_minor - self.spent_base_minor
+
+    @property
+    def net(self) -> str:
+        return money.display(self.net_base_minor, self.base_currency)
+
+    @property
+    def spent(self) -> str:
+        return money.display(self.spent_base_minor, self.base_currency)
+
+
+def _in_goal_currency(campaign: Campaign, ids: list, base_total: int) -> int | None:
+    """What was raised, in the goal's currency: gifts in that currency count as given;
+    the others are converted from their base amounts at the latest rate of the goal's
+    currency (shown with "about" on pages)."""
+    if campaign.goal_minor is None:
+        return None
+    currency = campaign.goal_currency
+    if currency == settings.BASE_CURRENCY:
+        return base_total
+    from safepassage.funds.models import ExchangeRate
+
+    gifts = Donation.objects.filter(campaign_id__in=ids)
+    same = gifts.filter(currency=currency).aggregate(
+        original=Sum("gross_minor"), base=Sum("base_gross_minor")
+    )
+    rest_base = base_total - (same["base"] or 0)
+    rate = (
+        ExchangeRate.objects.filter(currency=currency, on__lte=timezone.localdate())
+        .order_by("-on")
+        .values_list("rate", flat=True)
+        .first()
+    )
+    converted = 0
+    if rest_base and rate:
+        from decimal import Decimal
+
+        converted = money.convert(rest_base, settings.BASE_CURRENCY, Decimal(1) / rate, currency)
+    return (same["original"] or 0) + converted
+
+
+def progress(campaign: Campaign) -> Progress:
+    ids = subtree(campaign)
+    totals = Donation.objects.filter(campaign_id__in=ids).aggregate(
+        gifts=Count("id", filter=Q(reverses__isnull=True)), raised=Sum("base_gross_minor")
+    )
+    raised = totals["raised"] or 0
+    in_goal = _in_goal_currency(campaign, ids, raised)
+    percent = None
+    if in_goal is not None and campaign.goal_minor:
+        percent = max(min(in_goal * 100 // campaign.goal_minor, 100), 0)
+    spent = (
+        Expense.objects.filter(
+            campaign_id__in=ids, status__in=[ExpenseStatus.APPROVED, ExpenseStatus.PAID]
+        ).aggregate(total=Sum("base_amount_minor"))["total"]
+        or 0
+    )
+    return Progress(
+        campaign=campaign,
+        gifts=totals["gifts"] or 0,
+        raised_base_minor=raised,
+        base_currency=settings.BASE_CURRENCY,
+        raised_goal_minor=in_goal,
+        percent=percent,
+        rescues_funded=Share.objects.filter(campaign_id__in=ids, status__in=FUNDED).count(),
+        spent_base_minor=spent,
+    )
+
+
+def campaigns(*, kind: str = "") -> list[Progress]:
+    found = Campaign.objects.select_related("parent").order_by("parent__name", "name")
+    if kind:
+        found = found.filter(kind=kind)
+    return [progress(c) for c in found]
+
+
+def public_campaign(code: str) -> Campaign | None:
+    return Campaign.objects.filter(code=code, public=True).first()
+
+
+# --- matching ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pool:
+    pledge: MatchingPledge
+    left_minor: int
+    matches: int
+    rescues_funded: int | None
+
+    @property
+    def drawn(self) -> str:
+        return money.display(self.pledge.drawn_minor, self.pledge.currency)
+
+    @property
+    def left(self) -> str:
+        return money.display(self.left_minor, self.pledge.currency)
+
+    @property
+    def limit(self) -> str:
+        return money.display(self.pledge.limit_minor, self.pledge.currency)
+
+    @property
+    def percent_used(self) -> int:
+        if self.pledge.unit == MatchUnit.RESCUES:
+            target = self.pledge.rescues_target or 1
+            return min((self.rescues_funded or 0) * 100 // target, 100)
+        return min(self.pledge.drawn_minor * 100 // max(self.pledge.limit_minor, 1), 100)
+
+
+def pool(pledge: MatchingPledge) -> Pool:
+    return Pool(
+        pledge=pledge,
+        left_minor=matching.room(pledge),
+        matches=pledge.matches.filter(amount_minor__gt=0).count()
+        - pledge.matches.filter(amount_minor__lt=0).count(),
+        rescues_funded=matching.rescues_funded(pledge)
+        if pledge.unit == MatchUnit.RESCUES
+        else None,
+    )
+
+
+def pools() -> list[Pool]:
+    return [pool(p) for p in MatchingPledge.objects.select_related("donor", "campaign")]
+
+
+# --- pledges and events -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PledgeRow:
+    pledge: Pledge
+    next_due: pledges.Instalment | None
+
+    @property
+    def total(self) -> str:
+        return money.display(self.pledge.total_minor, self.pledge.currency)
+
+    @property
+    def paid(self) -> str:
+        return money.display(self.pledge.paid_minor, self.pledge.currency)
+
+    @property
+    def overdue(self) -> bool:
+        return self.next_due is not None and self.next_due.due_on < timezone.localdate()
+
+
+def pledge_rows(*, status: str = "") -> list[PledgeRow]:
+    found = Pledge.objects.select_related("donor", "campaign")
+    if status:
+        found = found.filter(status=status)
+    return [PledgeRow(p, pledges.next_due(p)) for p in found]
+
+
+def events() -> list[tuple[Event, Progress]]:
+    return [(e, progress(e.campaign)) for e in Event.objects.select_related("campaign__parent")]
+
+
+# --- the Hope Sharing board -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaitingPerson:
+    rank: int
+    person: Person
+    consent: bool
+    profile: str
+
+
+@dataclass
+class Board:
+    cost: object  # RescueCost or None
+    actual: costs.ActualCost
+    counts: dict
+    open_shares: list[Share]
+    funded_waiting: list[Share]
+    assigned: list[Share]
+    waiting: list[WaitingPerson]
+    waiting_total: int
+    unmatched: int
+    without_consent: int
+    awaiting_news: list[Share]
+    undelivered: int
+    pending_gifts: int
+    sponsors: int
+    pools: list[Pool]
+
+    @property
+    def cost_display(self) -> str:
+        if self.cost is None:
+            return ""
+        return money.display(self.cost.amount_minor, self.cost.currency)
+
+    @property
+    def actual_display(self) -> str:
+        per = self.actual.per_person_minor
+        return "" if per is None else money.display(per, self.actual.currency)
+
+
+WAITING_SHOWN = 50
+
+
+def board(user) -> Board:
+    """Funded vs waiting, who is unmatched, which sponsors await news."""
+    from safepassage.fundraising.models import RescueCost
+
+    today = timezone.localdate()
+    cost = RescueCost.objects.filter(starts_on__lte=today).order_by("-starts_on").first()
+    counts = dict(Share.objects.values_list("status").annotate(n=Count("id")).order_by("status"))
+    sponsored = Share.objects.filter(status__in=ACTIVE_SHARE).values("person_id")
+    waiting_people = Person.objects.filter(status=Status.AWAITING_RESCUE).exclude(pk__in=sponsored)
+    consenting = set(
+        SponsorConsent.objects.filter(withdrawn_at__isnull=True).values_list("person_id", flat=True)
+    )
+    eligible = shares.eligible_people()
+    listed = []
+    may_see_codes = has_capability(user, "hope.assign")
+    ordered = waiting_people.order_by("-priority", "status_changed_at", "created_at", "id")
+    for rank, person in enumerate(
+        ordered.only("id", "code", "sex", "birth_year", "province", "priority", "group_id")[
+            :WAITING_SHOWN
+        ],
+        start=1,
+    ):
+        listed.append(
+            WaitingPerson(
+                rank=rank,
+                person=person if may_see_codes else None,
+                consent=person.pk in consenting,
+                profile="",
+            )
+        )
+    assigned = list(
+        Share.objects.filter(status=ShareStatus.ASSIGNED)
+        .select_related("person")
+        .order_by("assigned_at")[:200]
+    )
+    # Sponsors awaiting news: shares funded but not yet given to anyone, and assigned
+    # shares with no news for 90 days.
+    quiet_since = timezone.now() - dt.timedelta(days=90)
+    awaiting_news = list(
+        Share.objects.filter(
+            Q(status=ShareStatus.FUNDED)
+            | Q(status=ShareStatus.ASSIGNED, assigned_at__lt=quiet_since)
+            & ~Q(news__created_at__gte=quiet_since)
+        )
+        .distinct()
+        .order_by("funded_at")[:200]
+    )
+    return Board(
+        cost=cost,
+        actual=costs.actual_cost(since=today - dt.timedelta(days=365), until=today),
+        counts=counts,
+        open_shares=list(Share.objects.filter(status=ShareStatus.OPEN).order_by("created_at")),
+        funded_waiting=list(Share.objects.filter(status=ShareStatus.FUNDED).order_by("funded_at")),
+        assigned=assigned,
+        waiting=listed,
+        waiting_total=waiting_people.count(),
+        unmatched=eligible.count(),
+        without_consent=waiting_people.exclude(pk__in=consenting).count(),
+        awaiting_news=awaiting_news,
+        undelivered=NewsDelivery.objects.filter(sent_at__isnull=True).count(),
+        pending_gifts=GiftIntake.objects.filter(pending=True).count(),
+        sponsors=Sponsor.objects.count(),
+        pools=[pool(p) for p in MatchingPledge.objects.filter(exhausted_at__isnull=True)],
+    )
+
+
+def sponsor_page(sponsor: Sponsor) -> list[tuple[Share, list]]:
+    """A sponsor's shares (own, or pooled ones they gave to) with their news: only what
+    the e-mails said."""
+    found = (
+        Share.objects.filter(contributions__donor=sponsor.donor)
+        .exclude(status=ShareStatus.CANCELLED)
+        .distinct()
+        .order_by("created_at")
+    )
+    return [(share, list(share.news.order_by("created_at"))) for share in found]

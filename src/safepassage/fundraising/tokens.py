@@ -1,0 +1,23 @@
+"""The sponsor's private news page: a secret link, of which only a keyed hash is stored.
+
+Each e-mail carries a fresh link and the previous one stops working, so an old message
+found in a mailbox opens nothing. The page shows only what the e-mails said.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from django.conf import settings
+
+from safepassage.rescue.tokens import looks_like_token, new_token, same
+
+__all__ = ["digest", "looks_like_token", "new_token", "same"]
+
+
+def digest(token: str) -> str:
+    key = hmac.new(
+        settings.BLIND_INDEX_KEY.encode(), b"fundraising.sponsor-page", hashlib.sha256
+    ).digest()
+    return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
