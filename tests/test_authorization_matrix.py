@@ -57,6 +57,15 @@ PEOPLE_ROLES = [Role.Code.DIRECTOR, Role.Code.CASE_WORKER]
 STAFF_VIEW = [Role.Code.DIRECTOR]
 MISSION_ROLES = [Role.Code.DIRECTOR, Role.Code.RESCUE_COORDINATOR]
 FUNDS_ROLES = [Role.Code.DIRECTOR, Role.Code.FINANCE]
+HOPE_VIEW = [
+    Role.Code.DIRECTOR,
+    Role.Code.COMMUNICATIONS,
+    Role.Code.RESCUE_COORDINATOR,
+    Role.Code.FINANCE,
+]
+HOPE_MANAGE = [Role.Code.DIRECTOR, Role.Code.COMMUNICATIONS]
+HOPE_ASSIGN = [Role.Code.DIRECTOR, Role.Code.RESCUE_COORDINATOR]
+HOPE_CONSENT = [Role.Code.DIRECTOR, Role.Code.CASE_WORKER]
 
 MATRIX: dict[str, Case] = {
     "web:home": Case(answers(302)),
@@ -287,6 +296,57 @@ MATRIX: dict[str, Case] = {
     "funds:receipt_send": Case(
         only(FUNDS_ROLES, ok=302), method="post", kwargs={"number": "<receipt>"}
     ),
+    # Hope Sharing: seen by the director, communications, coordinators and finance; changed
+    # by the director and communications; shares given out by the director and coordinators;
+    # consent recorded by the director and case workers (of the person's team).
+    "fundraising:board": Case(only(HOPE_VIEW)),
+    "fundraising:cost_set": Case(
+        only(HOPE_MANAGE, ok=302),
+        method="post",
+        data={"starts_on": "2026-01-01", "amount": "3000000"},
+    ),
+    "fundraising:assign_waiting": Case(only(HOPE_ASSIGN, ok=302), method="post"),
+    # No share chosen: refused with its reason (400) to those who may assign at all.
+    "fundraising:share_assign": Case(
+        only(HOPE_ASSIGN, ok=400), method="post", data={"share": "", "person": ""}
+    ),
+    "fundraising:campaigns": Case(only(HOPE_VIEW)),
+    "fundraising:campaign_new": Case(only(HOPE_MANAGE)),
+    "fundraising:campaign": Case(only(HOPE_VIEW), kwargs={"code": "<campaign>"}),
+    "fundraising:campaign_edit": Case(only(HOPE_MANAGE), kwargs={"code": "<campaign>"}),
+    "fundraising:events": Case(only(HOPE_VIEW)),
+    "fundraising:event_new": Case(only(HOPE_MANAGE)),
+    "fundraising:pledges": Case(only(HOPE_VIEW)),
+    "fundraising:pledge_new": Case(only(HOPE_MANAGE)),
+    "fundraising:pledge": Case(only(HOPE_VIEW), kwargs={"code": "<pledge>"}),
+    # The director (first to ask) cancels it; after that it is no longer active (400).
+    "fundraising:pledge_cancel": Case(
+        {**only(HOPE_MANAGE, ok=400), Role.Code.DIRECTOR: 302},
+        method="post",
+        kwargs={"code": "<pledge>"},
+        data={"reason": "matrix test"},
+    ),
+    "fundraising:matching": Case(only(HOPE_VIEW)),
+    "fundraising:matching_new": Case(only(HOPE_MANAGE)),
+    "fundraising:sponsors": Case(only(HOPE_VIEW)),
+    "fundraising:sponsor_new": Case(
+        only(HOPE_MANAGE, ok=302), method="post", data={"donor": "<donor>", "mode": "pool"}
+    ),
+    "fundraising:consent": Case(
+        only(HOPE_CONSENT, ok=302),
+        method="post",
+        kwargs={"code": "<person>"},
+        data={"given_on": "2026-01-01"},
+    ),
+    # The director (first to ask) withdraws it; after that there is none to withdraw (400).
+    "fundraising:consent_withdraw": Case(
+        {**only(HOPE_CONSENT, ok=400), Role.Code.DIRECTOR: 302},
+        method="post",
+        kwargs={"code": "<person>"},
+    ),
+    # No account: the sponsor's secret link, and public campaigns, open to all.
+    "sponsor-page": Case(answers(200), kwargs={"token": "<sponsor_token>"}),
+    "give": Case(answers(200), kwargs={"code": "<campaign>"}),
     # The field partner's page: no account; a made-up, revoked or expired token is 404 to all.
     "checkin:page": Case(answers(404), kwargs={"token": "made-up-token-" + "x" * 40}),
     "api:openapi-json": Case(answers(200)),
@@ -427,6 +487,36 @@ def funds_objects() -> dict:
     }
 
 
+def fundraising_objects(person, donor_code: str) -> dict:
+    """A public campaign, an active pledge, a sponsor with a page link, and the person's
+    consent to sponsorship."""
+    from django.utils import timezone
+
+    from safepassage.fundraising.services import campaigns, consent, pledges, sponsors
+    from safepassage.funds.models import Donor
+
+    donor = Donor.objects.get(code=donor_code)
+    campaign = campaigns.campaign_create(
+        actor=None, code="matrix-campaign", name="Matrix campaign", public=True
+    )
+    pledge = pledges.pledge_create(
+        actor=None,
+        donor=donor,
+        currency="KRW",
+        total_minor=120_000,
+        instalments=12,
+        frequency="monthly",
+        starts_on=timezone.localdate(),
+    )
+    sponsor = sponsors.sponsor_enrol(actor=None, donor=donor)
+    consent.consent_record(actor=None, person=person, given_on=timezone.localdate())
+    return {
+        "<campaign>": campaign.code,
+        "<pledge>": pledge.code,
+        "<sponsor_token>": sponsors.page_link(sponsor=sponsor),
+    }
+
+
 def _client_for(member) -> Client:
     return Client() if member is None else signed_in_client(member)
 
@@ -452,9 +542,11 @@ def test_each_role_gets_the_expected_answer(name, clients):
     )
     testimony = services.record_testimony(actor=None, person=person, raw_text="words")
     rescue = rescue_objects(clients[Role.Code.RESCUE_COORDINATOR].user)
+    funds = funds_objects()
     objects = {
         **rescue,
-        **funds_objects(),
+        **funds,
+        **fundraising_objects(person, funds["<donor>"]),
         "<person>": person.code,
         "<member>": clients[Role.Code.FINANCE].user.pk,
         "<case>": person.case.code,

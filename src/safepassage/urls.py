@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("safepassage.cases.urls")),
     path("rescue/", include("safepassage.rescue.urls")),
     path("funds/", include("safepassage.funds.urls")),
+    path("hope/", include("safepassage.fundraising.urls")),
+    path("", include("safepassage.fundraising.public_urls")),
     path("c/", include("safepassage.rescue.checkin_urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -34,6 +34,23 @@ from safepassage.funds import money
 from safepassage.funds.models import Campaign, Donation, Expense, ExpenseStatus
 
 FUNDED = [ShareStatus.FUNDED, *ACTIVE_SHARE]
+SHARE_COLUMNS = (
+    "id",
+    "code",
+    "kind",
+    "status",
+    "currency",
+    "cost_minor",
+    "funded_minor",
+    "funded_at",
+    "assigned_at",
+    "assigned_how",
+    "profile",
+    "reassigned",
+    "person_id",
+    "sponsor_id",
+    "campaign_id",
+)
 
 
 def subtree(campaign: Campaign) -> list:
@@ -122,7 +139,9 @@ def _in_goal_currency(campaign: Campaign, ids: list, base_total: int) -> int | N
 def progress(campaign: Campaign) -> Progress:
     ids = subtree(campaign)
     totals = Donation.objects.filter(campaign_id__in=ids).aggregate(
-        gifts=Count("id", filter=Q(reverses__isnull=True)), raised=Sum("base_gross_minor")
+        # Gifts that stand: a reversed gift and its reversal are not counted.
+        gifts=Count("id", filter=Q(reverses__isnull=True, reversal__isnull=True)),
+        raised=Sum("base_gross_minor"),
     )
     raised = totals["raised"] or 0
     in_goal = _in_goal_currency(campaign, ids, raised)
@@ -244,7 +263,6 @@ class WaitingPerson:
     rank: int
     person: Person
     consent: bool
-    profile: str
 
 
 @dataclass
@@ -297,9 +315,7 @@ def board(user) -> Board:
     may_see_codes = has_capability(user, "hope.assign")
     ordered = waiting_people.order_by("-priority", "status_changed_at", "created_at", "id")
     for rank, person in enumerate(
-        ordered.only("id", "code", "sex", "birth_year", "province", "priority", "group_id")[
-            :WAITING_SHOWN
-        ],
+        ordered.only("id", "code", "priority")[:WAITING_SHOWN],
         start=1,
     ):
         listed.append(
@@ -307,12 +323,12 @@ def board(user) -> Board:
                 rank=rank,
                 person=person if may_see_codes else None,
                 consent=person.pk in consenting,
-                profile="",
             )
         )
     assigned = list(
         Share.objects.filter(status=ShareStatus.ASSIGNED)
         .select_related("person")
+        .only(*SHARE_COLUMNS, "person__id", "person__code")
         .order_by("assigned_at")[:200]
     )
     # Sponsors awaiting news: shares funded but not yet given to anyone, and assigned
@@ -356,3 +372,60 @@ def sponsor_page(sponsor: Sponsor) -> list[tuple[Share, list]]:
         .order_by("created_at")
     )
     return [(share, list(share.news.order_by("created_at"))) for share in found]
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def children(campaign: Campaign) -> list[Progress]:
+    """The campaigns directly under ``campaign`` (sub-campaigns, team pages, events)."""
+    return [
+        progress(child)
+        for child in campaign.children.select_related("event").order_by("kind", "name")
+    ]
+
+
+def campaign_pools(campaign: Campaign) -> list[Pool]:
+    return [pool(p) for p in campaign.matching_pledges.select_related("donor", "campaign")]
+
+
+def sponsors_list():
+    """Sponsors with their donor and the number of shares they gave to (not cancelled)."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from safepassage.fundraising.models import Contribution
+
+    given = (
+        Contribution.objects.filter(donor=OuterRef("donor_id"))
+        .exclude(share__status=ShareStatus.CANCELLED)
+        .order_by()
+        .values("donor")
+        .annotate(n=Count("share", distinct=True))
+        .values("n")
+    )
+    return Sponsor.objects.select_related("donor").annotate(
+        share_count=Coalesce(Subquery(given), 0)
+    )
+
+
+@dataclass(frozen=True)
+class PersonHope:
+    """What the person page says of Hope Sharing: consent, and whether a share is theirs
+    (never who sponsors it)."""
+
+    consent: SponsorConsent | None
+    share: Share | None
+
+    @property
+    def consenting(self) -> bool:
+        return self.consent is not None and self.consent.withdrawn_at is None
+
+
+def person_hope(person: Person) -> PersonHope:
+    return PersonHope(
+        consent=SponsorConsent.objects.filter(person=person).first(),
+        share=Share.objects.filter(person=person, status__in=ACTIVE_SHARE)
+        .only("id", "code", "status")
+        .first(),
+    )

@@ -31,6 +31,8 @@ ENTRIES: list[Entry] = [
     Entry("funds:expenses", _("Expenses"), "funds.view"),
     Entry("funds:donors", _("Donors"), "funds.view"),
     Entry("funds:receipts", _("Receipts"), "funds.view"),
+    Entry("fundraising:board", _("Hope Sharing"), "hope.view"),
+    Entry("fundraising:campaigns", _("Campaigns"), "hope.view"),
     Entry("accounts:staff", _("Staff"), "staff.view"),
     Entry("cases:teams", _("Teams"), "staff.manage"),
 ]

@@ -14,6 +14,7 @@ from safepassage.fundraising.models import Event, EventKind
 from safepassage.fundraising.services.errors import FundraisingError
 from safepassage.funds import money
 from safepassage.funds.models import Campaign, CampaignKind, Donor
+from safepassage.vault.models import new_code
 
 FIELDS = (
     "name",
@@ -132,9 +133,14 @@ def event_create(
     city = " ".join(city.split())
     if not city:
         raise FundraisingError({"city": _("Say where the event is held.")})
+    # A Korean name slugifies to nothing; a random tail keeps two events of a day apart.
+    base = slugify(name)[:24] or "event"
+    code = f"{base}-{held_on:%Y%m%d}"
+    if Campaign.objects.filter(code=code).exists():
+        code = f"{code}-{new_code().lower()[:6]}"
     campaign = campaign_create(
         actor=actor,
-        code=f"{slugify(name)[:28]}-{held_on:%Y%m%d}",
+        code=code,
         name=name,
         kind=CampaignKind.EVENT,
         parent=parent,

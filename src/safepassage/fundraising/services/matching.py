@@ -24,7 +24,7 @@ from safepassage.fundraising.models import Match, MatchingPledge, MatchUnit
 from safepassage.fundraising.services import costs
 from safepassage.fundraising.services.errors import FundraisingError
 from safepassage.funds import money
-from safepassage.funds.models import Campaign, Donation, Donor
+from safepassage.funds.models import Campaign, Donation, Donor, DonorKind
 
 
 def _user(actor):
@@ -66,7 +66,9 @@ def matching_create(
         else:
             cost = costs.cost_on(starts_on).amount_minor
             total_cap_minor = None
-    if donor.kind == "anonymous" and donor.code == "":
+    if donor.kind == DonorKind.ANONYMOUS:
+        # A matcher may stay anonymous to the public, but the promise needs a donor on
+        # record (who pays it, and whose own gifts are not matched).
         errors["donor"] = _("Choose the sponsor who promises.")
     if errors:
         raise FundraisingError(errors)

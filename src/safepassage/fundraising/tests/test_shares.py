@@ -17,7 +17,7 @@ from safepassage.fundraising.models import (
 )
 from safepassage.fundraising.services import costs, shares
 from safepassage.fundraising.services.errors import FundraisingError
-from safepassage.fundraising.tests.factories import COST, donor, gift, hope, sponsor, waiting
+from safepassage.fundraising.tests.factories import COST, donor, gift, hope, sponsor, today, waiting
 from safepassage.funds.services import donations
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +189,38 @@ def test_a_gift_is_taken_in_once():
     shares.take_in(donation=given, actor=None)
     shares.take_in_all(donations=type(given).objects.all(), actor=None)
     assert Share.objects.get().funded_minor == COST // 2
+
+
+def test_a_gift_in_a_currency_without_a_rate_for_its_day_is_refused_and_fills_nothing():
+    from safepassage.funds.models import Donation
+    from safepassage.funds.services.errors import FundsError
+
+    campaign = hope()
+    waiting()
+    with pytest.raises(FundsError, match="No exchange rate for CAD"):
+        donations.donation_record(
+            actor=None,
+            donor=sponsor().donor,
+            gross_minor=500_000,
+            currency="CAD",
+            received_on=today(),
+            channel="bank",
+            campaign=campaign,
+        )
+    assert not Donation.objects.exists()
+    assert not Share.objects.exists()
+
+
+def test_a_withdrawn_consent_releases_the_share_to_the_next_person():
+    from safepassage.fundraising.services import consent
+
+    campaign = hope()
+    first = waiting(birth_year=1995, pregnant=True)
+    second = waiting(birth_year=1970)
+    gift(sponsor().donor, COST, campaign)
+    consent.consent_withdraw(actor=None, person=first)
+    share = Share.objects.get()
+    assert share.person == second
+    assert not shares.eligible_people().filter(pk=first.pk).exists()
+    with pytest.raises(FundraisingError, match="no consent to withdraw"):
+        consent.consent_withdraw(actor=None, person=first)
