@@ -121,7 +121,9 @@ def profile_for(person: Person) -> dict:
     # Companions are read from the whole group, whatever its members' status.
     group_ids = {p.group_id for p in population if p.group_id}
     members = list(
-        Person.objects.filter(group_id__in=group_ids).only("id", "birth_year", "group_id")
+        Person.objects.filter(group_id__in=group_ids).only(
+            "id", "sex", "birth_year", "province", "born_abroad", "group_id"
+        )
     )
     by_group: dict = defaultdict(list)
     for member in members:

@@ -49,7 +49,7 @@ def missions(status: str) -> list[Mission]:
 
 
 def test_the_demo_prints_its_missions_and_a_working_check_in_link(demo):
-    assert "Missions in the demo: 6 (2 under way)" in demo
+    assert "Missions in the demo: 7 (2 under way)" in demo
     token = re.search(r"http://127\.0\.0\.1:8000/c/([A-Za-z0-9_-]{40,64})/\n", demo).group(1)
     pin = re.search(r"PIN (\d{6});", demo).group(1)
     duress = re.search(r"duress PIN (\d{6})", demo).group(1)
@@ -61,7 +61,7 @@ def test_the_demo_prints_its_missions_and_a_working_check_in_link(demo):
 
 
 def test_there_is_a_mission_in_every_state_the_demo_shows(demo):
-    assert len(missions(S.COMPLETED)) == 2
+    assert len(missions(S.COMPLETED)) == 3
     assert len(missions(S.FAILED)) == 1
     assert len(missions(S.PLANNED)) == 1
     under_way = missions(S.UNDER_WAY)

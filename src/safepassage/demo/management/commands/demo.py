@@ -2,8 +2,9 @@
 
 Migrates, creates the demo organisation once (staff for every role, each with a password
 and an authenticator; two teams; two years of generated cases in every state, see
-``demo.organisation``), then serves it with a worker beside it and prints the address and
-the logins. Running it again reuses what exists.
+``demo.organisation``; missions, money and Hope Sharing, see ``demo.missions``,
+``demo.money`` and ``demo.hope``), then serves it with a worker beside it and prints the
+address and the logins. Running it again reuses what exists.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from safepassage.accounts import services as account_services
 from safepassage.accounts.models import Role, TOTPDevice, User
 from safepassage.cases import services as case_services
 from safepassage.cases.models import Case, Person
-from safepassage.demo import missions, money, organisation
+from safepassage.demo import hope, missions, money, organisation
 from safepassage.rescue.models import Mission, MissionStatus
 
 DEMO_DOMAIN = "demo.safepassage.invalid"
@@ -117,6 +118,15 @@ class Command(BaseCommand):
             finance=User.objects.get(email=f"finance@{DEMO_DOMAIN}"),
             director=User.objects.get(email=f"director@{DEMO_DOMAIN}"),
         )
+        # Hope Sharing: its sponsor page link is shown once, like the check-in link.
+        logins["hope"] = hope.create_hope(
+            random.Random(SEED + 3),  # noqa: S311
+            now=now,
+            staff={
+                slug: User.objects.get(email=f"{slug}@{DEMO_DOMAIN}")
+                for slug in ("director", "finance", "comms", "coordinator")
+            },
+        )
         self._save_logins(logins)
 
     def _create_staff(self, logins: dict) -> None:
@@ -141,6 +151,9 @@ class Command(BaseCommand):
         under_way = Mission.objects.filter(status=MissionStatus.UNDER_WAY).count()
         out(f"Missions in the demo: {Mission.objects.count()} ({under_way} under way)")
         out(money.summary())
+        hoped = hope.summary()
+        if hoped:
+            out(hoped)
         out(f"Every demo login uses the password: {logins['password']}")
         out("Second factor: add the key to an authenticator app, or print the current code with")
         out("  .venv/bin/safepassage demo --code EMAIL")
@@ -160,6 +173,16 @@ class Command(BaseCommand):
             out(f"  {link['url']}")
             out(f"  PIN {link['pin']}; duress PIN {link['duress_pin']} (answers as normal,")
             out("  but silently flags the mission as compromised and alerts the coordinator)")
+        story = logins.get("hope")
+        if story:
+            out(
+                f"Hope Sharing: sponsor {story['sponsor']}'s gift paid for a mother's and her"
+                f" child's rescue (mission {story['mission']}); the sponsor's page:"
+            )
+            out(f"  {story['page']}")
+            if story.get("mail"):
+                out("The sponsor's e-mail (in Korean) telling them of the arrival:")
+                out(f"  {story['mail']}")
         out("")
 
     def _serve(self, bind: str) -> None:
