@@ -92,6 +92,12 @@ def record(
     return entry
 
 
+def user_of(actor: Any):
+    """The user behind ``actor`` for a "who did it" column: a saved user, else None (the
+    system, the worker, a script's label)."""
+    return actor if getattr(actor, "pk", None) and hasattr(actor, "email") else None
+
+
 def _actor(actor: Any) -> tuple[uuid.UUID | None, str]:
     if actor is None or getattr(actor, "is_anonymous", False) is True:
         return None, ANONYMOUS

@@ -94,6 +94,24 @@ def dashboard_cards(user) -> list[dict]:
                 "query": "status=submitted",
             }
         )
+    if permissions.has_capability(user, "hope.view"):
+        from safepassage.fundraising.models import Share, ShareStatus
+        from safepassage.fundraising.services.shares import eligible_people
+
+        cards.append(
+            {
+                "title": _("Funded rescues waiting for a person"),
+                "value": Share.objects.filter(status=ShareStatus.FUNDED).count(),
+                "url_name": "fundraising:board",
+            }
+        )
+        cards.append(
+            {
+                "title": _("People waiting who could be sponsored"),
+                "value": eligible_people().count(),
+                "url_name": "fundraising:board",
+            }
+        )
     if permissions.has_capability(user, "staff.view"):
         from safepassage.accounts import selectors as account_selectors
 

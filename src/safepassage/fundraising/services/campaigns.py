@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from safepassage.audit.chain import record
+from safepassage.audit.chain import record, user_of
 from safepassage.fundraising.models import Event, EventKind
 from safepassage.fundraising.services.errors import FundraisingError
 from safepassage.funds import money
@@ -154,7 +154,7 @@ def event_create(
         kind=kind,
         held_on=held_on,
         city=city[:80],
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=user_of(actor),
     )
     record(
         actor=actor,

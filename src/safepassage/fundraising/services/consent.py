@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safepassage.audit.chain import record
+from safepassage.audit.chain import record, user_of
 from safepassage.cases.models import Person
 from safepassage.fundraising.models import Share, ShareStatus, SponsorConsent
 from safepassage.fundraising.services.errors import FundraisingError
@@ -25,7 +25,7 @@ def consent_record(*, actor, person: Person, given_on: dt.date) -> SponsorConsen
         defaults={
             "given_on": given_on,
             "withdrawn_at": None,
-            "recorded_by": actor if getattr(actor, "pk", None) else None,
+            "recorded_by": user_of(actor),
         },
     )
     if Share.objects.filter(status=ShareStatus.FUNDED).exists():

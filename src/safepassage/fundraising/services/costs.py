@@ -16,14 +16,10 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safepassage.audit.chain import record
+from safepassage.audit.chain import record, user_of
 from safepassage.fundraising.models import RescueCost
 from safepassage.fundraising.services.errors import FundraisingError
 from safepassage.funds import money
-
-
-def _user(actor):
-    return actor if getattr(actor, "pk", None) else None
 
 
 @transaction.atomic
@@ -38,7 +34,7 @@ def cost_set(*, actor, starts_on: dt.date, amount_minor: int, note: str = "") ->
             "currency": settings.BASE_CURRENCY,
             "amount_minor": amount_minor,
             "note": " ".join(note.split())[:200],
-            "created_by": _user(actor),
+            "created_by": user_of(actor),
         },
     )
     from safepassage.fundraising.services.shares import take_in_pending

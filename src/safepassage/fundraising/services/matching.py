@@ -19,16 +19,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safepassage.audit.chain import record
+from safepassage.audit.chain import record, user_of
 from safepassage.fundraising.models import Match, MatchingPledge, MatchUnit
 from safepassage.fundraising.services import costs
 from safepassage.fundraising.services.errors import FundraisingError
 from safepassage.funds import money
 from safepassage.funds.models import Campaign, Donation, Donor, DonorKind
-
-
-def _user(actor):
-    return actor if getattr(actor, "pk", None) else None
 
 
 @transaction.atomic
@@ -84,7 +80,7 @@ def matching_create(
         cost_minor=cost,
         starts_on=starts_on,
         ends_on=ends_on,
-        created_by=_user(actor),
+        created_by=user_of(actor),
     )
     record(
         actor=actor,

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safepassage.audit.chain import record
+from safepassage.audit.chain import record, user_of
 from safepassage.fundraising.models import (
     MONTHS,
     Frequency,
@@ -34,10 +34,6 @@ from safepassage.funds.models import Campaign, Donation, Donor, DonorKind
 MAX_INSTALMENTS = 120
 MAX_YEARS = 10
 REMIND_DAYS_BEFORE = 3
-
-
-def _user(actor):
-    return actor if getattr(actor, "pk", None) else None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -135,7 +131,7 @@ def pledge_create(
         instalments=instalments,
         frequency=frequency,
         starts_on=starts_on,
-        created_by=_user(actor),
+        created_by=user_of(actor),
     )
     record(
         actor=actor,

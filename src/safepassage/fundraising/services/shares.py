@@ -30,7 +30,7 @@ from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safepassage.audit.chain import record
+from safepassage.audit.chain import record, user_of
 from safepassage.cases.models import Person, Status
 from safepassage.fundraising import profiles
 from safepassage.fundraising.models import (
@@ -57,10 +57,6 @@ RELEASING = frozenset(
     {Status.DETAINED, Status.FEARED_REPATRIATED, Status.LOST_CONTACT, Status.DECLINED}
 )
 CANDIDATES_AT_ONCE = 20
-
-
-def _user(actor):
-    return actor if getattr(actor, "pk", None) else None
 
 
 def chain(campaign: Campaign | None) -> list[Campaign]:
@@ -399,7 +395,7 @@ def _assign(share: Share, person: Person, how: str, actor, news: str) -> None:
     share.status = ShareStatus.ASSIGNED
     share.assigned_at = timezone.now()
     share.assigned_how = how
-    share.assigned_by = _user(actor) if how == AssignedHow.COORDINATOR else None
+    share.assigned_by = user_of(actor) if how == AssignedHow.COORDINATOR else None
     share.profile = profiles.profile_for(person)
     share.save(
         update_fields=[

@@ -6,15 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safepassage.audit.chain import record
+from safepassage.audit.chain import record, user_of
 from safepassage.fundraising import tokens
 from safepassage.fundraising.models import Sponsor, SponsorMode
 from safepassage.fundraising.services.errors import FundraisingError
 from safepassage.funds.models import Donor, DonorKind
-
-
-def _user(actor):
-    return actor if getattr(actor, "pk", None) else None
 
 
 @transaction.atomic
@@ -30,7 +26,7 @@ def sponsor_enrol(*, actor, donor: Donor, mode: str = SponsorMode.OWN) -> Sponso
     if donor.merged_into_id:
         raise FundraisingError({"donor": _("This donor was merged into another.")})
     sponsor, created = Sponsor.objects.select_for_update().get_or_create(
-        donor=donor, defaults={"mode": mode, "created_by": _user(actor)}
+        donor=donor, defaults={"mode": mode, "created_by": user_of(actor)}
     )
     if not created and sponsor.mode != mode:
         sponsor.mode = mode

@@ -753,3 +753,15 @@ def test_a_campaign_that_is_not_public_has_no_public_page(world):
     hidden = campaigns.campaign_create(actor=None, code="internal", name="Internal")
     assert Client().get(f"/give/{hidden.code}/").status_code == 404
     assert Client().get("/give/no-such-campaign/").status_code == 404
+
+
+def test_the_dashboard_counts_funded_rescues_waiting_and_people_who_could_be_sponsored():
+    campaign = hope()
+    gift(sponsor().donor, COST, campaign)  # nobody waits: funded, waiting for a person
+    comms = english(make_member(Role.Code.COMMUNICATIONS))
+    page = comms.get("/dashboard/").content.decode()
+    assert re.search(
+        r'class="value">1</span><span class="label">Funded rescues waiting for a person', page
+    )
+    worker = english(make_member(Role.Code.CASE_WORKER))
+    assert "Funded rescues waiting" not in worker.get("/dashboard/").content.decode()

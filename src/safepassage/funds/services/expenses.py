@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safepassage.audit.chain import record
+from safepassage.audit.chain import record, user_of
 from safepassage.funds import money
 from safepassage.funds.models import (
     Expense,
@@ -28,10 +28,6 @@ from safepassage.funds.services.errors import FundsError, RestrictionOverdrawn
 S = ExpenseStatus
 MAX_RECEIPT_BYTES = 10 * 1024 * 1024
 RECEIPT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
-
-
-def _user(actor):
-    return actor if getattr(actor, "pk", None) else None
 
 
 @transaction.atomic
@@ -78,7 +74,7 @@ def expense_create(
         mission=mission,
         case=case,
         campaign=campaign,
-        created_by=_user(actor),
+        created_by=user_of(actor),
     )
     record(
         actor=actor,
@@ -108,7 +104,7 @@ def _move(expense: Expense, *, allowed: set[str], to: str) -> None:
 def expense_submit(*, actor, expense: Expense) -> Expense:
     expense = _lock(expense)
     _move(expense, allowed={S.DRAFT, S.REJECTED}, to=S.SUBMITTED)
-    expense.submitted_at, expense.submitted_by = timezone.now(), _user(actor)
+    expense.submitted_at, expense.submitted_by = timezone.now(), user_of(actor)
     expense.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     record(actor=actor, action="funds.expense_submitted", target=expense)
     return expense
@@ -154,7 +150,7 @@ def expense_approve(*, actor, expense: Expense, override_reason: str = "") -> Ex
     _move(expense, allowed={S.SUBMITTED}, to=S.APPROVED)
     override_reason = " ".join(override_reason.split())
     _check_fund(expense, override_reason)
-    expense.decided_at, expense.decided_by = timezone.now(), _user(actor)
+    expense.decided_at, expense.decided_by = timezone.now(), user_of(actor)
     expense.override_reason = override_reason[:200]
     expense.save(
         update_fields=["status", "decided_at", "decided_by", "override_reason", "updated_at"]
@@ -172,7 +168,7 @@ def expense_approve(*, actor, expense: Expense, override_reason: str = "") -> Ex
 def expense_reject(*, actor, expense: Expense, note: str) -> Expense:
     expense = _lock(expense)
     _move(expense, allowed={S.SUBMITTED, S.APPROVED}, to=S.REJECTED)
-    expense.decided_at, expense.decided_by = timezone.now(), _user(actor)
+    expense.decided_at, expense.decided_by = timezone.now(), user_of(actor)
     expense.decision_note = " ".join(note.split())[:200]
     expense.save(
         update_fields=["status", "decided_at", "decided_by", "decision_note", "updated_at"]
@@ -188,7 +184,7 @@ def expense_pay(*, actor, expense: Expense) -> Expense:
     expense = _lock(expense)
     _move(expense, allowed={S.APPROVED}, to=S.PAID)
     _check_fund(expense, expense.override_reason)
-    expense.paid_at, expense.paid_by = timezone.now(), _user(actor)
+    expense.paid_at, expense.paid_by = timezone.now(), user_of(actor)
     expense.save(update_fields=["status", "paid_at", "paid_by", "updated_at"])
     ledger.post(
         kind="expense",

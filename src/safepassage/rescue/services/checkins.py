@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safepassage.audit.chain import record
+from safepassage.audit.chain import record, user_of
 from safepassage.rescue import tokens
 from safepassage.rescue.models import (
     ACTIVE,
@@ -74,7 +74,7 @@ def link_issue(
         partner=partner,
         token_digest=tokens.token_digest(token),
         expires_at=now + dt.timedelta(days=days or settings.CHECKIN_LINK_DAYS),
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=user_of(actor),
     )
     link.pin_digest = tokens.pin_digest(link.id, pin)
     link.duress_digest = tokens.pin_digest(link.id, duress_pin)
@@ -246,7 +246,7 @@ def _submit(*, mission, report, link, actor, duress, at) -> Result:
     check_in = CheckIn(
         mission=mission,
         link=link,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=user_of(actor),
         idempotency_key=report.key,
         fingerprint=report.fingerprint(),
         kind=report.kind,

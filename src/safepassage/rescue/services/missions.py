@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safepassage.audit.chain import record
+from safepassage.audit.chain import record, user_of
 from safepassage.cases import lifecycle
 from safepassage.cases.models import Person, Status
 from safepassage.rescue.models import (
@@ -257,7 +257,7 @@ def mission_end(*, actor, mission: Mission, status: str) -> Mission:
     mission.save(update_fields=["status", "ended_at", "silence", "updated_at"])
     # The alerts of an ended mission are settled by its ending.
     mission.alerts.filter(acknowledged_at__isnull=True).update(
-        acknowledged_at=now, acknowledged_by=actor if getattr(actor, "pk", None) else None
+        acknowledged_at=now, acknowledged_by=user_of(actor)
     )
     cap = now + LINK_GRACE_AFTER_END
     CheckInLink.objects.filter(mission=mission, expires_at__gt=cap).update(expires_at=cap)
@@ -332,7 +332,7 @@ def cost_add(
         amount_minor=amount_minor,
         currency=currency.upper(),
         spent_on=spent_on,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=user_of(actor),
     )
     event(mission, "cost", actor=actor, amount_minor=amount_minor, currency=cost.currency)
     record(
