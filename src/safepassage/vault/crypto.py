@@ -19,9 +19,16 @@ VERSION = b"\x01"
 NONCE_BYTES = 12
 
 
-def seal(key: bytes, plaintext: bytes, *, aad: bytes) -> bytes:
+def cipher(key: bytes) -> AESGCM:
+    """A cipher for one key, to seal many values under it without setting the key up for
+    each (a master key wrapping the data keys of a whole import)."""
+    return AESGCM(key)
+
+
+def seal(key: bytes | AESGCM, plaintext: bytes, *, aad: bytes) -> bytes:
     nonce = os.urandom(NONCE_BYTES)
-    return VERSION + nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
+    aead = key if isinstance(key, AESGCM) else AESGCM(key)
+    return VERSION + nonce + aead.encrypt(nonce, plaintext, aad)
 
 
 def open_sealed(key: bytes, blob: bytes, *, aad: bytes, what: str) -> bytes:

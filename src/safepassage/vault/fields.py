@@ -100,13 +100,7 @@ class _ProtectedAttribute(property):
     def _set(self, instance, value) -> None:
         if isinstance(value, ProtectedValue):
             raise TypeError("copy protected values with vault.records.read, not by assignment")
-        if value is not None:
-            expected = bytes if self.field.binary else str
-            if not isinstance(value, expected):
-                raise TypeError(f"{self.field.name} takes {expected.__name__}")
-            if not self.field.binary:
-                value = value.strip()
-        instance.__dict__[self.field.pending_attr] = _Pending(value)
+        instance.__dict__[self.field.pending_attr] = _Pending(self.field.clean(value))
 
 
 class ProtectedField:
@@ -181,7 +175,21 @@ class ProtectedField:
         registry[name] = self
 
     def aad(self, instance) -> bytes:
-        return f"{instance._meta.db_table}.{self.name}.{instance.pk}".encode()
+        return self.aad_for(instance._meta.db_table, instance.pk)
+
+    def aad_for(self, table: str, pk) -> bytes:
+        """The associated data of this field's value in row ``pk`` of ``table``."""
+        return f"{table}.{self.name}.{pk}".encode()
+
+    def clean(self, value):
+        """A value as assigning it stages it: type-checked, text stripped."""
+        if value is not None:
+            expected = bytes if self.binary else str
+            if not isinstance(value, expected):
+                raise TypeError(f"{self.name} takes {expected.__name__}")
+            if not self.binary:
+                value = value.strip()
+        return value
 
 
 def protected_fields(model_or_instance) -> dict[str, ProtectedField]:

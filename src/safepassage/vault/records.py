@@ -7,8 +7,12 @@ with ``table.field.row-id`` as associated data.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import hmac
+import uuid
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.db import models
@@ -27,9 +31,24 @@ def _wrap_aad(data_key_id) -> bytes:
 
 
 def wrap(data_key: DataKey, plain_key: bytes) -> None:
-    ring = keyring.load()
-    data_key.master_key_id = ring.current
-    data_key.wrapped = crypto.seal(ring.key(ring.current), plain_key, aad=_wrap_aad(data_key.id))
+    _Wrapper().wrap(data_key, plain_key)
+
+
+class _Wrapper:
+    """Wraps data keys under the current master key, read from the keyring once however
+    many keys it wraps (the keyring is a file: reading it checks the file each time)."""
+
+    def __init__(self) -> None:
+        ring = keyring.load()
+        self.master_key_id = ring.current
+        self.master = crypto.cipher(ring.key(ring.current))
+
+    def wrap(self, data_key: DataKey, plain_key: bytes) -> None:
+        data_key.master_key_id = self.master_key_id
+        data_key.wrapped = self.wrapped(data_key.id, plain_key)
+
+    def wrapped(self, data_key_id, plain_key: bytes) -> bytes:
+        return crypto.seal(self.master, plain_key, aad=_wrap_aad(data_key_id))
 
 
 def unwrap(data_key: DataKey) -> bytes:
@@ -73,10 +92,15 @@ def blind_index(model: type[models.Model], field_name: str, value: str) -> str:
     field = protected_fields(model)[field_name]
     if not field.blind_index:
         raise ValueError(f"{model._meta.label}.{field_name} has no blind index")
-    context = f"{model._meta.db_table}.{field_name}".encode()
-    field_key = hmac.new(settings.BLIND_INDEX_KEY.encode(), context, hashlib.sha256).digest()
+    field_key = _field_key(settings.BLIND_INDEX_KEY, f"{model._meta.db_table}.{field_name}")
     normalised = field.normalise(value).encode()
     return hmac.new(field_key, normalised, hashlib.sha256).hexdigest()
+
+
+@functools.lru_cache(maxsize=64)
+def _field_key(secret: str, context: str) -> bytes:
+    # Keyed by the secret itself, so a changed setting never finds a stale key.
+    return hmac.new(secret.encode(), context.encode(), hashlib.sha256).digest()
 
 
 def seal_pending(instance, update_fields=None):
@@ -106,19 +130,24 @@ def seal_pending(instance, update_fields=None):
 
 def _seal_one(instance, field: ProtectedField, plain_key: bytes) -> None:
     value = instance.__dict__.pop(field.pending_attr).value
-    if value is None or value in ("", b""):
-        setattr(instance, field.sealed_attname, None)
-        if field.mask_attname:
-            setattr(instance, field.mask_attname, "")
-        if field.index_attname:
-            setattr(instance, field.index_attname, None)
-        return
-    raw = value if isinstance(value, bytes) else value.encode("utf-8")
-    setattr(instance, field.sealed_attname, crypto.seal(plain_key, raw, aad=field.aad(instance)))
+    columns = _sealed(type(instance), field, value, plain_key, field.aad(instance))
+    for attname, column_value in zip(field.column_names, columns, strict=True):
+        setattr(instance, attname, column_value)
+
+
+def _sealed(model, field: ProtectedField, value, key, aad: bytes) -> tuple:
+    """The values of ``field.column_names`` for ``value``: the ciphertext, then the mask and
+    the blind index if the field has them. An empty value leaves all of them empty."""
+    empty = value is None or value in ("", b"")
+    columns = [None]
+    if not empty:
+        raw = value if isinstance(value, bytes) else value.encode("utf-8")
+        columns[0] = crypto.seal(key, raw, aad=aad)
     if field.mask_attname:
-        setattr(instance, field.mask_attname, field.mask(value)[:120] or mask_functions.HIDDEN)
+        columns.append("" if empty else field.mask(value)[:120] or mask_functions.HIDDEN)
     if field.index_attname:
-        setattr(instance, field.index_attname, blind_index(type(instance), field.name, value))
+        columns.append(None if empty else blind_index(model, field.name, value))
+    return tuple(columns)
 
 
 def read(instance, field_name: str) -> str | bytes | None:
@@ -163,21 +192,83 @@ def prepare_for_bulk(instances) -> None:
     """Seal staged values before ``bulk_create``, which skips ``save()``.
 
     Data keys for all the instances are inserted in one statement, so an import of many
-    records costs one INSERT for the keys, not one per record. Call inside the transaction
-    that then bulk-creates the instances.
+    records costs one INSERT for the keys, not one per record, and they are wrapped with
+    one reading of the keyring. Call inside the transaction that then bulk-creates the
+    instances.
     """
     instances = list(instances)
     new_keys = []
+    wrapper = None
     for instance in instances:
         if instance.data_key_id is None and any(
             field.pending_attr in instance.__dict__ for field in protected_fields(instance).values()
         ):
+            wrapper = wrapper or _Wrapper()
             plain = crypto.new_data_key()
             data_key = DataKey()
-            wrap(data_key, plain)
+            wrapper.wrap(data_key, plain)
             instance.data_key = data_key
             instance.__dict__[_DATA_KEY_CACHE] = plain
             new_keys.append(data_key)
     DataKey.objects.bulk_create(new_keys, batch_size=1000)
     for instance in instances:
         seal_pending(instance)
+
+
+DATA_KEY_COLUMNS = ("id", "master_key_id", "wrapped", "shredded_at", "created_at", "updated_at")
+
+
+class BulkSealer:
+    """Seals the protected values of many new records of one model, for writing them as
+    plain rows (``safepassage.bulk.insert_rows``) where a model instance per record would
+    cost more than the record itself.
+
+    ``columns`` names the columns ``seal`` fills: ``data_key_id`` and each protected
+    field's columns (ciphertext, mask, blind index), as saving an instance would fill them.
+    Each record with a value gets its own data key, wrapped under the current master key
+    (the keyring is read once); ``data_keys`` collects their rows (``DATA_KEY_COLUMNS``),
+    to be inserted before the records, in the same transaction.
+    """
+
+    def __init__(self, model: type[models.Model], *, now: dt.datetime) -> None:
+        self.model = model
+        self.table = model._meta.db_table
+        self.fields = list(protected_fields(model).values())
+        self.columns = (
+            "data_key_id",
+            *[name for field in self.fields for name in field.column_names],
+        )
+        self.now = now
+        self.data_keys: list[tuple] = []
+        self._wrapper = _Wrapper()
+
+    def seal(self, pk, values: Mapping[str, str | bytes | None]) -> tuple:
+        """The values of ``columns`` for the new record ``pk`` holding ``values`` (by field
+        name; a field not given is empty)."""
+        unknown = set(values) - {field.name for field in self.fields}
+        if unknown:
+            raise ValueError(f"{self.model._meta.label} has no protected {sorted(unknown)}")
+        cleaned = {field.name: field.clean(values.get(field.name)) for field in self.fields}
+        if not any(value not in (None, "", b"") for value in cleaned.values()):
+            data_key_id = None
+            key = None
+        else:
+            data_key_id = uuid.uuid4()
+            plain = crypto.new_data_key()
+            self.data_keys.append(
+                (
+                    data_key_id,
+                    self._wrapper.master_key_id,
+                    self._wrapper.wrapped(data_key_id, plain),
+                    None,
+                    self.now,
+                    self.now,
+                )
+            )
+            key = crypto.cipher(plain)
+        row: list = [data_key_id]
+        for field in self.fields:
+            row.extend(
+                _sealed(self.model, field, cleaned[field.name], key, field.aad_for(self.table, pk))
+            )
+        return tuple(row)

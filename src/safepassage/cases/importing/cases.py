@@ -3,9 +3,10 @@
 Three steps. **Read**: every row is checked before anything is written, and every problem
 is collected (row and column named, names never quoted). **Plan**: rows already imported
 are found by their source key and skipped, so importing a file twice adds nothing.
-**Write**: the new cases, groups, people and status histories go in with ``bulk_create``
-in batches, sealed by ``vault.records.prepare_for_bulk`` (one INSERT for all data keys of
-a batch), inside one transaction.
+**Write**: the new cases, groups, people and status histories go in with
+``safepassage.bulk.insert`` (COPY on PostgreSQL) in batches, sealed by
+``vault.records.prepare_for_bulk`` (one INSERT for all data keys of a batch), inside one
+transaction.
 
 The audit log gets one entry for the whole import, with the counts and the file's SHA-256,
 not one per person: a 100,000-row import would otherwise add 100,000 links to a chain that
@@ -22,24 +23,24 @@ makes an old file import again as new.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import hmac
 import json
 import re
-import secrets
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import batched
 
 from django.conf import settings
-from django.db import connections, models, router, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safepassage import bulk
 from safepassage.audit.chain import record
+from safepassage.bulk import new_codes as _new_codes  # noqa: F401  (tests use the old name)
 from safepassage.cases import priority, services
 from safepassage.cases.importing import vocabulary as words
 from safepassage.cases.importing.source import (
@@ -55,7 +56,6 @@ from safepassage.cases.importing.source import (
 )
 from safepassage.cases.models import Case, Group, Person, Status, StatusChange, Team
 from safepassage.vault import records as vault_records
-from safepassage.vault.models import CODE_ALPHABET, new_code
 
 COLUMNS = (
     "source_id",
@@ -563,91 +563,6 @@ def _existing_keys(model, keys: list[str]) -> set[str]:
     return found
 
 
-# Columns whose Python value already is what the database takes, on every backend.
-_PLAIN_FIELDS = (
-    models.CharField,
-    models.BooleanField,
-    models.PositiveSmallIntegerField,
-    models.SmallIntegerField,
-    models.IntegerField,
-    models.BigIntegerField,
-)
-_BASE32_TO_CODE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", CODE_ALPHABET)
-
-
-def _new_codes(count: int) -> list[str]:
-    """``count`` codes as ``vault.models.new_code`` makes them (8 symbols of the same
-    32-symbol alphabet, uniformly random), from one call to the random source: 5 random
-    bytes are exactly 8 base-32 symbols."""
-    symbols = base64.b32encode(secrets.token_bytes(5 * count)).decode().translate(_BASE32_TO_CODE)
-    return [symbols[i : i + 8] for i in range(0, 8 * count, 8)]
-
-
-def _insert(model, objects: list) -> None:
-    """INSERT new rows in bulk: COPY on PostgreSQL, ``executemany`` on other databases.
-
-    This is ``bulk_create`` without the SQL text it compiles for every value of every row,
-    which at 100,000 people took several times longer than the insert itself. Values go
-    through each field's own ``pre_save`` and ``get_db_prep_save``, as in ``bulk_create``;
-    like it, no signals are sent. Auto-increment keys are left to the database and not read
-    back. The caller sets every primary key that is not auto-incremented (UUIDs are).
-    """
-    if not objects:
-        return
-    connection = connections[router.db_for_write(model)]
-    fields = [f for f in model._meta.concrete_fields if not getattr(f, "db_returning", False)]
-    plain = [type(field) in _PLAIN_FIELDS for field in fields]
-    rows = [
-        [
-            getattr(obj, field.attname)
-            if is_plain
-            else field.get_db_prep_save(field.pre_save(obj, True), connection)
-            for field, is_plain in zip(fields, plain, strict=True)
-        ]
-        for obj in objects
-    ]
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(field.column) for field in fields)
-    # Names come from the model, never from the file.
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(fields))
-            for chunk in batched(rows, BATCH_SIZE):
-                cursor.executemany(
-                    f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
-                    chunk,
-                )
-    for obj in objects:
-        obj._state.adding = False
-        obj._state.db = connection.alias
-
-
-def _unique_codes(model, objects: list) -> None:
-    """Make the random codes of unsaved records unique, among themselves and against the
-    table: with 100,000 new rows a clash of 8-character codes is likely enough to matter,
-    and one clash would fail the whole import."""
-    seen: set[str] = set()
-    for obj in objects:
-        while obj.code in seen:
-            obj.code = new_code()
-        seen.add(obj.code)
-    pending = objects
-    while pending:
-        taken: set[str] = set()
-        for chunk in batched([obj.code for obj in pending], BATCH_SIZE):
-            taken.update(model.objects.filter(code__in=chunk).values_list("code", flat=True))
-        pending = [obj for obj in pending if obj.code in taken]
-        for obj in pending:
-            while obj.code in seen:
-                obj.code = new_code()
-            seen.add(obj.code)
-
-
 @dataclass
 class _Plan:
     new_rows: list[_Row]
@@ -750,7 +665,7 @@ class _Batch:
 
     def code(self) -> str:
         if not self.codes:
-            self.codes = _new_codes(BATCH_SIZE)
+            self.codes = bulk.new_codes(BATCH_SIZE)
         return self.codes.pop()
 
     def add_person(self, row: _Row, case: Case, group: Group | None) -> None:
@@ -773,16 +688,16 @@ class _Batch:
         self.people.append(person)
 
     def flush(self) -> int:
-        _unique_codes(Case, self.cases)
-        _unique_codes(Person, self.people)
+        bulk.unique_codes(Case, self.cases)
+        bulk.unique_codes(Person, self.people)
         # Cases keep no protected value at import, so this seals nothing today; it keeps
         # the bulk path right if the import ever fills one in.
         vault_records.prepare_for_bulk(self.cases)
-        _insert(Case, self.cases)
-        _insert(Group, self.groups)
+        bulk.insert(Case, self.cases)
+        bulk.insert(Group, self.groups)
         vault_records.prepare_for_bulk(self.people)
-        _insert(Person, self.people)
-        _insert(
+        bulk.insert(Person, self.people)
+        bulk.insert(
             StatusChange,
             [
                 StatusChange(

@@ -48,21 +48,21 @@ def _names(choices: type, language: str) -> dict[str, str]:
     return names
 
 
-def _parse(choices, value: str, default: str, what: str) -> str:
+def _parse(choices, value: str, default: str, what) -> str:
     if not value.strip():
         return default
     found = _names(choices, "all").get(_key(value))
     if found is None:
         raise ValueError(
             _("%(cell)s is not a %(what)s; use one of: %(known)s.")
-            % {"cell": quoted(value), "what": what, "known": ", ".join(choices.values)}
+            % {"cell": quoted(value), "what": what(), "known": ", ".join(choices.values)}
         )
     return found
 
 
 def parse_restriction(value: str, default: str = Restriction.UNRESTRICTED) -> str:
-    return _parse(Restriction, value, default, _("restriction"))
+    return _parse(Restriction, value, default, lambda: _("restriction"))
 
 
 def parse_channel(value: str, default: str = Channel.OTHER) -> str:
-    return _parse(Channel, value, default, _("channel"))
+    return _parse(Channel, value, default, lambda: _("channel"))

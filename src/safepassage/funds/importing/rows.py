@@ -130,7 +130,11 @@ class Unreadable(Exception):
 
 def text(value: str | None, *, limit: int = MAX_TEXT) -> str:
     """Whitespace collapsed; control characters and bidirectional overrides refused."""
-    value = " ".join(unicodedata.normalize("NFC", value or "").split())
+    if not value:
+        return ""
+    if not value.isascii():
+        value = unicodedata.normalize("NFC", value)
+    value = " ".join(value.split())
     if _CONTROL.search(value):
         raise ValueError(_("the text contains control characters."))
     if len(value) > limit:

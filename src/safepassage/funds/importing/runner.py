@@ -14,11 +14,11 @@ rejected row by its place in the file.
 **Then plan, then write, in one transaction.** Gifts whose source key is already recorded
 are skipped (an overlapping statement); donors are matched through blind indexes (e-mail,
 then IBAN, then phone; never by decrypting anyone), within the file too, so two rows of one
-new donor make one donor; the rest are new donors, sealed in bulk. Donations are built with
-``donations.build`` (the same rules and conversion as one gift) and posted with
-``donations.posting`` and ``ledger.prepare`` (the same balanced entries as one gift), and
-everything is inserted in bulk (COPY on PostgreSQL). One audit entry records the batch with
-its counts; the rows themselves are tied to it by ``Donation.batch``.
+new donor make one donor; the rest are new donors, sealed in bulk. Each gift becomes plain
+rows through ``donations.gift_rows``: the same conversion as one gift, booked with the same
+``donations.lines`` and ``ledger.entry_rows`` (the same balanced entries), and everything
+is inserted in bulk (``safepassage.bulk``: COPY on PostgreSQL). One audit entry records the
+batch with its counts; the rows themselves are tied to it by ``Donation.batch``.
 
 A dry run does the reading, checking and planning (reads only) and reports the same counts
 with a preview; it writes nothing.
@@ -46,8 +46,15 @@ from safepassage.funds import money
 from safepassage.funds.importing import camt053, mapped_csv, platform_export, swift_mt940
 from safepassage.funds.importing.plan import Plan, PreviewRow, Refused
 from safepassage.funds.importing.rows import Problem, Progress, Row, Unreadable
-from safepassage.funds.models import Account, Campaign, ColumnMapping, ExchangeRate, ImportBatch
-from safepassage.funds.services import donations, donors, ledger, rates
+from safepassage.funds.models import (
+    Account,
+    Campaign,
+    ColumnMapping,
+    Donation,
+    ExchangeRate,
+    ImportBatch,
+)
+from safepassage.funds.services import donations, donors, hooks, ledger, rates
 from safepassage.funds.services.errors import FundsError
 
 FORMATS = {
@@ -207,6 +214,8 @@ def import_donations(
             if plan.rejected:
                 raise Refused(plan.rejected)
             plan.write(batch=batch, actor=actor, progress=progress)
+            # Pledges, matching and Hope Sharing: one query when no gift concerns them.
+            hooks.gifts_recorded(donations=Donation.objects.filter(batch=batch), actor=actor)
             plan.fill(report)
             batch.counts = report.counts()
             batch.save(update_fields=["counts", "updated_at"])
@@ -307,6 +316,7 @@ def _check(rows: list[Row], problems: list[Problem], report: Report) -> list[Row
 
     currencies: dict[str, str | None] = {}
     ibans: dict[str, str | None] = {}
+    today = timezone.localdate()
     campaign_codes = {row.campaign for row in unique if row.campaign}
     campaigns = {c.code: c for c in Campaign.objects.filter(code__in=campaign_codes)}
     good: list[Row] = []
@@ -355,6 +365,7 @@ def _check(rows: list[Row], problems: list[Problem], report: Report) -> list[Row
                 received_on=row.received_on,
                 channel=row.channel,
                 restriction=row.restriction,
+                today=today,
             )
         except FundsError as exc:
             refuse(row, " ".join(exc.messages))

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("funds", "0003_receipt_lines"),
+        ("funds", "0004_balance_check_per_statement"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ income) less its fees and what was spent from it (debits to expense).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Sum
 
@@ -29,12 +29,65 @@ EXPENSE_ACCOUNTS = {
 }
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    """One side of a posting: base-currency minor units (debit positive) on ``account``,
+    and the same in the original currency. A tuple: an import makes three per gift."""
+
     account: str
     amount_minor: int
     currency: str
     original_minor: int
+
+
+# The columns of ``rows``, by attribute name, for ``safepassage.bulk.insert_rows``.
+TRANSACTION_COLUMNS = ("id", "kind", "on", "donation_id", "expense_id", "created_at", "updated_at")
+ENTRY_COLUMNS = (
+    "transaction_id",
+    "account_id",
+    "amount_minor",
+    "on",
+    "restriction",
+    "campaign_id",
+    "channel",
+    "category",
+    "currency",
+    "original_minor",
+)
+
+
+def entry_rows(
+    *,
+    transaction_id,
+    kind: str,
+    on: dt.date,
+    lines: list[Line],
+    restriction: str,
+    campaign_id=None,
+    channel: str = "",
+    category: str = "",
+) -> list[tuple]:
+    """The entries of one balanced transaction as rows of ``ENTRY_COLUMNS``: a line of
+    nothing in either currency is left out. Raises ``Unbalanced``. Both ``prepare`` (one
+    posting) and the importers (many, as plain rows) book through this."""
+    total = sum(line.amount_minor for line in lines)
+    if total != 0:
+        raise Unbalanced(f"{kind} on {on}: entries sum to {total}")
+    return [
+        (
+            transaction_id,
+            line.account,
+            line.amount_minor,
+            on,
+            restriction,
+            campaign_id,
+            channel,
+            category,
+            line.currency,
+            line.original_minor,
+        )
+        for line in lines
+        if line.amount_minor or line.original_minor
+    ]
 
 
 def prepare(
@@ -49,26 +102,25 @@ def prepare(
     donation=None,
     expense=None,
 ) -> tuple[Transaction, list[Entry]]:
-    """One balanced transaction and its entries, unsaved (imports save many at once)."""
-    if sum(line.amount_minor for line in lines) != 0:
-        raise Unbalanced(f"{kind} on {on}: entries sum to {sum(x.amount_minor for x in lines)}")
+    """One balanced transaction and its entries, unsaved (see ``entry_rows``)."""
+    rows = entry_rows(
+        transaction_id=None,
+        kind=kind,
+        on=on,
+        lines=lines,
+        restriction=restriction,
+        campaign_id=campaign.pk if campaign is not None else None,
+        channel=channel,
+        category=category,
+    )
     transaction = Transaction(kind=kind, on=on, donation=donation, expense=expense)
-    entries = [
-        Entry(
-            transaction=transaction,
-            account_id=line.account,
-            amount_minor=line.amount_minor,
-            on=on,
-            restriction=restriction,
-            campaign=campaign,
-            channel=channel,
-            category=category,
-            currency=line.currency,
-            original_minor=line.original_minor,
-        )
-        for line in lines
-        if line.amount_minor or line.original_minor
-    ]
+    entries = []
+    for row in rows:
+        entry = Entry(**dict(zip(ENTRY_COLUMNS[1:], row[1:], strict=True)))
+        entry.transaction = transaction
+        if campaign is not None:
+            entry.campaign = campaign
+        entries.append(entry)
     return transaction, entries
 
 

@@ -1095,3 +1095,103 @@ def test_overlapping_statements_imported_at_once_record_each_gift_once():
     assert Donation.objects.count() == 150
     assert Donor.objects.count() == 1
     assert_ledger_balanced()
+
+
+# --- the bulk path writes what one gift writes ----------------------------------------------
+
+
+def test_the_bulk_rows_name_every_column_of_their_tables():
+    from safepassage.funds.services.donations import DONATION_COLUMNS
+    from safepassage.vault.models import DataKey
+
+    def columns(model, *, auto=()):
+        return {f.attname for f in model._meta.concrete_fields if f.attname not in auto}
+
+    assert set(DONATION_COLUMNS) == columns(Donation)
+    assert set(ledger.TRANSACTION_COLUMNS) == columns(Transaction)
+    assert set(ledger.ENTRY_COLUMNS) == columns(Entry, auto=("id",))
+    assert set(records.DATA_KEY_COLUMNS) == columns(DataKey)
+    fresh = donors.NewDonors(now=timezone.now())
+    assert set(fresh.columns) == columns(Donor)
+    assert len(fresh.columns) == len(set(fresh.columns))
+
+
+def test_an_imported_gift_is_the_gift_recorded_by_hand():
+    from safepassage.funds.services import donations
+
+    run(platform_file([gift(1, amount="123.45", fee="3.59", designation="relief")]))
+    imported = Donation.objects.get()
+    by_hand = donations.donation_record(
+        actor=None,
+        donor=imported.donor,
+        gross_minor=12_345,
+        fee_minor=359,
+        currency="USD",
+        received_on=DAY,
+        channel="platform",
+        restriction="relief",
+    )
+
+    def gift_fields(donation):
+        skip = {"id", "code", "source_key", "batch", "created_at", "updated_at"}
+        return {
+            f.attname: getattr(donation, f.attname)
+            for f in Donation._meta.concrete_fields
+            if f.name not in skip
+        }
+
+    def booked(donation):
+        return sorted(
+            Entry.objects.filter(transaction__donation=donation).values_list(
+                "transaction__kind",
+                "account_id",
+                "amount_minor",
+                "on",
+                "restriction",
+                "campaign_id",
+                "channel",
+                "category",
+                "currency",
+                "original_minor",
+            )
+        )
+
+    assert gift_fields(imported) == gift_fields(by_hand)
+    assert booked(imported) == booked(by_hand)
+    assert len(booked(imported)) == 3
+    assert_ledger_balanced()
+
+
+def test_a_donor_sealed_in_bulk_reads_and_matches_as_one_made_by_hand():
+    run(platform_file([gift(7, donor_name="  Kim Bulk  ", donor_email="Kim.Bulk@Example.org")]))
+    imported = Donor.objects.get()
+    by_hand = donors.donor_create(actor=None, name="Kim Bulk 2", email="kim.bulk2@example.org")
+
+    assert records.read(imported, "name") == "Kim Bulk"
+    assert records.read(imported, "email") == "Kim.Bulk@Example.org"
+    assert records.read(imported, "phone") is None
+    assert str(imported.name) == str(by_hand.name) == "Kim OO"
+    assert imported.data_key.master_key_id == by_hand.data_key.master_key_id
+    assert imported.email_bidx == records.blind_index(Donor, "email", "kim.bulk@example.org")
+    assert donors.match(email="KIM.BULK@example.org") == imported
+    assert (imported.kind, imported.language) == (by_hand.kind, by_hand.language)
+
+
+@pytest.mark.parametrize("currency", ["USD", "EUR", "JPY", "BHD", "KRW"])
+def test_conversion_to_the_base_currency_is_money_convert(currency):
+    import random
+
+    from safepassage.funds import money
+    from safepassage.funds.services import donations
+
+    rng = random.Random(currency)
+    for _ in range(2000):
+        rate = Decimal(rng.randrange(1, 10**12)).scaleb(-rng.randrange(0, 11))
+        minor = rng.choice([rng.randrange(-(10**6), 10**6), rng.randrange(-(10**15) + 1, 10**15)])
+        assert donations.to_base(minor, currency, rate) == money.convert(
+            minor, currency, rate, "KRW"
+        ), (minor, rate)
+    # Halves round to even, as money.convert rounds them.
+    assert donations.to_base(5, "USD", Decimal("10")) == money.convert(
+        5, "USD", Decimal("10"), "KRW"
+    )

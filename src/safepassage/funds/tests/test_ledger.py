@@ -6,9 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError
 from django.db.models import Sum
+from django.db.transaction import atomic
 
-from safepassage.funds.models import Donation, Entry, ExpenseStatus
+from safepassage.funds.models import Donation, Entry, ExpenseStatus, Transaction
 from safepassage.funds.services import donations, donors, expenses, ledger, rates
 from safepassage.funds.services.errors import FundsError, RestrictionOverdrawn
 
@@ -178,3 +180,99 @@ def test_approving_counts_what_is_already_promised_from_the_fund(usd_rate, donor
     _approved(100_000)  # approved, not paid yet
     with pytest.raises(RestrictionOverdrawn):
         _approved(50_000)
+
+
+# --- the balance check at commit, on PostgreSQL ---------------------------------------------
+
+
+def on_postgres(test):
+    from safepassage.audit.tests.tampering import postgres_only
+
+    for mark in [*postgres_only, pytest.mark.django_db(transaction=True)]:
+        test = mark(test)
+    return test
+
+
+def entries(posted, *amounts: int) -> list[Entry]:
+    accounts = [ledger.BANK, ledger.FEES, ledger.DONATIONS][: len(amounts)]
+    return [
+        Entry(
+            transaction=posted,
+            account_id=account,
+            amount_minor=amount,
+            on=DAY,
+            restriction="unrestricted",
+            currency="KRW",
+            original_minor=amount,
+        )
+        for account, amount in zip(accounts, amounts, strict=True)
+    ]
+
+
+def new_transaction() -> Transaction:
+    return Transaction.objects.create(kind="donation", on=DAY)
+
+
+def write(*statements: list[Entry]) -> None:
+    """Insert each list of entries in a statement of its own; then commit."""
+    with atomic():
+        for batch in statements:
+            Entry.objects.bulk_create(batch)
+
+
+@on_postgres
+def test_a_commit_that_leaves_a_transaction_unbalanced_is_refused():
+    posted = new_transaction()
+
+    with pytest.raises(IntegrityError, match="does not balance"):
+        write(entries(posted, 100, 0, -99))
+
+    assert Entry.objects.count() == 0
+
+
+@on_postgres
+def test_entries_of_one_transaction_written_in_several_statements_are_checked_together():
+    balanced, unbalanced = new_transaction(), new_transaction()
+    first, second, third = entries(balanced, 100, 5, -105)
+    write([first], [second], [third])
+    first, second, third = entries(unbalanced, 100, 5, -104)
+
+    with pytest.raises(IntegrityError, match="does not balance"):
+        write([first, second], [third])
+
+    assert Entry.objects.count() == 3
+    assert list(ledger.unbalanced_transactions()) == []
+
+
+@on_postgres
+def test_an_entry_added_later_to_a_balanced_transaction_is_refused():
+    posted = new_transaction()
+    write(entries(posted, 100, 5, -105))
+
+    with pytest.raises(IntegrityError, match="does not balance"):
+        write(entries(posted, 1))
+
+    assert Entry.objects.count() == 3
+
+
+@on_postgres
+def test_one_statement_may_balance_one_transaction_and_not_another():
+    good, bad = new_transaction(), new_transaction()
+
+    with pytest.raises(IntegrityError, match="does not balance"):
+        write(entries(good, 100, 5, -105) + entries(bad, 100, 5, -100))
+
+    assert Entry.objects.count() == 0
+
+
+@on_postgres
+def test_nothing_is_left_to_check_after_a_commit():
+    from django.db import connection
+
+    posted = new_transaction()
+    first, second, third = entries(posted, 100, 5, -105)
+    write([first], [second, third])
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM funds_balance_pending")
+        assert cursor.fetchone() == (0,)
