@@ -23,7 +23,7 @@ def test_the_demo_sets_itself_up_and_prints_the_logins(tmp_path):
     first = run(tmp_path, "demo", "--no-serve")
     assert first.returncode == 0, first.stderr
     assert "Safe Passage demo: http://127.0.0.1:8000/" in first.stdout
-    assert "People in the demo: 95 in 60 cases" in first.stdout
+    assert "People in the demo: 97 in 61 cases" in first.stdout
     keys = re.findall(
         r"(\S+@demo\.safepassage\.invalid)\s+(\S+)\s+key ([A-Z2-7]{32})", first.stdout
     )
@@ -33,7 +33,7 @@ def test_the_demo_sets_itself_up_and_prints_the_logins(tmp_path):
     # A second run reuses everything: same logins, same keys, no second organisation.
     second = run(tmp_path, "demo", "--no-serve")
     assert second.returncode == 0, second.stderr
-    assert "People in the demo: 95 in 60 cases" in second.stdout
+    assert "People in the demo: 97 in 61 cases" in second.stdout
     assert re.findall(r"key ([A-Z2-7]{32})", second.stdout) == [k for _e, _r, k in keys]
     code = run(tmp_path, "demo", "--code", "director@demo.safepassage.invalid")
     assert re.fullmatch(r"\d{6}\n", code.stdout)

@@ -201,5 +201,7 @@ def describe(profile: dict) -> str:
         words = _("%(who)s %(region)s") % {"who": words, "region": region()}
     companions = _WITH_WORDS.get(profile.get("with", ""))
     if companions:
+        # Translators: Korean puts the companions first ("어린 자녀와 함께 있는 … 여성"), so
+        # that a particle added after the description follows the noun.
         words = _("%(who)s, %(with)s") % {"who": words, "with": companions()}
     return words

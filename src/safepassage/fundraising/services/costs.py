@@ -84,8 +84,8 @@ class ActualCost:
 
     @property
     def per_person_minor(self) -> int | None:
-        if not self.people:
-            return None
+        if not self.people or not self.spent_minor:
+            return None  # nothing booked yet: "—", not a misleading ₩0
         # Half up on whole minor units, in integers: never a float.
         return (self.spent_minor * 2 + self.people) // (self.people * 2)
 

@@ -17,7 +17,8 @@ from safepassage.fundraising.models import NewsDelivery, Share
 from safepassage.fundraising.tests.factories import COST, gift, hope, sponsor, waiting
 from safepassage.vault.records import read
 
-pytestmark = pytest.mark.django_db
+# The worker closes a connection left inside a transaction: these tests commit.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _family():

@@ -85,6 +85,7 @@ def test_impossible_schedules_are_refused_with_the_field_named(fields, field):
     assert not Pledge.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)  # the worker runs: it needs committed rows
 def test_a_reminder_is_sent_once_in_the_donors_language(smtp_server, run_tasks):
     giver = donor(language="ko")
     made = pledge(giver, starts_on=today() + dt.timedelta(days=2))

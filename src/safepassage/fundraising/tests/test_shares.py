@@ -224,3 +224,39 @@ def test_a_withdrawn_consent_releases_the_share_to_the_next_person():
     assert not shares.eligible_people().filter(pk=first.pk).exists()
     with pytest.raises(FundraisingError, match="no consent to withdraw"):
         consent.consent_withdraw(actor=None, person=first)
+
+
+def test_gifts_imported_from_the_platform_fill_shares_and_draw_matches_once():
+    from safepassage.fundraising.models import Match
+    from safepassage.fundraising.services import matching
+    from safepassage.funds.importing import import_donations
+    from safepassage.funds.services import rates
+
+    campaign = hope()
+    person = waiting()
+    pool = matching.matching_create(
+        actor=None,
+        donor=donor("Matcher"),
+        campaign=campaign,
+        unit="money",
+        total_cap_minor=10_000_000,
+        starts_on=today(),
+    )
+    rates.rate_set(actor=None, currency="USD", on=today(), rate="1500", source="test")
+    rows = [
+        "transaction_id,date,donor_name,donor_email,amount,fee,currency,campaign",
+        f"ch_1,{today()},Giver One,one@example.org,1000.00,0,USD,{campaign.code}",
+        f"ch_2,{today()},Giver Two,two@example.org,50.00,0,USD,",
+    ]
+    data = ("\n".join(rows) + "\n").encode()
+    report = import_donations(path_or_bytes=data, kind="platform", actor=None)
+    assert report.ok, report.rejected
+    # ₩1,500,000 gift + ₩1,500,000 match = one rescue; the gift outside the campaign: none.
+    share = Share.objects.get()
+    assert share.person == person
+    assert share.funded_minor == COST
+    assert list(Match.objects.values_list("amount_minor", flat=True)) == [1_500_000]
+    again = import_donations(path_or_bytes=data, kind="platform", actor=None)
+    assert again.already_imported_on is not None
+    pool.refresh_from_db()
+    assert pool.drawn_minor == 1_500_000
