@@ -53,7 +53,9 @@ def sponsor(mode: str = "own", **fields):
     return sponsors.sponsor_enrol(actor=None, donor=donor(**fields), mode=mode)
 
 
-def gift(giver, amount: int, campaign=None, *, currency: str = "KRW", on=None, fee: int = 0):
+def gift(
+    giver, amount: int, campaign=None, *, currency: str = "KRW", on=None, fee: int = 0, **more
+):
     on = on or today()
     if currency != "KRW":
         with contextlib.suppress(Exception):
@@ -68,4 +70,5 @@ def gift(giver, amount: int, campaign=None, *, currency: str = "KRW", on=None, f
         channel="bank",
         restriction="rescue",
         campaign=campaign,
+        **more,
     )

@@ -260,3 +260,25 @@ def test_gifts_imported_from_the_platform_fill_shares_and_draw_matches_once():
     assert again.already_imported_on is not None
     pool.refresh_from_db()
     assert pool.drawn_minor == 1_500_000
+
+
+def test_a_gift_to_a_team_page_is_soft_credited_to_the_team():
+    from safepassage.fundraising.services import campaigns
+
+    parent = hope()
+    volunteer = donor("Team Volunteer")
+    team = campaigns.campaign_create(
+        actor=None,
+        code="team-b",
+        name="Team B",
+        kind="team",
+        parent=parent,
+        fundraiser=volunteer,
+        goal_minor=1_500_000,
+        goal_currency="USD",
+    )
+    given = gift(donor(), 100_000, team)
+    assert given.soft_credit == volunteer
+    other = donor()
+    credited = gift(donor(), 100_000, team, soft_credit=other)
+    assert credited.soft_credit == other

@@ -279,7 +279,11 @@ def post(donation: Donation) -> None:
 
 @transaction.atomic
 def donation_record(*, actor, donor: Donor, **fields) -> Donation:
-    """Record one gift as received and post it. See ``build`` for the fields."""
+    """Record one gift as received and post it. See ``build`` for the fields. A gift to a
+    volunteer team's page is soft-credited to the team unless another credit is given."""
+    campaign = fields.get("campaign")
+    if campaign is not None and fields.get("soft_credit") is None and campaign.fundraiser_id:
+        fields["soft_credit"] = campaign.fundraiser
     donation = build(donor=donor, actor=actor, **fields)
     try:
         with transaction.atomic():
