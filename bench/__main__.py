@@ -16,6 +16,7 @@ BENCHMARKS = [
     "bench.rescue",
     "bench.funds_import",
     "bench.funds_totals",
+    "bench.hope",
 ]
 
 

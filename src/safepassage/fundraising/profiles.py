@@ -14,7 +14,7 @@ ever in it.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from django.conf import settings
 from django.utils import timezone
@@ -73,11 +73,11 @@ def _adult(band: str) -> str:
     return {"child": "child", "teen": "young", "unknown": "unknown"}.get(band, "adult")
 
 
-def _companions(person: Person, others: list[Person], year: int) -> str:
+def _companions(own_year: int | None, others: list[int | None], year: int) -> str:
     """Who travels with the person, in one word: alone, a young child, children, family."""
     if not others:
         return "alone"
-    ages = [year - p.birth_year for p in others if p.birth_year is not None]
+    ages = [year - born for born in others if born is not None]
     young = sum(1 for age in ages if age < 7)
     children = sum(1 for age in ages if age < 18)
     if children == len(others):
@@ -85,63 +85,43 @@ def _companions(person: Person, others: list[Person], year: int) -> str:
     return "family"
 
 
-def _attributes(people: list[Person], year: int) -> dict:
-    groups: dict = defaultdict(list)
-    for person in people:
-        if person.group_id:
-            groups[person.group_id].append(person)
-    found = {}
-    for person in people:
-        others = [p for p in groups.get(person.group_id, []) if p.pk != person.pk]
-        band = _age_band(person.birth_year, year)
-        found[person.pk] = {
-            "sex": person.sex,
-            "age": band,
-            "adult": _adult(band),
-            "region": "abroad" if person.born_abroad else REGIONS.get(person.province, ""),
-            "with": _companions(person, others, year),
-        }
-    return found
-
-
 def minimum_group() -> int:
     return int(getattr(settings, "HOPE_PROFILE_MIN_GROUP", 5))
 
 
+COLUMNS = ("id", "sex", "birth_year", "province", "born_abroad", "group_id")  # attnames
+
+
 def profile_for(person: Person) -> dict:
-    """The most precise profile of ``person`` that at least k people share."""
+    """The most precise profile of ``person`` that at least k people share.
+
+    Reads the population as plain rows (two queries), whatever its size."""
     year = timezone.localdate().year
-    population = list(
-        Person.objects.filter(status__in=POPULATION).only(
-            "id", "sex", "birth_year", "province", "born_abroad", "group_id"
-        )
-    )
-    if person.pk not in {p.pk for p in population}:
-        population.append(person)
+    rows = list(Person.objects.filter(status__in=POPULATION).values_list(*COLUMNS))
+    if all(row[0] != person.pk for row in rows):
+        rows.append(tuple(getattr(person, name) for name in COLUMNS))
     # Companions are read from the whole group, whatever its members' status.
-    group_ids = {p.group_id for p in population if p.group_id}
-    members = list(
-        Person.objects.filter(group_id__in=group_ids).only(
-            "id", "sex", "birth_year", "province", "born_abroad", "group_id"
-        )
-    )
-    by_group: dict = defaultdict(list)
-    for member in members:
-        by_group[member.group_id].append(member)
+    members: dict = defaultdict(list)
+    grouped = Person.objects.filter(group_id__isnull=False)
+    for pk, group_id, born in grouped.values_list("id", "group_id", "birth_year"):
+        members[group_id].append((pk, born))
     attributes = {}
-    for candidate in population:
-        if candidate.group_id:
-            attributes[candidate.pk] = _attributes(
-                [candidate, *[m for m in by_group[candidate.group_id] if m.pk != candidate.pk]],
-                year,
-            )[candidate.pk]
-        else:
-            attributes[candidate.pk] = _attributes([candidate], year)[candidate.pk]
+    for pk, sex, born, province, abroad, group_id in rows:
+        band = _age_band(born, year)
+        others = [b for other, b in members.get(group_id, []) if other != pk] if group_id else []
+        attributes[pk] = {
+            "sex": sex,
+            "age": band,
+            "adult": _adult(band),
+            "region": "abroad" if abroad else REGIONS.get(province, ""),
+            "with": _companions(born, others, year),
+        }
     mine = attributes[person.pk]
     k = minimum_group()
     for level, keys in enumerate(LEVELS):
-        counts = Counter(tuple(a[key] for key in keys) for a in attributes.values())
-        if counts[tuple(mine[key] for key in keys)] >= k:
+        wanted = tuple(mine[key] for key in keys)
+        shared = sum(1 for a in attributes.values() if tuple(a[key] for key in keys) == wanted)
+        if shared >= k:
             return {"level": level, **{key: mine[key] for key in keys}}
     return {"level": len(LEVELS)}
 
