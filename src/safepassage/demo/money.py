@@ -391,10 +391,11 @@ class Books:
 
     def record_gifts(self, gifts: list[Gift]) -> None:
         """Each gift built by ``donations.build`` and booked as ``donations.posting`` says,
-        saved as imports save them (one insert for the gifts, one for their ledger
-        transactions, one for the entries). Gifts entered by hand get the audit entry
-        ``donations.donation_record`` writes; the day's bank statement and platform export
-        get one entry each, listing their gifts, as an import of the file would."""
+        saved in bulk (one insert for the gifts, one for their ledger transactions, one for
+        the entries), each gift with a transaction of its own as when recorded by hand (an
+        import of a file would post one summary a day instead). Gifts entered by hand get
+        the audit entry ``donations.donation_record`` writes; the day's bank statement and
+        platform export get one entry each, listing their gifts, as an import would."""
         for gift in gifts:
             gift.donation = donations.build(
                 donor=self.donor(gift.giver),

@@ -218,6 +218,8 @@ def donation(request, code: str):
         {
             "donation": found,
             "entries": selectors.donation_entries(found),
+            "import_posting": selectors.import_posting(found),
+            "may_see_import": permissions.has_capability(request.user, "funds.import"),
             "reversal": reversal,
             "receipt": Receipt.objects.filter(donation=found).first(),
             "reverse_form": forms.ReverseForm() if reversible else None,

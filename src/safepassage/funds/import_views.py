@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
-from safepassage.funds import money
+from safepassage.funds import money, selectors
 from safepassage.funds.importing import import_donations
 from safepassage.funds.models import ColumnMapping, ImportBatch
 from safepassage.web.uploads import MemoryOnlyUpload, keep_in_memory
@@ -148,5 +148,6 @@ def batch(request, batch_id):
             "rows": rows,
             "total_count": totals["count"],
             "total": money.display(totals["base"] or 0, settings.BASE_CURRENCY),
+            "postings": selectors.import_postings(found),
         },
     )

@@ -440,12 +440,18 @@ class Account(models.Model):
 
 class Transaction(models.Model):
     """One balanced posting: its entries sum to zero (checked by the service and, on
-    PostgreSQL, by a deferred constraint trigger at commit)."""
+    PostgreSQL, by a deferred constraint trigger at commit).
+
+    A gift recorded by hand, a reversal and an expense each post their own. An import
+    posts one per day of its gifts (kind "import", ``batch`` set), as a bank deposit or a
+    payout is booked: its entries are the entries of those gifts summed by account,
+    restriction, campaign, channel and currency, so every total is the same."""
 
     class Kind(models.TextChoices):
         DONATION = "donation", _("Donation")
         REVERSAL = "reversal", _("Reversal")
         EXPENSE = "expense", _("Expense")
+        IMPORT = "import", _("Import")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -455,6 +461,9 @@ class Transaction(models.Model):
     )
     expense = models.ForeignKey(
         Expense, on_delete=models.PROTECT, null=True, blank=True, related_name="transactions"
+    )
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="transactions"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

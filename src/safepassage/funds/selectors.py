@@ -1,7 +1,8 @@
 """Reads for the finance pages, filtered by the asking user in the query itself.
 
 Every total is one aggregate query (over ``Donation``, ``Expense`` or the ledger's
-``Entry``), grouped in SQL, never a Python loop over rows. Amounts come back as
+``Entry``), grouped in SQL, never a Python loop over rows; a count of gifts beside ledger
+totals is one more, over ``Donation`` (an import's entries sum a day's gifts). Amounts come back as
 ``Amount`` values, which print in the reader's language through Babel.
 """
 
@@ -29,6 +30,7 @@ from safepassage.funds.models import (
     ExchangeRate,
     Expense,
     Restriction,
+    Transaction,
 )
 from safepassage.funds.services import ledger
 from safepassage.vault import records
@@ -186,8 +188,32 @@ def donation_totals(donations: QuerySet[Donation]) -> DonationTotals:
     )
 
 
+def import_posting(donation: Donation) -> Transaction | None:
+    """The summary transaction an imported gift was posted in: its import's, of its day.
+    None for a gift recorded by hand (and one imported before imports posted summaries)."""
+    if donation.batch_id is None:
+        return None
+    return Transaction.objects.filter(
+        kind=Transaction.Kind.IMPORT, batch_id=donation.batch_id, on=donation.received_on
+    ).first()
+
+
+def import_postings(batch) -> list[FlowRow]:
+    """An import's summary transactions, one a day: what each credited to income and
+    debited to fees, in the base currency."""
+    rows = (
+        Entry.objects.filter(transaction__batch=batch)
+        .order_by()
+        .values("on")
+        .annotate(**_sums())
+        .order_by("on")
+    )
+    return [_flow(row["on"], row["on"].isoformat(), row) for row in rows]
+
+
 def donation_entries(donation: Donation) -> list[Entry]:
-    """The ledger lines of a gift and of its reversal, if any."""
+    """The ledger lines of a gift and of its reversal, if any (an imported gift's own are
+    in its import's summary: see ``import_posting``)."""
     entries = Entry.objects.filter(
         Q(transaction__donation=donation) | Q(transaction__donation__reverses=donation)
     ).select_related("account", "transaction")
@@ -338,7 +364,17 @@ SPENT_ACCOUNTS = list(ledger.EXPENSE_ACCOUNTS.values())
 _RAISED = Q(account_id=ledger.DONATIONS)
 _FEES = Q(account_id=ledger.FEES)
 _SPENT = Q(account_id__in=SPENT_ACCOUNTS)
-_GIFT = _RAISED & Q(original_minor__lt=0)  # a gift credits income; its reversal debits it
+
+
+def _gift_counts(column: str) -> dict:
+    """Gifts received (reversals not counted) per value of a donation's ``column``. Counted
+    on the gifts, not the entries: an import books a day's gifts in one summed entry."""
+    return dict(
+        Donation.objects.filter(reverses__isnull=True)
+        .order_by()
+        .values_list(column)
+        .annotate(gifts=Count("id"))
+    )
 
 
 def _sums(**extra):
@@ -437,27 +473,41 @@ def _as_date(value) -> dt.date:
 
 def totals_by_channel() -> list[FlowRow]:
     labels = dict(Channel.choices)
+    gifts = _gift_counts("channel")
     rows = (
         Entry.objects.exclude(channel="")
         .order_by()
         .values("channel")
-        .annotate(**_sums(gifts=Count("id", filter=_GIFT)))
+        .annotate(**_sums())
         .order_by("channel")
     )
     return [
-        _flow(row["channel"], str(labels.get(row["channel"], row["channel"])), row) for row in rows
+        _flow(
+            row["channel"],
+            str(labels.get(row["channel"], row["channel"])),
+            {**row, "gifts": gifts.get(row["channel"], 0)},
+        )
+        for row in rows
     ]
 
 
 def totals_by_campaign() -> list[FlowRow]:
+    gifts = _gift_counts("campaign")
     rows = (
         Entry.objects.filter(campaign__isnull=False)
         .order_by()
-        .values("campaign__code", "campaign__name")
-        .annotate(**_sums(gifts=Count("id", filter=_GIFT)))
+        .values("campaign", "campaign__code", "campaign__name")
+        .annotate(**_sums())
         .order_by("campaign__name")
     )
-    return [_flow(row["campaign__code"], row["campaign__name"], row) for row in rows]
+    return [
+        _flow(
+            row["campaign__code"],
+            row["campaign__name"],
+            {**row, "gifts": gifts.get(row["campaign"], 0)},
+        )
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -471,12 +521,12 @@ class CurrencyGifts:
 def gifts_by_currency() -> list[CurrencyGifts]:
     """Gifts as received, per original currency, net of reversals, with their value in the
     base currency at the rates of their days."""
+    gifts = _gift_counts("currency")
     rows = (
         Entry.objects.filter(_RAISED)
         .order_by()
         .values("currency")
         .annotate(
-            gifts=Count("id", filter=Q(original_minor__lt=0)),
             original=Coalesce(Sum("original_minor"), 0),
             amount=Coalesce(Sum("amount_minor"), 0),
         )
@@ -485,7 +535,7 @@ def gifts_by_currency() -> list[CurrencyGifts]:
     return [
         CurrencyGifts(
             currency=row["currency"],
-            gifts=row["gifts"],
+            gifts=gifts.get(row["currency"], 0),
             original=Amount(-row["original"], row["currency"]),
             base=base(-row["amount"]),
         )

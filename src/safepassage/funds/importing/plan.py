@@ -4,12 +4,14 @@
 real run makes the plan again inside its transaction, after taking the import lock, and
 then ``Plan.write`` inserts everything in bulk.
 
-Writing builds no model instance per gift: at a million rows, building five of them per
-gift (the donation, its ledger transaction and three entries) cost more than inserting
-them. New donors are sealed as plain rows (``donors.NewDonors``); each gift becomes its
-rows through ``donations.gift_rows``, which books it with the same ``donations.lines`` and
-``ledger.entry_rows`` as a gift recorded by hand; ``safepassage.bulk`` writes them (COPY on
-PostgreSQL).
+Writing builds no model instance per gift: at a million rows, building them cost more
+than inserting them. New donors are sealed as plain rows (``donors.NewDonors``); each gift
+becomes its row through ``donations.gift_rows``, which books it with the same
+``donations.lines`` and ``ledger.entry_rows`` as a gift recorded by hand; those entries are
+summed into one ledger transaction per day of the file (``ledger.Summary``: kind "import",
+tied to the batch), as a bank deposit is booked, so the ledger grows by a few rows a day
+instead of four per gift and every total stays what the gifts one by one give.
+``safepassage.bulk`` writes the rows (COPY on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -183,7 +185,7 @@ class Plan:
             )
 
     def write(self, *, batch: ImportBatch, actor, progress: Progress | None) -> None:
-        """Insert the new donors, the gifts and their ledger postings. Call inside the
+        """Insert the new donors, the gifts and their ledger postings (one a day). Call inside the
         import's transaction, after ``make`` (in it); the rows passed ``runner._check``."""
         now = timezone.now()
         anonymous = donors.anonymous_donor().pk if self.anonymous else None
@@ -199,13 +201,12 @@ class Plan:
             ).values_list("code", "pk")
         )
         created_by = actor.pk if getattr(actor, "pk", None) else None
+        summary = ledger.Summary()
         total, done = len(self.rows), 0
         for chunk in batched(self.rows, BATCH_SIZE):
-            postings: list[tuple] = []
-            entries: list[tuple] = []
             codes = bulk.fresh_codes(Donation, len(chunk))
 
-            def gifts(chunk=chunk, codes=codes, postings=postings, entries=entries):
+            def gifts(chunk=chunk, codes=codes):
                 # Made as COPY sends them, so that the database works meanwhile; no query
                 # may run in here (the connection is busy with the COPY).
                 for (row, target), code in zip(chunk, codes, strict=True):
@@ -215,9 +216,8 @@ class Plan:
                         donor = target.pk
                     else:
                         donor = target
-                    gift, posted, booked = donations.gift_rows(
+                    gift, booked = donations.gift_rows(
                         donation_id=uuid.uuid4(),
-                        transaction_id=uuid.uuid4(),
                         code=code,
                         donor_id=donor,
                         gross_minor=row.gross_minor,
@@ -233,16 +233,18 @@ class Plan:
                         created_by_id=created_by,
                         now=now,
                     )
-                    postings.append(posted)
-                    entries.extend(booked)
+                    summary.add(booked)
                     yield gift
 
             bulk.insert_rows(Donation, donations.DONATION_COLUMNS, gifts())
-            bulk.insert_rows(Transaction, ledger.TRANSACTION_COLUMNS, postings)
-            bulk.insert_rows(Entry, ledger.ENTRY_COLUMNS, entries)
             done += len(chunk)
             if progress is not None:
                 progress("writing", done, total)
+        postings, entries = summary.rows(
+            kind=Transaction.Kind.IMPORT.value, batch_id=batch.pk, now=now
+        )
+        bulk.insert_rows(Transaction, ledger.TRANSACTION_COLUMNS, postings)
+        bulk.insert_rows(Entry, ledger.ENTRY_COLUMNS, entries)
 
 
 class _Digests:

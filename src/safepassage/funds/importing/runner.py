@@ -16,9 +16,12 @@ are skipped (an overlapping statement); donors are matched through blind indexes
 then IBAN, then phone; never by decrypting anyone), within the file too, so two rows of one
 new donor make one donor; the rest are new donors, sealed in bulk. Each gift becomes plain
 rows through ``donations.gift_rows``: the same conversion as one gift, booked with the same
-``donations.lines`` and ``ledger.entry_rows`` (the same balanced entries), and everything
-is inserted in bulk (``safepassage.bulk``: COPY on PostgreSQL). One audit entry records the
-batch with its counts; the rows themselves are tied to it by ``Donation.batch``.
+``donations.lines`` and ``ledger.entry_rows`` (the same balanced entries). The ledger gets
+those entries summed into one transaction per day of the gifts (kind "import", tied to the
+batch by ``Transaction.batch``), as a deposit is booked: every total is the same as with a
+transaction per gift. Everything is inserted in bulk (``safepassage.bulk``: COPY on
+PostgreSQL). One audit entry records the batch with its counts; the gifts themselves are
+tied to it by ``Donation.batch``. A reversal of an imported gift posts its own transaction.
 
 A dry run does the reading, checking and planning (reads only) and reports the same counts
 with a preview; it writes nothing.

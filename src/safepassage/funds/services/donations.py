@@ -200,7 +200,6 @@ DONATION_COLUMNS = (
 def gift_rows(
     *,
     donation_id,
-    transaction_id,
     code: str,
     donor_id,
     gross_minor: int,
@@ -215,11 +214,12 @@ def gift_rows(
     batch_id=None,
     created_by_id=None,
     now: dt.datetime,
-) -> tuple[tuple, tuple, list[tuple]]:
+) -> tuple[tuple, list[tuple]]:
     """What ``build`` and ``post`` write for one gift, as plain rows for imports that
-    write many at once: the donation (``DONATION_COLUMNS``), its ledger transaction
-    (``ledger.TRANSACTION_COLUMNS``) and entries (``ledger.ENTRY_COLUMNS``). The caller has
-    passed the gift through ``check`` and gives a known currency code and its rate."""
+    write many at once: the donation (``DONATION_COLUMNS``) and the entries that book it
+    (``ledger.ENTRY_COLUMNS``, without a transaction: an import sums them into one
+    transaction per day, see ``ledger.Summary``). The caller has passed the gift through
+    ``check`` and gives a known currency code and its rate."""
     base = settings.BASE_CURRENCY
     base_gross = to_base(gross_minor, currency, rate)
     base_fee = to_base(fee_minor, currency, rate)
@@ -250,9 +250,8 @@ def gift_rows(
         now,
         now,
     )
-    posted = (transaction_id, "donation", received_on, donation_id, None, now, now)
     entries = ledger.entry_rows(
-        transaction_id=transaction_id,
+        transaction_id=None,
         kind="donation",
         on=received_on,
         lines=lines(
@@ -269,7 +268,7 @@ def gift_rows(
         campaign_id=campaign_id,
         channel=channel,
     )
-    return donation, posted, entries
+    return donation, entries
 
 
 def post(donation: Donation) -> None:

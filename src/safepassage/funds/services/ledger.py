@@ -8,6 +8,7 @@ income) less its fees and what was spent from it (debits to expense).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import NamedTuple
 
 from django.db.models import Sum
@@ -40,7 +41,16 @@ class Line(NamedTuple):
 
 
 # The columns of ``rows``, by attribute name, for ``safepassage.bulk.insert_rows``.
-TRANSACTION_COLUMNS = ("id", "kind", "on", "donation_id", "expense_id", "created_at", "updated_at")
+TRANSACTION_COLUMNS = (
+    "id",
+    "kind",
+    "on",
+    "donation_id",
+    "expense_id",
+    "batch_id",
+    "created_at",
+    "updated_at",
+)
 ENTRY_COLUMNS = (
     "transaction_id",
     "account_id",
@@ -88,6 +98,60 @@ def entry_rows(
         for line in lines
         if line.amount_minor or line.original_minor
     ]
+
+
+class Summary:
+    """Many postings booked as one balanced transaction per day, as a bank deposit or a
+    platform's payout is: the rows of their ``entry_rows`` added up by day, account,
+    restriction, campaign, channel, category and currency. Every total over entries
+    (by any of these, by month, a fund's balance) is what the postings one by one give."""
+
+    def __init__(self) -> None:
+        self.sums: dict[tuple, list[int]] = {}
+
+    def add(self, rows: list[tuple]) -> None:
+        """Add the entries of one posting (rows of ``ENTRY_COLUMNS``)."""
+        sums = self.sums
+        for (
+            _t,
+            account,
+            amount,
+            on,
+            restriction,
+            campaign,
+            channel,
+            category,
+            currency,
+            original,
+        ) in rows:
+            key = (on, account, restriction, campaign, channel, category, currency)
+            found = sums.get(key)
+            if found is None:
+                sums[key] = [amount, original]
+            else:
+                found[0] += amount
+                found[1] += original
+
+    def rows(self, *, kind: str, batch_id, now: dt.datetime) -> tuple[list[tuple], list[tuple]]:
+        """The day transactions (``TRANSACTION_COLUMNS``) and their summed entries
+        (``ENTRY_COLUMNS``); a sum of nothing in either currency is left out. Raises
+        ``Unbalanced``."""
+        ids: dict[dt.date, uuid.UUID] = {}
+        totals: dict[dt.date, int] = {}
+        entries = []
+        for (on, account, *grouped), (amount, original) in self.sums.items():
+            if on not in ids:
+                ids[on], totals[on] = uuid.uuid4(), 0
+            totals[on] += amount
+            if amount or original:
+                entries.append((ids[on], account, amount, on, *grouped, original))
+        for on, total in totals.items():
+            if total != 0:
+                raise Unbalanced(f"{kind} on {on}: entries sum to {total}")
+        transactions = [
+            (pk, kind, on, None, None, batch_id, now, now) for on, pk in sorted(ids.items())
+        ]
+        return transactions, entries
 
 
 def prepare(

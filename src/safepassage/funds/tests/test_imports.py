@@ -17,6 +17,7 @@ from io import StringIO
 import pytest
 from conftest import run_together
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
 from django.db.models import Sum
 from django.utils import timezone
 from schwifty import IBAN
@@ -69,9 +70,16 @@ def counts() -> tuple[int, int, int, int]:
 
 
 def assert_ledger_balanced() -> None:
+    """Every transaction balances; a gift recorded by hand (or a reversal) has its own, an
+    imported gift none: its import has one for each day of its gifts."""
     assert list(ledger.unbalanced_transactions()) == []
     assert (Entry.objects.aggregate(total=Sum("amount_minor"))["total"] or 0) == 0
-    assert Transaction.objects.count() == Donation.objects.count()
+    own = Donation.objects.filter(batch__isnull=True)
+    assert Transaction.objects.filter(donation__isnull=False).count() == own.count()
+    assert not Transaction.objects.filter(donation__batch__isnull=False).exists()
+    days = Donation.objects.filter(batch__isnull=False).values_list("batch", "received_on")
+    summaries = Transaction.objects.filter(kind="import").values_list("batch", "on")
+    assert sorted(summaries) == sorted(set(days))
 
 
 def reasons(report) -> list[str]:
@@ -182,7 +190,7 @@ def test_importing_the_same_file_again_adds_nothing():
     assert again.already_imported_on is not None
     assert again.batch_id == first.batch_id
     assert "Already imported on" in again.summary()
-    assert counts() == (2, 2, 6, 1)
+    assert counts() == (2, 2, 3, 1)  # one day: one summary of three entries
     assert run(data, dry_run=True).already_imported_on is not None
 
 
@@ -1000,6 +1008,23 @@ def test_finance_staff_preview_then_import_a_file_on_the_page(finance):
     assert Donation.objects.count() == 2
 
 
+def test_an_imported_gift_s_page_points_to_its_import_s_posting_of_the_day(finance):
+    from conftest import signed_in_client
+
+    client = signed_in_client(finance)
+    run(platform_file([gift(1), gift(2, date=NEXT_DAY.isoformat())]), actor=finance.user)
+    batch = ImportBatch.objects.get()
+    imported = Donation.objects.get(source_key="platform:tx_0001")
+
+    page = client.get(imported.get_absolute_url()).content.decode()
+    assert "summary transaction for that day" in page
+    assert f"/funds/imports/{batch.pk}/#day-{DAY.isoformat()}" in page
+    assert "No entries of its own." in page
+    shown = client.get(f"/funds/imports/{batch.pk}/").content.decode()
+    assert f'id="day-{DAY.isoformat()}"' in shown
+    assert f'id="day-{NEXT_DAY.isoformat()}"' in shown
+
+
 def test_rejected_rows_are_listed_on_the_page(finance):
     from conftest import signed_in_client
 
@@ -1077,7 +1102,8 @@ def test_the_same_file_imported_four_times_at_once_is_imported_once():
     assert sorted(report.ok for report in reports) == [False, False, False, True]
     assert sum(report.already_imported_on is not None for report in reports) == 3
     assert len({report.batch_id for report in reports}) == 1
-    assert counts() == (300, 300, 900, 1)
+    # One summary transaction for the day: platform, fees and income.
+    assert counts() == (300, 300, 3, 1)
     assert_ledger_balanced()
     assert AuditEntry.objects.filter(action="funds.donations_imported").count() == 1
 
@@ -1094,6 +1120,130 @@ def test_overlapping_statements_imported_at_once_record_each_gift_once():
     assert sorted(report.skipped_count for report in reports) == [0, 50]
     assert Donation.objects.count() == 150
     assert Donor.objects.count() == 1
+    assert_ledger_balanced()
+
+
+@on_postgres
+def test_the_balance_check_refuses_an_unbalanced_import_posting(monkeypatch):
+    """The check at commit stands behind the importer's own: a summary that does not
+    balance (here made so behind ``Summary``'s back) fails the whole import."""
+    summed = ledger.Summary.rows
+
+    def off_by_one(self, **fields):
+        postings, entries = summed(self, **fields)
+        first = list(entries[0])
+        first[2] += 1  # amount_minor
+        return postings, [tuple(first), *entries[1:]]
+
+    monkeypatch.setattr(ledger.Summary, "rows", off_by_one)
+
+    with pytest.raises(IntegrityError, match="does not balance"):
+        run(platform_file([gift(1), gift(2)]))
+
+    assert counts() == (0, 0, 0, 0)
+    assert not Transaction.objects.exists()
+
+
+# --- the ledger: one summary transaction a day ----------------------------------------------
+
+
+def test_an_import_posts_one_balanced_transaction_a_day_summing_its_gifts():
+    report = run(
+        platform_file(
+            [
+                gift(1),
+                gift(2, amount="25.00", fee="1.03", designation="relief"),
+                gift(3, date=NEXT_DAY.isoformat(), currency="EUR"),
+                gift(4, amount="10.00", fee="0.00"),
+            ]
+        )
+    )
+
+    assert report.ok, reasons(report)
+    batch = ImportBatch.objects.get()
+    summaries = Transaction.objects.filter(kind="import").order_by("on")
+    assert [(t.on, t.batch_id, t.donation_id) for t in summaries] == [
+        (DAY, batch.pk, None),
+        (NEXT_DAY, batch.pk, None),
+    ]
+    assert Transaction.objects.count() == 2
+    assert_ledger_balanced()
+    first_day = summaries[0].entries
+    # Rescue (gifts 1 and 4) and relief: platform, fees and income each.
+    assert first_day.count() == 6
+    rescue = dict(first_day.filter(restriction="rescue").values_list("account", "original_minor"))
+    assert rescue == {ledger.PLATFORM: 9_710 + 1_000, ledger.FEES: 290, ledger.DONATIONS: -11_000}
+    gifts = Donation.objects.filter(received_on=DAY, restriction="rescue")
+    assert (
+        -first_day.filter(restriction="rescue", account=ledger.DONATIONS).get().amount_minor
+        == (gifts.aggregate(t=Sum("base_gross_minor"))["t"])
+    )
+
+
+def test_a_summary_that_does_not_balance_is_refused_before_anything_is_written():
+    from safepassage.funds.services.errors import Unbalanced
+
+    summary = ledger.Summary()
+    summary.add(
+        ledger.entry_rows(
+            transaction_id=None,
+            kind="donation",
+            on=DAY,
+            lines=[
+                ledger.Line(ledger.BANK, 100, "KRW", 100),
+                ledger.Line(ledger.DONATIONS, -100, "KRW", -100),
+            ],
+            restriction="rescue",
+        )
+    )
+    summary.add([(None, ledger.BANK, 1, DAY, "rescue", None, "", "", "KRW", 1)])
+
+    with pytest.raises(Unbalanced, match="sum to 1"):
+        summary.rows(kind="import", batch_id=None, now=timezone.now())
+
+
+def test_reversing_an_imported_gift_posts_its_own_reversal_and_undoes_it():
+    from django.db import transaction
+
+    from safepassage.funds.services import donations
+    from safepassage.funds.tests.test_properties import ledger_totals
+
+    today = timezone.localdate()
+    kept = [
+        gift(n, date=today.isoformat(), currency="KRW", amount="30000", fee="900") for n in (1, 2)
+    ]
+    refunded = gift(3, date=today.isoformat(), currency="KRW", amount="50000", fee="1500")
+    with transaction.atomic():
+        assert run(platform_file(kept)).ok
+        never_received = ledger_totals()
+        transaction.set_rollback(True)
+
+    assert run(platform_file([*kept, refunded])).ok
+    original = Donation.objects.get(source_key="platform:tx_0003")
+    reversal = donations.donation_reverse(actor=None, donation=original, reason="refunded")
+
+    posted = Transaction.objects.get(donation=reversal)
+    assert posted.kind == "reversal"
+    assert posted.entries.count() == 3
+    assert not Transaction.objects.filter(donation=original).exists()
+    assert_ledger_balanced()
+    # The totals are those of the two gifts alone, by every dimension (the reversal is
+    # booked today, the gift's day).
+    totals = {key: value for key, value in ledger_totals().items() if value != (0, 0)}
+    assert totals == never_received
+
+
+def test_the_same_gifts_imported_again_post_nothing_more():
+    assert run(platform_file([gift(1), gift(2)])).ok
+    posted = list(Transaction.objects.values_list("pk", flat=True))
+    entries = Entry.objects.count()
+
+    again = run(platform_file([gift(1), gift(2), gift(2)]))
+
+    assert again.ok
+    assert again.new == 0
+    assert list(Transaction.objects.values_list("pk", flat=True)) == posted
+    assert Entry.objects.count() == entries
     assert_ledger_balanced()
 
 
@@ -1140,10 +1290,9 @@ def test_an_imported_gift_is_the_gift_recorded_by_hand():
             if f.name not in skip
         }
 
-    def booked(donation):
+    def booked(entries):
         return sorted(
-            Entry.objects.filter(transaction__donation=donation).values_list(
-                "transaction__kind",
+            entries.values_list(
                 "account_id",
                 "amount_minor",
                 "on",
@@ -1157,8 +1306,13 @@ def test_an_imported_gift_is_the_gift_recorded_by_hand():
         )
 
     assert gift_fields(imported) == gift_fields(by_hand)
-    assert booked(imported) == booked(by_hand)
-    assert len(booked(imported)) == 3
+    # Alone on its day, the imported gift's summary is its own entries.
+    summary = Transaction.objects.get(kind="import", batch=imported.batch)
+    assert summary.on == imported.received_on
+    assert booked(summary.entries.all()) == booked(
+        Entry.objects.filter(transaction__donation=by_hand)
+    )
+    assert len(booked(summary.entries.all())) == 3
     assert_ledger_balanced()
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
+from django.db.models.functions import TruncMonth
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -133,3 +134,103 @@ class LedgerProperties(TestCase):
         assert Entry.objects.aggregate(t=Sum("amount_minor"))["t"] == 0
         for restriction, balance in expected.items():
             assert ledger.fund_balance(restriction) == balance
+
+
+def ledger_totals() -> dict[tuple, tuple[int, int]]:
+    """The ledger summed by every dimension a total can take: account, restriction,
+    campaign, channel, category, currency and month, in base and original minor units."""
+    rows = (
+        Entry.objects.annotate(month=TruncMonth("on"))
+        .order_by()
+        .values_list(
+            "account", "restriction", "campaign", "channel", "category", "currency", "month"
+        )
+        .annotate(amount=Sum("amount_minor"), original=Sum("original_minor"))
+    )
+    return {tuple(row[:-2]): tuple(row[-2:]) for row in rows}
+
+
+IMPORT_DAYS = [dt.date(2026, 4, 30), dt.date(2026, 5, 1), dt.date(2026, 5, 20)]
+imported_gift_st = st.fixed_dictionaries(
+    {
+        "gross_minor": st.integers(min_value=1, max_value=10**9),
+        "fee_share": st.integers(min_value=0, max_value=100),
+        "currency": st.sampled_from(["KRW", "USD", "EUR", "JPY", "BHD"]),
+        "restriction": st.sampled_from(["rescue", "relief", "unrestricted"]),
+        "channel": st.sampled_from(["platform", "bank", "cash", "event"]),
+        "campaign": st.sampled_from(["", "spring", "autumn"]),
+        "on": st.sampled_from(IMPORT_DAYS),
+    }
+)
+
+
+class ImportProperties(TestCase):
+    @settings(max_examples=30, deadline=None)
+    @given(
+        rate=rates_st,
+        gifts=st.lists(imported_gift_st, min_size=1, max_size=12),
+    )
+    def test_an_import_totals_what_the_same_gifts_recorded_one_by_one_total(self, rate, gifts):
+        """An import posts a summary transaction a day; every total is the same to the
+        minor unit as with a transaction per gift."""
+        from conftest import ensure_chart
+        from django.db import transaction
+
+        from safepassage.funds.importing import import_donations
+        from safepassage.funds.models import Campaign, ColumnMapping, Donation, Transaction
+
+        ensure_chart()
+        for on in IMPORT_DAYS:
+            for currency in ("USD", "EUR", "JPY", "BHD"):
+                rates.rate_set(actor=None, currency=currency, on=on, rate=rate, source="property")
+        campaigns = {
+            code: Campaign.objects.create(code=code, name=code) for code in ("spring", "autumn")
+        }
+        mapping = ColumnMapping.objects.create(
+            name="property",
+            columns={
+                field: field
+                for field in ("date", "amount", "fee", "currency", "channel", "restriction")
+            }
+            | {"campaign": "campaign", "reference": "reference"},
+        )
+        for gift in gifts:
+            gift["fee_minor"] = gift["gross_minor"] * gift["fee_share"] // 100
+        header = "date,amount,fee,currency,channel,restriction,campaign,reference\n"
+        data = header + "".join(
+            f"{g['on']},{money.to_major(g['gross_minor'], g['currency']):f},"
+            f"{money.to_major(g['fee_minor'], g['currency']):f},{g['currency']},"
+            f"{g['channel']},{g['restriction']},{g['campaign']},{n}\n"
+            for n, g in enumerate(gifts)
+        )
+
+        with transaction.atomic():
+            report = import_donations(
+                path_or_bytes=data.encode(), kind="csv", mapping=mapping, actor=None
+            )
+            assert report.ok, report.rejected
+            assert report.new == len(gifts)
+            imported = ledger_totals()
+            assert list(ledger.unbalanced_transactions()) == []
+            summaries = Transaction.objects.filter(kind="import")
+            assert sorted(summaries.values_list("on", flat=True)) == sorted(
+                {g["on"] for g in gifts}
+            )
+            assert not Transaction.objects.exclude(kind="import").exists()
+            transaction.set_rollback(True)
+
+        assert Donation.objects.count() == 0
+        anonymous = donors.anonymous_donor()
+        for gift in gifts:
+            donations.donation_record(
+                actor=None,
+                donor=anonymous,
+                gross_minor=gift["gross_minor"],
+                fee_minor=gift["fee_minor"],
+                currency=gift["currency"],
+                received_on=gift["on"],
+                channel=gift["channel"],
+                restriction=gift["restriction"],
+                campaign=campaigns.get(gift["campaign"]),
+            )
+        assert ledger_totals() == imported
