@@ -288,7 +288,7 @@ def test_finance_loads_statements_sees_totals_pays_an_approved_expense_and_sends
     expect(page.locator(".messages")).to_contain_text(
         f"Imported: gifts: 3 new ({krw(bank_total)}); donors: 3 new, 0 matched"
     )
-    expect(page.locator("table.list tbody tr")).to_have_count(3)
+    expect(page.locator("table.list").first.locator("tbody tr")).to_have_count(3)
     expect(fact(page, "New gifts")).to_have_text(f"3 ({krw(bank_total)})")
     bank_gifts = Donation.objects.filter(channel="bank")
     assert sorted(g.gross_minor for g in bank_gifts) == sorted(g[2] for g in BANK_GIFTS)
@@ -319,7 +319,7 @@ def test_finance_loads_statements_sees_totals_pays_an_approved_expense_and_sends
     )
     page.wait_for_url(re.compile(r".*/funds/imports/[0-9a-f-]{36}/$"))
     expect(page.locator(".messages")).to_contain_text("Imported: gifts: 4 new")
-    expect(page.locator("table.list tbody tr")).to_have_count(4)
+    expect(page.locator("table.list").first.locator("tbody tr")).to_have_count(4)
     for tx, *_rest in PLATFORM_GIFTS:
         gift = Donation.objects.get(source_key=f"platform:{tx}")
         assert gift.channel == "platform"
