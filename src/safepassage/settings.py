@@ -169,11 +169,15 @@ if PRODUCTION and not env("DATABASE_URL", "") and not envbool("ALLOW_SQLITE", Fa
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so two writers never both read the audit
-    # chain's head and then deadlock upgrading their locks.
+    # chain's head and then deadlock upgrading their locks. secure_delete zeroes what a
+    # write frees (a shredded record's wrapped key, its old pseudonyms) instead of leaving
+    # it in the page's free space for anyone who reads the file.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+        ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     if MODE != "test":

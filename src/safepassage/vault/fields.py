@@ -37,6 +37,7 @@ def normalise_phone(value: str) -> str:
 @dataclass
 class _Pending:
     value: str | bytes | None
+    surname: str | None = None  # for a name's mask, when the caller knows it
 
 
 class ProtectedValue:
@@ -100,7 +101,7 @@ class _ProtectedAttribute(property):
     def _set(self, instance, value) -> None:
         if isinstance(value, ProtectedValue):
             raise TypeError("copy protected values with vault.records.read, not by assignment")
-        instance.__dict__[self.field.pending_attr] = _Pending(self.field.clean(value))
+        self.field.stage(instance, value)
 
 
 class ProtectedField:
@@ -180,6 +181,18 @@ class ProtectedField:
     def aad_for(self, table: str, pk) -> bytes:
         """The associated data of this field's value in row ``pk`` of ``table``."""
         return f"{table}.{self.name}.{pk}".encode()
+
+    def stage(self, instance, value, *, surname: str | None = None) -> None:
+        """Stage a plain value, as assigning it does; ``surname`` (a name's, when the
+        caller has it in a field of its own) is given to the mask instead of guessed."""
+        if surname is not None and self.mask is not mask_functions.name:
+            raise ValueError(f"{self.name} is not masked as a name")
+        instance.__dict__[self.pending_attr] = _Pending(self.clean(value), surname)
+
+    def masked(self, value: str, surname: str | None = None) -> str:
+        """The mask column's value for a non-empty plain ``value``."""
+        shown = self.mask(value, surname) if surname else self.mask(value)
+        return shown[:120] or mask_functions.HIDDEN
 
     def clean(self, value):
         """A value as assigning it stages it: type-checked, text stripped."""

@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import hashlib
 import hmac
+import unicodedata
 import uuid
 from collections.abc import Mapping
 
@@ -18,7 +19,6 @@ from django.conf import settings
 from django.db import models
 
 from safepassage.vault import crypto, keyring
-from safepassage.vault import masks as mask_functions
 from safepassage.vault.errors import Shredded, VaultIntegrityError
 from safepassage.vault.fields import ProtectedField, protected_fields
 from safepassage.vault.models import DataKey
@@ -93,7 +93,10 @@ def blind_index(model: type[models.Model], field_name: str, value: str) -> str:
     if not field.blind_index:
         raise ValueError(f"{model._meta.label}.{field_name} has no blind index")
     field_key = _field_key(settings.BLIND_INDEX_KEY, f"{model._meta.db_table}.{field_name}")
-    normalised = field.normalise(value).encode()
+    # NFC first, whatever the field's own normalisation: a name typed in decomposed Hangul
+    # must find the composed one. NFC leaves composed text as it is, so indexes written
+    # before this still match.
+    normalised = field.normalise(unicodedata.normalize("NFC", value)).encode()
     return hmac.new(field_key, normalised, hashlib.sha256).hexdigest()
 
 
@@ -129,13 +132,15 @@ def seal_pending(instance, update_fields=None):
 
 
 def _seal_one(instance, field: ProtectedField, plain_key: bytes) -> None:
-    value = instance.__dict__.pop(field.pending_attr).value
-    columns = _sealed(type(instance), field, value, plain_key, field.aad(instance))
+    pending = instance.__dict__.pop(field.pending_attr)
+    columns = _sealed(
+        type(instance), field, pending.value, plain_key, field.aad(instance), pending.surname
+    )
     for attname, column_value in zip(field.column_names, columns, strict=True):
         setattr(instance, attname, column_value)
 
 
-def _sealed(model, field: ProtectedField, value, key, aad: bytes) -> tuple:
+def _sealed(model, field: ProtectedField, value, key, aad: bytes, surname=None) -> tuple:
     """The values of ``field.column_names`` for ``value``: the ciphertext, then the mask and
     the blind index if the field has them. An empty value leaves all of them empty."""
     empty = value is None or value in ("", b"")
@@ -144,7 +149,7 @@ def _sealed(model, field: ProtectedField, value, key, aad: bytes) -> tuple:
         raw = value if isinstance(value, bytes) else value.encode("utf-8")
         columns[0] = crypto.seal(key, raw, aad=aad)
     if field.mask_attname:
-        columns.append("" if empty else field.mask(value)[:120] or mask_functions.HIDDEN)
+        columns.append("" if empty else field.masked(value, surname))
     if field.index_attname:
         columns.append(None if empty else blind_index(model, field.name, value))
     return tuple(columns)

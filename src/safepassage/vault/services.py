@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from safepassage.audit.chain import record
-from safepassage.vault import keyring, records
+from safepassage.vault import keyring, masks, records
 from safepassage.vault.errors import VaultKeyMissing
 from safepassage.vault.fields import protected_fields
 from safepassage.vault.models import DataKey
@@ -42,7 +42,11 @@ def shred(*, record_obj, actor, reason: str) -> None:
     """Destroy the record's data key: its protected values are gone for good.
 
     Clear columns (counts, dates, sex, birth year, province) stay for statistics; the blind
-    indexes go too, so a shredded person cannot even be confirmed by a guessed name.
+    indexes go too, so a shredded person cannot even be confirmed by a guessed name, and
+    every pseudonym ("Kim OO", "•••35") becomes the neutral "•••": a shredded record shows
+    that it had a name or a phone, and no letter or digit of it. On SQLite the pages that
+    held the wrapped key are then checkpointed out of the write-ahead log (and zeroed, with
+    ``secure_delete``), so the key does not linger in the database file.
     """
     if record_obj.data_key_id is None:
         record(actor=actor, action="vault.shredded", target=record_obj, data={"reason": reason})
@@ -51,10 +55,7 @@ def shred(*, record_obj, actor, reason: str) -> None:
     data_key.wrapped = None
     data_key.shredded_at = timezone.now()
     data_key.save(update_fields=["wrapped", "shredded_at", "updated_at"])
-    cleared = {}
-    for field in protected_fields(record_obj).values():
-        if field.index_attname:
-            cleared[field.index_attname] = None
+    cleared = _shredded_columns(record_obj)
     if cleared:
         type(record_obj).objects.filter(pk=record_obj.pk).update(**cleared)
         for name, value in cleared.items():
@@ -62,6 +63,30 @@ def shred(*, record_obj, actor, reason: str) -> None:
     record_obj.data_key = data_key
     record_obj.__dict__.pop("_vault_data_key", None)
     record(actor=actor, action="vault.shredded", target=record_obj, data={"reason": reason})
+    if connection.vendor == "sqlite":
+        transaction.on_commit(_checkpoint_sqlite, robust=True)
+
+
+def _shredded_columns(record_obj) -> dict:
+    """The values that leave a shredded record's derived columns saying nothing: no blind
+    index, and "•••" for every pseudonym that was set (an empty one stays empty)."""
+    fields = protected_fields(record_obj).values()
+    mask_names = [field.mask_attname for field in fields if field.mask_attname]
+    stored = {}
+    if mask_names:
+        stored = type(record_obj).objects.filter(pk=record_obj.pk).values(*mask_names).get()
+    cleared = {name: masks.shredded(value) for name, value in stored.items()}
+    for field in fields:
+        if field.index_attname:
+            cleared[field.index_attname] = None
+    return cleared
+
+
+def _checkpoint_sqlite() -> None:
+    # TRUNCATE copies every committed page into the database file (where secure_delete
+    # has zeroed the freed bytes) and empties the -wal file, which held the page as it was.
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 @dataclass

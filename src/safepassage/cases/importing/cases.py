@@ -56,6 +56,7 @@ from safepassage.cases.importing.source import (
 )
 from safepassage.cases.models import Case, Group, Person, Status, StatusChange, Team
 from safepassage.vault import records as vault_records
+from safepassage.vault.fields import protected_fields
 
 COLUMNS = (
     "source_id",
@@ -138,6 +139,7 @@ class _Row:
     case_key: str
     in_family: bool
     real_name: str
+    surname: str
     sex: str
     birth_year: int | None
     estimated: bool
@@ -503,6 +505,7 @@ class _Reader:
             case_key=case_key,
             in_family=bool(group),
             real_name=full_name(surname, given_name),
+            surname=surname,
             sex=sex,
             birth_year=birth_year,
             estimated=estimated,
@@ -683,7 +686,10 @@ class _Batch:
             status_changed_at=row.status_since or self.now,
             source_key=row.person_key,
         )
-        person.real_name = row.real_name
+        # The file says which part is the surname: the pseudonym need not guess it.
+        protected_fields(person)["real_name"].stage(
+            person, row.real_name, surname=row.surname or None
+        )
         person.priority, person.priority_reasons = priority.assess(person, year=self.year)
         self.people.append(person)
 
