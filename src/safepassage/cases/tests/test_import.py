@@ -290,6 +290,19 @@ def test_a_messy_file_imports_with_families_provinces_ages_and_statuses():
     assert AuditEntry.objects.count() == 1, "one entry for the import, not one per row"
 
 
+def test_the_surname_column_decides_what_the_pseudonym_shows():
+    rows = [
+        row(source_id="N-1", surname="Namgung", given_name="Test-Minsu"),  # two syllables
+        row(source_id="N-2", surname="Smith", given_name="Test-Sunhee"),
+        row(source_id="N-3", surname="", given_name="Test-Sunhee"),  # no surname: nothing
+        row(source_id="N-4", surname="王", given_name="美华"),
+        row(source_id="N-5", surname="Park", given_name="Test-Younghee"),
+    ]
+    run(sheet(rows))
+    masked = sorted(Person.objects.values_list("real_name_masked", flat=True))
+    assert masked == sorted(["N. OO", "S. OO", "OO", "王OO", "Park OO"])
+
+
 def test_names_and_group_texts_are_nowhere_in_clear():
     run(sheet(MESSY_ROWS))
 

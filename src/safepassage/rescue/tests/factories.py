@@ -47,7 +47,7 @@ def waiting_family(size: int = 2, *, case=None):
     for index in range(size):
         person = make_person(
             case=case,
-            real_name=f"Family Member {secrets.token_hex(2)}",
+            real_name=f"Han Member-{secrets.token_hex(2)}",
             sex="female" if index == 0 else "male",
             birth_year=1995 if index == 0 else 2020,
         )

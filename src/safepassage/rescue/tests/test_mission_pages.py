@@ -77,7 +77,7 @@ def test_a_family_is_planned_from_the_queue_through_the_page(client, lead):
     for person in family:  # the whole family is preselected, listed by pseudonym
         assert re.search(rf'value="{person.code}" checked', html)
         assert str(person.real_name) in html
-    assert "Family OO" in html
+    assert "Han OO" in html
 
     response = client.post(
         NEW + f"?person={family[1].code}",

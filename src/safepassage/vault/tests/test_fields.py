@@ -226,19 +226,54 @@ def test_reveal_needs_a_reason():
 
 
 def test_shredding_destroys_values_but_keeps_statistics():
-    people = [make(f"Kim Person-{n}", birth_year=1980 + n, province="ryanggang") for n in range(3)]
+    people = [
+        make(f"Kim Person-{n}", birth_year=1980 + n, province="ryanggang", phone=f"+86 13{n} 1234")
+        for n in range(3)
+    ]
     target = fresh(people[1])
     services.shred(record_obj=target, actor="tester", reason="retention period over")
+    assert str(target.real_name) == "•••"  # the object in hand says nothing either
     shredded = fresh(target)
     with pytest.raises(Shredded):
         records.read(shredded, "real_name")
     assert shredded.real_name.is_shredded
-    assert shredded.real_name_bidx is None
+    # No index to confirm a guessed name or phone, no letter or digit in a pseudonym.
+    assert (shredded.real_name_bidx, shredded.phone_bidx) == (None, None)
+    assert (shredded.real_name_masked, shredded.phone_masked) == ("•••", "•••")
+    assert (str(shredded.real_name), str(shredded.aliases)) == ("•••", "")
     assert not records.filter_by(Person.objects.all(), "real_name", "Kim Person-1").exists()
+    assert not records.filter_by(Person.objects.all(), "phone", "+86 131 1234").exists()
     assert DataKey.objects.get(pk=shredded.data_key_id).wrapped is None
+    assert str(fresh(people[0]).real_name) == "Kim OO"
     assert Person.objects.filter(province="ryanggang").count() == 3
     assert sorted(Person.objects.values_list("birth_year", flat=True)) == [1980, 1981, 1982]
     assert records.read(fresh(people[0]), "real_name") == "Kim Person-0"
+
+
+def test_shredding_a_donor_leaves_no_pseudonym_or_index():
+    from safepassage.funds.models import Donor
+    from safepassage.funds.services import donors
+
+    donor = donors.donor_create(
+        actor=None,
+        name="Oh Seoyeon",
+        email="oh@example.org",
+        phone="+82 10 0000 1234",
+        iban="DE89370400440532013000",
+    )
+    services.shred(record_obj=donor, actor="tester", reason="asked to be forgotten")
+    row = Donor.objects.values(
+        "name_masked", "phone_masked", "name_bidx", "email_bidx", "phone_bidx", "iban_bidx"
+    ).get(pk=donor.pk)
+    assert row == {
+        "name_masked": "•••",
+        "phone_masked": "•••",
+        "name_bidx": None,
+        "email_bidx": None,
+        "phone_bidx": None,
+        "iban_bidx": None,
+    }
+    assert not records.filter_by(Donor.objects.all(), "email", "oh@example.org").exists()
 
 
 def test_revealing_a_shredded_value_is_refused_and_the_attempt_audited():

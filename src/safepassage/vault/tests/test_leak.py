@@ -7,12 +7,14 @@ import base64
 import json
 import os
 import subprocess
+import sys
 import urllib.parse
 from pathlib import Path
 
 import pytest
 from conftest import default_team, make_member, make_person, signed_in_client
 from django.db import connection
+from tests.cli import clean_env
 
 from safepassage.accounts.models import Role
 from safepassage.vault import services
@@ -96,3 +98,83 @@ def test_no_protected_plaintext_reaches_the_database():
         (name, form) for name, value in SECRETS.items() for form in encodings(value) if form in dump
     ]
     assert leaks == []
+
+
+# Run in a child process against a database file of its own (the suite's SQLite database is
+# in memory, and its PostgreSQL run has no file to read). The child reads the file and its
+# -wal while its connection is still open: closing the last connection would checkpoint
+# the log by itself and hide a shred that left the key behind.
+SHRED_IN_A_FILE = """
+import json, os, sys
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+call_command("migrate", verbosity=0)
+from safepassage.cases.models import Person, Team
+from safepassage.cases.services import case_open, person_add
+from safepassage.vault import services
+from safepassage.vault.models import DataKey
+
+path = connection.settings_dict["NAME"]
+def raw():
+    return b"".join(
+        open(p, "rb").read() for p in (path, path + "-wal") if os.path.exists(p)
+    )
+
+case = case_open(actor=None, team=Team.objects.create(name="file test"), country="CN")
+person = person_add(
+    actor=None, case=case, real_name=sys.argv[1], phone=sys.argv[2], sex="female"
+)
+stored = Person.objects.get(pk=person.pk)
+secrets = {
+    "wrapped key": bytes(DataKey.objects.get(pk=stored.data_key_id).wrapped),
+    "name pseudonym": stored.real_name_masked.encode(),
+    "phone pseudonym": stored.phone_masked.encode(),
+    "name index": stored.real_name_bidx.encode(),
+    "phone index": stored.phone_bidx.encode(),
+}
+before = sorted(name for name, value in secrets.items() if value in raw())
+services.shred(record_obj=stored, actor="file test", reason="file test")
+with connection.cursor() as cursor:
+    cursor.execute("PRAGMA secure_delete")
+    secure_delete = cursor.fetchone()[0]
+after = sorted(name for name, value in secrets.items() if value in raw())
+print(json.dumps({
+    "before": before,
+    "after": after,
+    "secure_delete": secure_delete,
+    "init_command": connection.settings_dict["OPTIONS"]["init_command"],
+    "wal_bytes": os.path.getsize(path + "-wal") if os.path.exists(path + "-wal") else 0,
+}))
+"""
+
+
+def test_a_shred_leaves_no_key_pseudonym_or_index_in_the_sqlite_file_or_its_wal(tmp_path):
+    env = clean_env(
+        SAFEPASSAGE_MODE="test",
+        SAFEPASSAGE_DATABASE_URL=f"sqlite:///{tmp_path / 'shred.sqlite3'}",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", SHRED_IN_A_FILE, "Ryang Sŏnhŭi-Ul", "+86 137 9246 8135"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    # The reader sees the values before the shred, so their absence after it means something.
+    assert found["before"] == [
+        "name index",
+        "name pseudonym",
+        "phone index",
+        "phone pseudonym",
+        "wrapped key",
+    ]
+    # Debian builds SQLite with secure_delete on; the settings turn it on wherever not.
+    assert "PRAGMA secure_delete=ON" in found["init_command"]
+    assert found["secure_delete"] == 1
+    assert found["after"] == []
+    assert found["wal_bytes"] == 0
