@@ -30,9 +30,7 @@ class Remasked:
 def remask_model(model, live_model, data_key_model, *, batch_size: int = BATCH_SIZE) -> Remasked:
     """Re-mask every row of ``model`` (a migration's historical model, or the live one) whose
     protected fields, as ``live_model`` declares them, have a mask or a blind index."""
-    fields = [
-        f for f in protected_fields(live_model).values() if f.mask_attname or f.index_attname
-    ]
+    fields = [f for f in protected_fields(live_model).values() if f.mask_attname or f.index_attname]
     table = live_model._meta.db_table
     columns = ["pk", "data_key_id"]
     for field in fields:
