@@ -340,6 +340,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+        # Django's default gives runserver's request lines a handler of their own, which
+        # would bypass the redaction; they go through the filtered console instead.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
     },
 }
