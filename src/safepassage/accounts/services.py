@@ -242,23 +242,37 @@ def user_make_superuser(*, user: User, actor) -> User:
     return user
 
 
-def sign_in_attack_noticed(*, email: str) -> bool:
-    """Many failed sign-ins for one account from everywhere: e-mail its owner, once per
-    cool-off window. Returns whether a notice was queued. Called for any e-mail an attacker
-    types; only a real, active account gets one, and the caller's answer does not change."""
+# Wrong codes in a row after a right password that make the owner e-mailed: whoever typed
+# them knows the password.
+CODE_FAILURES_NOTICE = 5
+
+
+def sign_in_attack_noticed(*, email: str, wrong_codes: bool = False) -> bool:
+    """Many failed sign-ins for one account from everywhere (or, ``wrong_codes``, wrong
+    codes after its right password): e-mail its owner, once per cool-off window. Returns
+    whether a notice was queued. Called for any e-mail an attacker types; only a real,
+    active account gets one, and the caller's answer does not change."""
     from django.core.cache import cache
 
     user = User.objects.filter(email__iexact=email, is_active=True).first() if email else None
     if user is None or not user.is_staff_member:
         return False
+    kind = "codes" if wrong_codes else "passwords"
     window = max(60, round(settings.AXES_COOLOFF_TIME * 3600))
-    if not cache.add(f"accounts.sign-in-attack:{user.pk}", True, timeout=window):
+    if not cache.add(f"accounts.sign-in-attack:{kind}:{user.pk}", True, timeout=window):
         return False
     with transaction.atomic():
-        record(actor="system", action="accounts.sign_in_attack_noticed", target=user)
+        record(
+            actor="system",
+            action="accounts.sign_in_attack_noticed",
+            target=user,
+            data={"failed": kind},
+        )
         from safepassage.accounts.tasks import send_attack_notice
 
-        transaction.on_commit(lambda: send_attack_notice.enqueue(user_id=str(user.pk)))
+        transaction.on_commit(
+            lambda: send_attack_notice.enqueue(user_id=str(user.pk), wrong_codes=wrong_codes)
+        )
     return True
 
 

@@ -35,7 +35,7 @@ def send_invitation(*, invitation_id: str) -> None:
 
 
 @task
-def send_attack_notice(*, user_id: str) -> None:
+def send_attack_notice(*, user_id: str, wrong_codes: bool = False) -> None:
     """Tell a person that someone is trying to sign in as them, in their language."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
@@ -45,6 +45,7 @@ def send_attack_notice(*, user_id: str) -> None:
             "user": user,
             "organisation": settings.ORGANISATION_NAME,
             "minutes": max(1, round(settings.AXES_COOLOFF_TIME * 60)),
+            "wrong_codes": wrong_codes,
         }
         subject = _("Someone is trying to sign in to your %(organisation)s account") % context
         body = render_to_string("accounts/email/sign_in_attack.txt", context)

@@ -181,6 +181,8 @@ def _check_second_factor(user: User, code: str):
             device.throttle_reset()
             return device, ""
         device.throttle_increment()
+        if device.throttling_failure_count == services.CODE_FAILURES_NOTICE:
+            services.sign_in_attack_noticed(email=user.email, wrong_codes=True)
     return None, _("That code is not right, or it was already used. Try the next one.")
 
 

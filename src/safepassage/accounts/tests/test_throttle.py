@@ -218,3 +218,23 @@ def test_old_attempt_rows_are_pruned_on_a_schedule(settings):
     assert tasks.prune_sign_in_records.call() == 2
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["198.51.100.3"]
     assert DBTaskResult.objects.filter(task_path=path, status="READY").count() == 1
+
+
+def test_wrong_codes_after_the_right_password_tell_the_owner(
+    smtp_server, run_tasks, django_capture_on_commit_callbacks
+):
+    member = make_member(Role.Code.FINANCE, language="en")
+    TOTPDevice.objects.filter(pk=member.device.pk).update(
+        throttling_failure_count=4,
+        throttling_failure_timestamp=timezone.now() - dt.timedelta(minutes=1),
+    )
+    client = Client()
+    attempt(client, member.user.email)
+    wrong = f"{(int(member.code()) + 1) % 1_000_000:06d}"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(VERIFY, {"code": wrong}, REMOTE_ADDR=HOME).status_code == 400
+    run_tasks()
+    [notice] = [m["message"] for m in smtp_server.messages]
+    body = notice.get_body(preferencelist=("plain",)).get_content()
+    assert "entered the right password" in body
+    assert notice["to"] == member.user.email
