@@ -26,6 +26,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.db.models import Sum
 from django.utils.crypto import salted_hmac
 
@@ -78,6 +79,12 @@ def is_trusted_device(request, account: str) -> bool:
         DEVICE_COOKIE, default="", salt=DEVICE_SALT, max_age=DEVICE_DAYS * 86400
     )
     return known == account
+
+
+def count_as_failure(request, *, email: str) -> None:
+    """Record a sign-in that checked out but may not go on as a failed one (the signal
+    ``authenticate`` sends for a wrong password), so it locks at the same point."""
+    user_login_failed.send(sender=__name__, credentials={"email": email}, request=request)
 
 
 def _failures(request, **match) -> int:

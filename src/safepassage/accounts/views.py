@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth import login as auth_login
-from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -93,9 +92,7 @@ def login(request):
                 # A right password that cannot lead to a session (no authenticator yet, a
                 # donor's account) is answered, and counted, exactly as a wrong one: the
                 # page must not confirm a password. The invited enrol through their link.
-                user_login_failed.send(
-                    sender=__name__, credentials={"email": user.email}, request=request
-                )
+                throttle.count_as_failure(request, email=user.email)
                 if getattr(request, "axes_locked_out", False):
                     return locked_out(request)
             error = _("E-mail or password is wrong.")
