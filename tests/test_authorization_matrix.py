@@ -355,6 +355,9 @@ MATRIX: dict[str, Case] = {
     "api:check_in": Case(answers(404), method="post"),
 }
 
+# Pages opened by a secret link: never cached, even for someone without an account.
+TOKEN_PAGES = {"accounts:invitation", "sponsor-page", "checkin:page"}
+
 # The admin is for verified superusers only; everyone else gets 404 on every admin URL.
 ADMIN_SUPERUSER_OK = {
     "admin:index": 200,
@@ -564,11 +567,17 @@ def test_each_role_gets_the_expected_answer(name, clients):
         for key, value in case.data.items()
     }
     got = {}
+    cacheable = []
     for who in EVERYONE:
         client = _client_for(clients[who])
         response = getattr(client, case.method)(url, data)
         got[who] = response.status_code
+        private = who != ANON or name in TOKEN_PAGES
+        if private and "no-store" not in response.get("Cache-Control", ""):
+            cacheable.append(who)
     assert got == case.expected
+    # Whatever a signed-in person (or a token holder) was answered, no cache may keep it.
+    assert cacheable == []
 
 
 def _admin_samples():

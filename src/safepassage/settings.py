@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "safepassage.accounts.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "safepassage.accounts.middleware.SecondFactorRequiredMiddleware",
@@ -224,16 +225,32 @@ INVITATION_HOURS = envint("INVITATION_HOURS", 72, minimum=1)
 OTP_TOTP_ISSUER = env("ORGANISATION_NAME", "Safe Passage")
 ORGANISATION_NAME = env("ORGANISATION_NAME", "Safe Passage")
 
-# Login throttling per account and per address (django-axes). X-Forwarded-For is trusted
-# only for the configured number of proxies in front of the site.
+# Login throttling that cannot be aimed at a named person (accounts/throttle.py): a fast
+# lock per account-and-address pair; past the account limit (all addresses together) only
+# browsers that signed in to the account before go on, and its owner is e-mailed; past the
+# address limit (over any accounts) that address is locked. All counted over the cool-off.
+# X-Forwarded-For is trusted only for the configured number of proxies in front.
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+LOGIN_ACCOUNT_FAILURE_LIMIT = envint("LOGIN_ACCOUNT_FAILURE_LIMIT", 20, minimum=2)
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=2)
+if min(LOGIN_ACCOUNT_FAILURE_LIMIT, LOGIN_ADDRESS_FAILURE_LIMIT) <= AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        "SAFEPASSAGE_LOGIN_ACCOUNT_FAILURE_LIMIT and _ADDRESS_FAILURE_LIMIT must be above "
+        "SAFEPASSAGE_LOGIN_FAILURE_LIMIT"
+    )
+# Wrong authenticator codes double the wait (1, 2, 4 … seconds), up to this many seconds.
+LOGIN_CODE_BACKOFF_MAX_SECONDS = envint("LOGIN_CODE_BACKOFF_MAX_SECONDS", 300, minimum=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "safepassage.accounts.throttle.SignInHandler"
 AXES_USERNAME_FORM_FIELD = "email"
 AXES_USERNAME_CALLABLE = "safepassage.accounts.throttle.username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "safepassage.accounts.views.locked_out"
+# No row per successful sign-in, no failure log kept for ever, no form values in the rows.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_SENSITIVE_PARAMETERS = ["email", "password", "code", "csrfmiddlewaretoken", "next"]
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
@@ -344,6 +361,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+        # Django's default gives runserver's request lines a handler of their own, which
+        # would bypass the redaction; they go through the filtered console instead.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
     },
 }

@@ -1,4 +1,5 @@
-"""Session rules for staff: no session without a second factor; idle sessions end."""
+"""Session rules for staff: no session without a second factor; idle sessions end;
+nothing a signed-in person saw is left in a cache."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpResponse
 from django.shortcuts import redirect, resolve_url
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+
+from safepassage.secret_paths import is_secret_path
 
 IDLE_KEY = "safepassage_last_seen"
 # Sent by pages that refresh themselves (the mission board): such a request is not the
@@ -78,3 +82,36 @@ def mark_recent_auth(request) -> None:
 def has_recent_auth(request) -> bool:
     at = request.session.get(AUTH_AT_KEY)
     return at is not None and time.time() - at <= settings.RECENT_AUTH_SECONDS
+
+
+class NoStoreMiddleware:
+    """No cache may keep what a signed-in person, a token holder or a download saw.
+
+    ``Cache-Control: no-store`` (and ``Pragma: no-cache`` for old proxies) on every
+    response to a request that was signed in before or after the view ran, that carried
+    an ``Authorization`` header or a token-bearing path (``safepassage.secret_paths``), or
+    that is a file download. Static files and public pages stay cacheable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in = _signed_in(request)
+        response = self.get_response(request)
+        if (
+            signed_in
+            or _signed_in(request)
+            or "HTTP_AUTHORIZATION" in request.META
+            or is_secret_path(request.path)
+            or response.get("Content-Disposition", "").startswith("attachment")
+        ):
+            if "no-store" not in response.get("Cache-Control", ""):
+                add_never_cache_headers(response)
+            response["Pragma"] = "no-cache"
+        return response
+
+
+def _signed_in(request) -> bool:
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_otp.models import Device, ThrottlingMixin
+from django_otp.models import Device, ThrottlingMixin, VerifyNotAllowed
 
 from safepassage.vault.models import Secret
 
@@ -114,7 +117,29 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_superuser or any(code != Role.Code.DONOR for code in self.role_codes())
 
 
-class TOTPDevice(ThrottlingMixin, Device):
+class CappedBackoff(ThrottlingMixin):
+    """django-otp's back-off after wrong codes (1, 2, 4, 8 … seconds), capped at
+    ``LOGIN_CODE_BACKOFF_MAX_SECONDS``: uncapped, twenty wrong codes from someone who has
+    the password would keep the owner out for days."""
+
+    class Meta:
+        abstract = True
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+    def verify_is_allowed(self):
+        allowed, info = super().verify_is_allowed()
+        if allowed or info.get("reason") != VerifyNotAllowed.N_FAILED_ATTEMPTS:
+            return allowed, info
+        cap = timedelta(seconds=settings.LOGIN_CODE_BACKOFF_MAX_SECONDS)
+        until = min(info["locked_until"], self.throttling_failure_timestamp + cap)
+        if timezone.now() >= until:
+            return super(ThrottlingMixin, self).verify_is_allowed()
+        return False, {**info, "locked_until": until}
+
+
+class TOTPDevice(CappedBackoff, Device):
     """A time-based one-time-password authenticator whose seed is sealed by the vault.
 
     django-otp's own TOTP device keeps the seed in clear; this one keeps it in a vault
@@ -133,9 +158,6 @@ class TOTPDevice(ThrottlingMixin, Device):
         verbose_name = _("authenticator app")
         verbose_name_plural = _("authenticator apps")
 
-    def get_throttle_factor(self) -> int:
-        return 1
-
     @property
     def seed(self) -> bytes:
         from safepassage.vault import records
@@ -148,7 +170,7 @@ class TOTPDevice(ThrottlingMixin, Device):
         return otp.verify_totp(self, token)
 
 
-class RecoveryCodeDevice(ThrottlingMixin, Device):
+class RecoveryCodeDevice(CappedBackoff, Device):
     """Single-use recovery codes, stored only as keyed hashes."""
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -157,9 +179,6 @@ class RecoveryCodeDevice(ThrottlingMixin, Device):
     class Meta:
         verbose_name = _("recovery codes")
         verbose_name_plural = _("recovery codes")
-
-    def get_throttle_factor(self) -> int:
-        return 1
 
     def verify_token(self, token) -> bool:
         from safepassage.accounts import otp

@@ -161,6 +161,20 @@ def recovery_codes_replace(*, user: User) -> list[str]:
 
 
 @transaction.atomic
+def invitation_enrol(*, invitation: Invitation, device: TOTPDevice, token: str) -> list[str]:
+    """Confirm the invitee's authenticator and spend the invitation, in one transaction
+    under the invitation's row lock: a second browser holding the same link (a replayed
+    token) cannot confirm its own authenticator over the owner's, before or after.
+    Returns the new recovery codes (shown once)."""
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.used_at or locked.revoked_at or locked.expires_at <= timezone.now():
+        raise AccountError(_("This invitation link has expired or was already used."))
+    codes = totp_device_confirm(device=device, token=token)
+    invitation_complete(invitation=locked)
+    return codes
+
+
+@transaction.atomic
 def invitation_complete(*, invitation: Invitation) -> User:
     invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
     if invitation.used_at:
@@ -226,3 +240,51 @@ def user_make_superuser(*, user: User, actor) -> User:
     user.save(update_fields=["is_superuser", "is_staff", "updated_at"])
     record(actor=actor, action="accounts.superuser_granted", target=user)
     return user
+
+
+# Wrong codes in a row after a right password that make the owner e-mailed: whoever typed
+# them knows the password.
+CODE_FAILURES_NOTICE = 5
+
+
+def sign_in_attack_noticed(*, email: str, wrong_codes: bool = False) -> bool:
+    """Many failed sign-ins for one account from everywhere (or, ``wrong_codes``, wrong
+    codes after its right password): e-mail its owner, once per cool-off window. Returns
+    whether a notice was queued. Called for any e-mail an attacker types; only a real,
+    active account gets one, and the caller's answer does not change."""
+    from django.core.cache import cache
+
+    user = User.objects.filter(email__iexact=email, is_active=True).first() if email else None
+    if user is None or not user.is_staff_member:
+        return False
+    kind = "codes" if wrong_codes else "passwords"
+    window = max(60, round(settings.AXES_COOLOFF_TIME * 3600))
+    if not cache.add(f"accounts.sign-in-attack:{kind}:{user.pk}", True, timeout=window):
+        return False
+    with transaction.atomic():
+        record(
+            actor="system",
+            action="accounts.sign_in_attack_noticed",
+            target=user,
+            data={"failed": kind},
+        )
+        from safepassage.accounts.tasks import send_attack_notice
+
+        transaction.on_commit(
+            lambda: send_attack_notice.enqueue(user_id=str(user.pk), wrong_codes=wrong_codes)
+        )
+    return True
+
+
+@transaction.atomic
+def sign_in_records_prune() -> int:
+    """Delete django-axes rows past the cool-off: attempts no longer count after it, and
+    each row holds an address (no user agent is stored). Returns how many went."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    before = timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME)
+    removed = 0
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        count, _by_model = model.objects.filter(attempt_time__lt=before).delete()
+        removed += count
+    return removed

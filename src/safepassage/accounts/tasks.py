@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from safepassage.accounts import services
-from safepassage.accounts.models import Invitation
+from safepassage.accounts.models import Invitation, User
 
 
 @task
@@ -32,3 +32,31 @@ def send_invitation(*, invitation_id: str) -> None:
         body = render_to_string("accounts/email/invitation.txt", context)
     message = EmailMultiAlternatives(subject=subject, body=body, to=[user.email])
     message.send()
+
+
+@task
+def send_attack_notice(*, user_id: str, wrong_codes: bool = False) -> None:
+    """Tell a person that someone is trying to sign in as them, in their language."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    with translation.override(user.language):
+        context = {
+            "user": user,
+            "organisation": settings.ORGANISATION_NAME,
+            "minutes": max(1, round(settings.AXES_COOLOFF_TIME * 60)),
+            "wrong_codes": wrong_codes,
+        }
+        subject = _("Someone is trying to sign in to your %(organisation)s account") % context
+        body = render_to_string("accounts/email/sign_in_attack.txt", context)
+    EmailMultiAlternatives(subject=subject, body=body, to=[user.email]).send()
+
+
+@task
+def prune_sign_in_records() -> int:
+    """Periodic: drop sign-in attempt rows past the cool-off (see ``web.schedule``)."""
+    from safepassage.web import schedule
+
+    removed = services.sign_in_records_prune()
+    schedule.queue_next("safepassage.accounts.tasks.prune_sign_in_records")
+    return removed

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from safepassage.accounts import staff_views, views
+from safepassage.secret_paths import TOKEN
 
 app_name = "accounts"
 
@@ -10,7 +11,7 @@ urlpatterns = [
     path("login/cancel/", views.cancel, name="cancel"),
     path("logout/", views.logout_view, name="logout"),
     path("confirm/", views.confirm, name="confirm"),
-    path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path(f"invitation/{TOKEN}/", views.invitation, name="invitation"),
     path("welcome/", views.welcome, name="welcome"),
     path("welcome/authenticator/", views.enrol, name="enrol"),
     path("welcome/recovery-codes/", views.recovery_codes, name="recovery_codes"),

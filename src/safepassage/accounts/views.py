@@ -7,6 +7,7 @@ valid second factor, and cancelling throws the mark away.
 
 from __future__ import annotations
 
+import math
 import time
 from urllib.parse import urlencode
 
@@ -17,13 +18,15 @@ from django.contrib.auth import login as auth_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from safepassage.accounts import forms, services
+from safepassage.accounts import forms, services, throttle
 from safepassage.accounts.middleware import mark_recent_auth
 from safepassage.accounts.models import RecoveryCodeDevice, TOTPDevice, User
 
@@ -75,17 +78,24 @@ def login(request):
             )
             if getattr(request, "axes_locked_out", False):
                 return locked_out(request)
-            if user is not None and user.is_active and user.is_staff_member:
-                if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-                    request.session.cycle_key()
-                    request.session[PENDING_KEY] = {"user": str(user.pk), "at": time.time()}
-                    query = urlencode({"next": _next_url(request)})
-                    return redirect(f"{reverse('accounts:verify')}?{query}")
-                error = _(
-                    "Your account has no authenticator yet. Ask the director for a new invitation."
-                )
-            else:
-                error = _("E-mail or password is wrong.")
+            if (
+                user is not None
+                and user.is_active
+                and user.is_staff_member
+                and TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+            ):
+                request.session.cycle_key()
+                request.session[PENDING_KEY] = {"user": str(user.pk), "at": time.time()}
+                query = urlencode({"next": _next_url(request)})
+                return redirect(f"{reverse('accounts:verify')}?{query}")
+            if user is not None:
+                # A right password that cannot lead to a session (no authenticator yet, a
+                # donor's account) is answered, and counted, exactly as a wrong one: the
+                # page must not confirm a password. The invited enrol through their link.
+                throttle.count_as_failure(request, email=user.email)
+                if getattr(request, "axes_locked_out", False):
+                    return locked_out(request)
+            error = _("E-mail or password is wrong.")
         else:
             error = _("E-mail or password is wrong.")
     status = 400 if error else 200
@@ -125,6 +135,7 @@ def verify(request):
                 request.session["django_language"] = user.language
                 services.login_recorded(user=user, method=type(device).__name__)
                 response = redirect(_next_url(request))
+                throttle.trust_device(response, request=request, user=user)
                 response.set_cookie(
                     settings.LANGUAGE_COOKIE_NAME,
                     user.language,
@@ -154,13 +165,21 @@ def _check_second_factor(user: User, code: str):
     elif recovery is not None:
         candidates.append(recovery)
     for device in candidates:
-        allowed, _info = device.verify_is_allowed()
+        allowed, info = device.verify_is_allowed()
         if not allowed:
-            return None, _("Too many wrong codes. Wait a minute and try again.")
+            wait = info.get("locked_until", timezone.now()) - timezone.now()
+            seconds = max(1, math.ceil(wait.total_seconds()))
+            return None, ngettext(
+                "Too many wrong codes. Try again in %(seconds)d second.",
+                "Too many wrong codes. Try again in %(seconds)d seconds.",
+                seconds,
+            ) % {"seconds": seconds}
         if device.verify_token(cleaned):
             device.throttle_reset()
             return device, ""
         device.throttle_increment()
+        if device.throttling_failure_count == services.CODE_FAILURES_NOTICE:
+            services.sign_in_attack_noticed(email=user.email, wrong_codes=True)
     return None, _("That code is not right, or it was already used. Try the next one.")
 
 
@@ -289,8 +308,9 @@ def enrol(request):
     form = forms.EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            codes = services.totp_device_confirm(device=device, token=form.cleaned_data["code"])
-            services.invitation_complete(invitation=found)
+            codes = services.invitation_enrol(
+                invitation=found, device=device, token=form.cleaned_data["code"]
+            )
         except services.AccountError as exc:
             form.add_error("code", str(exc))
         else:

@@ -7,8 +7,9 @@ Names without a namespace: ``tasks.send_news`` builds the sponsor's link with
 from django.urls import path
 
 from safepassage.fundraising import public_views
+from safepassage.secret_paths import TOKEN
 
 urlpatterns = [
-    path("s/<str:token>/", public_views.sponsor_page, name="sponsor-page"),
+    path(f"s/{TOKEN}/", public_views.sponsor_page, name="sponsor-page"),
     path("give/<slug:code>/", public_views.give, name="give"),
 ]

@@ -3,9 +3,10 @@
 from django.urls import path
 
 from safepassage.rescue import checkin_views
+from safepassage.secret_paths import TOKEN
 
 app_name = "checkin"
 
 urlpatterns = [
-    path("<str:token>/", checkin_views.page, name="page"),
+    path(f"{TOKEN}/", checkin_views.page, name="page"),
 ]

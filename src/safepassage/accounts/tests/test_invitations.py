@@ -139,3 +139,42 @@ def test_a_director_cannot_drop_their_own_director_role(sign_in, director):
     response = client.post(f"/accounts/staff/{director.user.pk}/roles/", {"roles": ["finance"]})
     assert response.status_code == 400
     assert "director" in director.user.role_codes()
+
+
+def test_a_replayed_invitation_link_cannot_set_a_password_or_enrol(
+    sign_in, director, smtp_server, run_tasks, client
+):
+    """Someone else opened the same link (read from a log, say) before the invitee joined:
+    once the invitee has enrolled, neither the link nor that browser's session does anything."""
+    from safepassage.accounts import services
+
+    invite(sign_in(director))
+    run_tasks()
+    link = link_from(smtp_server.messages[0])
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    replay = type(client)()
+    assert replay.get(path).status_code == 302  # opened before the invitee finished
+    accept(client, link)
+    user = User.objects.get(email="new.worker@example.org")
+    owner_device = TOTPDevice.objects.get(user=user, confirmed=True)
+
+    assert type(client)().get(path).status_code == 404
+    assert replay.get(path).status_code == 404
+    stolen = "someone else's passphrase 99"
+    response = replay.post("/accounts/welcome/", {"password1": stolen, "password2": stolen})
+    assert response.status_code == 404
+    assert replay.get("/accounts/welcome/authenticator/").status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    assert list(TOTPDevice.objects.filter(user=user, confirmed=True)) == [owner_device]
+
+    # The same race inside one request: a device confirmed against an invitation that was
+    # spent meanwhile is refused, and the owner's authenticator stays.
+    stale = Invitation.objects.get(user=user)
+    stale.used_at = None  # as a request that loaded it before the owner finished saw it
+    intruder = services.totp_device_start(user=user)
+    totp = TOTP(intruder.seed, 30, 0, 6, 0)
+    totp.time = timezone.now().timestamp()
+    with pytest.raises(services.AccountError):
+        services.invitation_enrol(invitation=stale, device=intruder, token=f"{totp.token():06d}")
+    assert list(TOTPDevice.objects.filter(user=user, confirmed=True)) == [owner_device]
