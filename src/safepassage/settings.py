@@ -31,6 +31,7 @@ from safepassage.environment import (
     envlist,
     envsecret,
     local_secret_file,
+    private_directory,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -177,7 +178,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     if MODE != "test":
-        VAR_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_directory(VAR_DIR)
 
 CACHES = {
     "default": {
