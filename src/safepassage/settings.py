@@ -350,6 +350,9 @@ PSEUDONYM_STYLE = env("PSEUDONYM_STYLE", "surname")
 if PSEUDONYM_STYLE not in {"surname", "initial", "none"}:
     raise ImproperlyConfigured("SAFEPASSAGE_PSEUDONYM_STYLE must be surname, initial or none")
 REVEAL_MINUTES = envint("REVEAL_MINUTES", 5, minimum=1)
+# Lists and exports of people generalise sex, birth year, province, status and pseudonym
+# until every row shares them with at least this many - 1 others (1: exact values).
+EXPORT_MIN_GROUP = envint("EXPORT_MIN_GROUP", 3, minimum=1)
 
 # --- Cases ----------------------------------------------------------------------------------
 try:

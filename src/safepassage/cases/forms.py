@@ -224,3 +224,10 @@ class SearchForm(forms.Form):
         required=False,
     )
     min_priority = forms.IntegerField(label=_("Priority at least"), required=False, min_value=0)
+
+
+class ExactValuesForm(forms.Form):
+    """Why the exact sex, birth year, province and pseudonyms are needed in lists."""
+
+    reason = forms.CharField(label=_("Why do you need to see this?"), max_length=500)
+    back = forms.ChoiceField(choices=[("people", "people"), ("queue", "queue")], required=False)
