@@ -52,7 +52,7 @@ lint: install
 	$(BIN)/ruff format --check src tests bench scripts conftest.py
 
 messages: install
-	cd src/safepassage && ../../$(BIN)/safepassage makemessages -l ko -l en --no-obsolete --no-location && ../../$(BIN)/safepassage compilemessages
+	cd src/safepassage && export SAFEPASSAGE_MODE=test && ../../$(BIN)/safepassage makemessages -l ko -l en --no-obsolete --no-location && ../../$(BIN)/safepassage compilemessages
 
 bench: install
 	$(BIN)/python -m bench

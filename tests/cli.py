@@ -14,7 +14,8 @@ def clean_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-def safepassage(env: dict[str, str], *args: str, timeout: int = 300):
+def safepassage(env: dict[str, str], *args: str, timeout: int = 300, umask: int = -1):
+    """``umask``: the child's, as the operator's shell would have it (-1: this process's)."""
     return subprocess.run(
         [sys.executable, "-m", "safepassage", *args],
         env=env,
@@ -22,4 +23,5 @@ def safepassage(env: dict[str, str], *args: str, timeout: int = 300):
         text=True,
         timeout=timeout,
         check=False,
+        umask=umask,
     )

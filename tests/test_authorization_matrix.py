@@ -86,6 +86,9 @@ MATRIX: dict[str, Case] = {
     "cases:people": Case(only(PEOPLE_ROLES)),
     "cases:queue": Case(only(PEOPLE_ROLES)),
     "cases:people_csv": Case(only(PEOPLE_ROLES)),
+    "cases:people_exact": Case(
+        only(PEOPLE_ROLES, ok=302), method="post", data={"reason": "matrix test"}
+    ),
     "cases:person": Case(only(PEOPLE_ROLES), kwargs={"code": "<person>"}),
     "cases:person_reveal": Case(
         only(PEOPLE_ROLES, ok=302),

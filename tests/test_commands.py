@@ -16,7 +16,16 @@ from tests.cli import clean_env, safepassage
 
 
 def run(tmp_path, *args: str):
-    return safepassage(clean_env(SAFEPASSAGE_VAR_DIR=str(tmp_path / "var")), *args)
+    # The usual shell umask: files would be 0644 and directories 0755 unless the command
+    # makes them private itself.
+    env = clean_env(SAFEPASSAGE_VAR_DIR=str(tmp_path / "var"))
+    return safepassage(env, *args, umask=0o022)
+
+
+def open_to_others(var) -> list[str]:
+    """Every path under ``var`` (itself included) that its group or others may use."""
+    paths = [var, *var.rglob("*")]
+    return [f"{p} {p.stat().st_mode & 0o777:o}" for p in paths if p.stat().st_mode & 0o077]
 
 
 def test_the_demo_sets_itself_up_and_prints_the_logins(tmp_path):
@@ -30,10 +39,18 @@ def test_the_demo_sets_itself_up_and_prints_the_logins(tmp_path):
     assert {role for _email, role, _key in keys} >= {"director", "case_worker", "finance"}
     secrets_dir = tmp_path / "var" / "secrets"
     assert (secrets_dir / "vault-keyring.json").stat().st_mode & 0o077 == 0
+    var = tmp_path / "var"
+    assert (var / "safepassage.sqlite3").exists()
+    assert any((var / "mail").iterdir())
+    assert open_to_others(var) == []
+    # A var/ an earlier version left open is closed by the next run.
+    var.chmod(0o755)
+    (var / "safepassage.sqlite3").chmod(0o644)
     # A second run reuses everything: same logins, same keys, no second organisation.
     second = run(tmp_path, "demo", "--no-serve")
     assert second.returncode == 0, second.stderr
     assert "People in the demo: 97 in 61 cases" in second.stdout
+    assert open_to_others(var) == []
     assert re.findall(r"key ([A-Z2-7]{32})", second.stdout) == [k for _e, _r, k in keys]
     code = run(tmp_path, "demo", "--code", "director@demo.safepassage.invalid")
     assert re.fullmatch(r"\d{6}\n", code.stdout)

@@ -68,9 +68,42 @@ def envsecret(name: str) -> str:
     return direct.strip()
 
 
+# What the runtime commands write (the SQLite database, its WAL and SHM, keys, mail, logs)
+# is for the account that runs them alone.
+PRIVATE_UMASK = 0o077
+
+
+def private_directory(path: Path) -> Path:
+    """Create ``path`` and each missing parent with mode 0700.
+
+    ``mkdir(parents=True, mode=...)`` gives the mode to the last directory only, so a
+    ``var/secrets`` created in one call left ``var/`` open to everyone (0755)."""
+    missing = []
+    for directory in (path, *path.parents):
+        if directory.exists():
+            break
+        missing.append(directory)
+    for directory in reversed(missing):
+        directory.mkdir(mode=0o700, exist_ok=True)
+        # The umask may have taken bits off, never added any: set exactly 0700.
+        directory.chmod(0o700)
+    return path
+
+
+def make_private(path: Path) -> None:
+    """Take group and other permissions off ``path`` and everything under it (a ``var/``
+    left open by an earlier version); for directories the demo owns."""
+    for directory, _subdirectories, files in os.walk(path):  # symlinks are not followed
+        os.chmod(directory, os.stat(directory).st_mode & 0o700)
+        for name in files:
+            file = os.path.join(directory, name)
+            if not os.path.islink(file):
+                os.chmod(file, os.stat(file).st_mode & 0o700)
+
+
 def local_secret_file(path: Path, *, nbytes: int = 32) -> Path:
     """Create a random secret file (mode 0600) unless it exists; for the demo and tests only."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_directory(path.parent)
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -31,6 +31,7 @@ from safepassage.environment import (
     envlist,
     envsecret,
     local_secret_file,
+    private_directory,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -182,7 +183,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     if MODE != "test":
-        VAR_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_directory(VAR_DIR)
 
 CACHES = {
     "default": {
@@ -373,6 +374,9 @@ PSEUDONYM_STYLE = env("PSEUDONYM_STYLE", "surname")
 if PSEUDONYM_STYLE not in {"surname", "initial", "none"}:
     raise ImproperlyConfigured("SAFEPASSAGE_PSEUDONYM_STYLE must be surname, initial or none")
 REVEAL_MINUTES = envint("REVEAL_MINUTES", 5, minimum=1)
+# Lists and exports of people generalise sex, birth year, province, status and pseudonym
+# until every row shares them with at least this many - 1 others (1: exact values).
+EXPORT_MIN_GROUP = envint("EXPORT_MIN_GROUP", 3, minimum=1)
 
 # --- Cases ----------------------------------------------------------------------------------
 try:

@@ -1,4 +1,7 @@
-"""CSV export of people: pseudonyms and statistics only, spreadsheet formulas neutralised."""
+"""CSV export of people: pseudonyms and statistics only, generalised as lists are
+(``cases.lists``: every row's sex, birth year, province, status and pseudonym shared by at
+least ``SAFEPASSAGE_EXPORT_MIN_GROUP`` rows, unless exact values were revealed), spreadsheet
+formulas neutralised."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from safepassage.accounts.decorators import recent_auth_required, staff_required
 from safepassage.audit.chain import record
-from safepassage.cases import selectors
+from safepassage.cases import lists, selectors
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ["code", "pseudonym", "case", "sex", "birth_year", "province", "status", "priority"]
@@ -32,26 +35,30 @@ class _Echo:
 @require_GET
 def people_csv(request):
     people = selectors.people_list(request.user).select_related("case").order_by("created_at")
+    shown = lists.shown_by_code(request, people)
     record(
         actor=request.user,
         action="cases.people_exported",
-        data={"rows": people.count(), "columns": COLUMNS},
+        data={"rows": len(shown), "columns": COLUMNS, "exact": lists.exact_granted(request)},
     )
     writer = csv.writer(_Echo())
 
     def rows():
         yield writer.writerow(COLUMNS)
         for person in people.iterator(chunk_size=2000):
+            row = shown.get(person.code)
+            if row is None:  # added since the rows were generalised: not in this export
+                continue
             yield writer.writerow(
                 neutralise(v)
                 for v in (
                     person.code,
-                    person.real_name.masked,
+                    row.surname,
                     person.case.code,
-                    person.sex,
-                    person.birth_year,
-                    person.province,
-                    person.status,
+                    row.sex,
+                    row.born,
+                    row.home,
+                    row.status,
                     person.priority,
                 )
             )

@@ -14,6 +14,7 @@ from safepassage.cases.models import (
     Urgency,
 )
 from safepassage.cases.services import FLAGS
+from safepassage.web.date_fields import DateField
 
 FLAG_LABELS = {
     "pregnant": _("pregnant"),
@@ -130,7 +131,7 @@ class ReliefForm(forms.Form):
             ("VND", "VND"),
         ],
     )
-    given_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
+    given_on = DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
     delivered_by = forms.CharField(
         label=_("Delivered by (field partner's pseudonym)"), max_length=40, required=False
     )
@@ -157,10 +158,8 @@ class ReliefForm(forms.Form):
 class SupportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SupportKind.choices)
     provider = forms.CharField(label=_("Provider"), max_length=80)
-    started_on = forms.DateField(
-        label=_("Started on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    ended_on = forms.DateField(
+    started_on = DateField(label=_("Started on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ended_on = DateField(
         label=_("Ended on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     outcome = forms.CharField(label=_("Outcome"), max_length=200, required=False)
@@ -183,8 +182,8 @@ class TestimonyForm(forms.Form):
 
 class ConsentForm(forms.Form):
     scope = forms.ChoiceField(label=_("Consent covers"), choices=ConsentScope.choices)
-    given_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
-    expires_on = forms.DateField(
+    given_on = DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = DateField(
         label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -224,3 +223,10 @@ class SearchForm(forms.Form):
         required=False,
     )
     min_priority = forms.IntegerField(label=_("Priority at least"), required=False, min_value=0)
+
+
+class ExactValuesForm(forms.Form):
+    """Why the exact sex, birth year, province and pseudonyms are needed in lists."""
+
+    reason = forms.CharField(label=_("Why do you need to see this?"), max_length=500)
+    back = forms.ChoiceField(choices=[("people", "people"), ("queue", "queue")], required=False)

@@ -406,6 +406,13 @@ def consent_withdraw(*, actor, testimony: Testimony) -> Testimony:
     return testimony
 
 
+def people_exact_shown(*, actor, reason: str) -> None:
+    """Record that ``actor`` asked to see exact sex, birth year, province, status and
+    pseudonyms in lists and exports for a few minutes, and why. The caller checked that
+    they may reveal people."""
+    record(actor=actor, action="cases.people_exact_shown", data={"reason": reason[:500]})
+
+
 def retention_due(*, now: dt.datetime | None = None):
     """Closed cases past the retention period whose identities are not yet shredded."""
     from django.conf import settings

@@ -8,6 +8,7 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/queue/", views.queue, name="queue"),
     path("people/export.csv", export.people_csv, name="people_csv"),
+    path("people/exact/", views.people_exact, name="people_exact"),
     path("people/<str:code>/", views.person, name="person"),
     path("people/<str:code>/reveal/", views.person_reveal, name="person_reveal"),
     path("people/<str:code>/status/", views.person_status, name="person_status"),

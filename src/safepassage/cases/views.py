@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
-from safepassage.cases import forms, lifecycle, priority, selectors, services
+from safepassage.cases import forms, lifecycle, lists, priority, selectors, services
 from safepassage.cases.models import Person, Relief, Testimony
 from safepassage.vault import grants, pages
 from safepassage.vault.forms import RevealForm
@@ -78,14 +78,17 @@ def people(request):
     )
     params = QueryDict(mutable=True) if posted else request.GET.copy()
     params.pop("page", None)
+    shown = lists.shown_by_code(request, found)
     return render(
         request,
         "cases/people.html",
         {
             "page": page,
+            "rows": [(person, shown[person.code]) for person in page],
             "form": form,
             "query": params.urlencode(),
             "may_export": permissions.has_capability(request.user, "cases.export"),
+            **_exact_context(request, back="people"),
         },
     )
 
@@ -93,10 +96,43 @@ def people(request):
 @staff_required("people.view")
 @require_GET
 def queue(request):
-    """Who waits for rescue, most urgent first, and why."""
-    page = Paginator(selectors.priority_queue(request.user), 50).get_page(request.GET.get("page"))
-    rows = [(person, priority.explain(person.priority_reasons)) for person in page]
-    return render(request, "cases/queue.html", {"page": page, "rows": rows})
+    """Who waits for rescue, most urgent first (by the exact priority), and why."""
+    waiting = selectors.priority_queue(request.user)
+    page = Paginator(waiting, 50).get_page(request.GET.get("page"))
+    shown = lists.shown_by_code(request, waiting)
+    rows = [
+        (person, priority.explain(person.priority_reasons), shown[person.code]) for person in page
+    ]
+    context = {"page": page, "rows": rows, **_exact_context(request, back="queue")}
+    return render(request, "cases/queue.html", context)
+
+
+def _exact_context(request, *, back: str) -> dict:
+    exact = lists.exact_granted(request)
+    may_reveal = permissions.has_capability(request.user, "people.reveal")
+    return {
+        "exact": exact,
+        "exact_form": forms.ExactValuesForm(initial={"back": back})
+        if may_reveal and not exact
+        else None,
+        "min_group": settings.EXPORT_MIN_GROUP,
+        "reveal_minutes": settings.REVEAL_MINUTES,
+    }
+
+
+@staff_required("people.reveal")
+@require_POST
+def people_exact(request):
+    """Exact sex, birth year, province and pseudonyms in lists and exports, for a few
+    minutes, after a reason that is audited."""
+    form = forms.ExactValuesForm(request.POST)
+    back = "cases:queue" if request.POST.get("back") == "queue" else "cases:people"
+    if not form.is_valid():
+        messages.error(request, _("Give a reason to see exact values."))
+        return redirect(back)
+    services.people_exact_shown(actor=request.user, reason=form.cleaned_data["reason"])
+    lists.grant_exact(request)
+    return redirect(back)
 
 
 @staff_required("people.view")

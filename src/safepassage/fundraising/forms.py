@@ -34,6 +34,7 @@ from safepassage.funds.forms import (
     to_minor,
 )
 from safepassage.funds.models import Campaign, CampaignKind
+from safepassage.web.date_fields import DateField
 
 
 def _campaign_field(**kwargs) -> forms.ModelChoiceField:
@@ -69,9 +70,7 @@ class DonorCodeMixin:
 
 
 class CostForm(forms.Form):
-    starts_on = forms.DateField(
-        label=gettext_lazy("From"), widget=DateInput, initial=timezone.localdate
-    )
+    starts_on = DateField(label=gettext_lazy("From"), widget=DateInput, initial=timezone.localdate)
     amount = amount_field(
         label=gettext_lazy("Cost of one rescue"),
         help_text=gettext_lazy("In the base currency; shares opened before keep their cost."),
@@ -136,8 +135,8 @@ class CampaignForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("Never a name, a place or a date of a journey."),
     )
-    starts_on = forms.DateField(label=gettext_lazy("Starts on"), widget=DateInput, required=False)
-    ends_on = forms.DateField(label=gettext_lazy("Ends on"), widget=DateInput, required=False)
+    starts_on = DateField(label=gettext_lazy("Starts on"), widget=DateInput, required=False)
+    ends_on = DateField(label=gettext_lazy("Ends on"), widget=DateInput, required=False)
     goal = amount_field(label=gettext_lazy("Goal"), required=False)
     goal_currency = currency_field(
         label=gettext_lazy("Goal currency"), initial=lambda: settings.BASE_CURRENCY
@@ -233,7 +232,7 @@ class CampaignForm(forms.Form):
 class EventForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=EventKind.choices)
-    held_on = forms.DateField(label=gettext_lazy("Date"), widget=DateInput)
+    held_on = DateField(label=gettext_lazy("Date"), widget=DateInput)
     city = forms.CharField(
         label=gettext_lazy("City"),
         max_length=80,
@@ -286,7 +285,7 @@ class PledgeForm(DonorCodeMixin, MoneyForm):
     frequency = forms.ChoiceField(
         label=gettext_lazy("Frequency"), choices=Frequency.choices, initial=Frequency.MONTHLY
     )
-    starts_on = forms.DateField(
+    starts_on = DateField(
         label=gettext_lazy("First instalment due on"), widget=DateInput, initial=timezone.localdate
     )
     campaign = _campaign_field()
@@ -325,6 +324,7 @@ class MatchingForm(DonorCodeMixin, forms.Form):
         label=gettext_lazy("Matched in"), choices=MatchUnit.choices, initial=MatchUnit.MONEY
     )
     percent = forms.IntegerField(
+        # xgettext:no-python-format
         label=gettext_lazy("Match (% of each gift)"), min_value=1, max_value=1000, initial=100
     )
     per_gift_cap = amount_field(
@@ -340,10 +340,10 @@ class MatchingForm(DonorCodeMixin, forms.Form):
     rescues_target = forms.IntegerField(
         label=gettext_lazy("Rescues (in rescues)"), min_value=1, max_value=100_000, required=False
     )
-    starts_on = forms.DateField(
+    starts_on = DateField(
         label=gettext_lazy("Matches gifts from"), widget=DateInput, initial=timezone.localdate
     )
-    ends_on = forms.DateField(label=gettext_lazy("Until"), widget=DateInput, required=False)
+    ends_on = DateField(label=gettext_lazy("Until"), widget=DateInput, required=False)
 
     def __init__(self, *args, donors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -385,6 +385,6 @@ class SponsorForm(DonorCodeMixin, forms.Form):
 
 
 class ConsentForm(forms.Form):
-    given_on = forms.DateField(
+    given_on = DateField(
         label=gettext_lazy("Consent given on"), widget=DateInput, initial=timezone.localdate
     )

@@ -403,6 +403,7 @@ class MatchingPledge(models.Model):
     )
     unit = models.CharField(_("matched in"), max_length=8, choices=MatchUnit.choices)
     currency = models.CharField(max_length=3)
+    # xgettext:no-python-format
     percent = models.PositiveSmallIntegerField(_("match (% of each gift)"), default=100)
     per_gift_cap_minor = models.BigIntegerField(_("at most per gift"), null=True, blank=True)
     total_cap_minor = models.BigIntegerField(_("at most in all"), null=True, blank=True)

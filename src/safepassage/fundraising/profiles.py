@@ -21,23 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from safepassage.cases.models import Person, Province, Sex, Status
+from safepassage.cases.models import Person, Sex, Status
+from safepassage.cases.regions import REGION_OF
 
-REGIONS = {
-    Province.NORTH_HAMGYONG: "north_east",
-    Province.RYANGGANG: "north_east",
-    Province.RASON: "north_east",
-    Province.CHAGANG: "north",
-    Province.NORTH_PYONGAN: "north",
-    Province.SOUTH_HAMGYONG: "east",
-    Province.KANGWON: "east",
-    Province.PYONGYANG: "west",
-    Province.SOUTH_PYONGAN: "west",
-    Province.NAMPO: "west",
-    Province.NORTH_HWANGHAE: "south",
-    Province.SOUTH_HWANGHAE: "south",
-    Province.KAESONG: "south",
-}
+# The region table is the cases app's, shared with lists, exports and reports.
+REGIONS = REGION_OF
 # The people a sponsor's person could be among.
 POPULATION = (
     Status.IN_HIDING,

@@ -25,6 +25,7 @@ from safepassage.funds.models import (
     ExpenseStatus,
     Restriction,
 )
+from safepassage.web.date_fields import DateField, DateInput
 
 
 class SealedTextInput(forms.TextInput):
@@ -44,10 +45,6 @@ class SealedTextarea(forms.Textarea):
 
 def _any(choices) -> list:
     return [("", gettext_lazy("any")), *choices]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class CurrencyInput(forms.TextInput):
@@ -153,12 +150,10 @@ class MoneyForm(forms.Form):
 
 
 class DonationFilterForm(forms.Form):
-    date_from = forms.DateField(
+    date_from = DateField(
         label=pgettext_lazy("date range", "From"), required=False, widget=DateInput
     )
-    date_to = forms.DateField(
-        label=pgettext_lazy("date range", "To"), required=False, widget=DateInput
-    )
+    date_to = DateField(label=pgettext_lazy("date range", "To"), required=False, widget=DateInput)
     channel = forms.ChoiceField(
         label=gettext_lazy("Channel"), choices=_any(Channel.choices), required=False
     )
@@ -218,7 +213,7 @@ class DonationForm(MoneyForm):
         required=False,
         help_text=gettext_lazy("Taken by the platform or bank, in the same currency."),
     )
-    received_on = forms.DateField(
+    received_on = DateField(
         label=gettext_lazy("Received on"), widget=DateInput, initial=timezone.localdate
     )
     channel = forms.ChoiceField(label=gettext_lazy("Channel"), choices=Channel.choices)
@@ -404,7 +399,7 @@ class ExpenseFilterForm(forms.Form):
     restriction = forms.ChoiceField(
         label=gettext_lazy("Fund"), choices=_any(Restriction.choices), required=False
     )
-    month = forms.DateField(
+    month = DateField(
         label=gettext_lazy("Month"),
         required=False,
         input_formats=["%Y-%m"],
@@ -424,7 +419,7 @@ class ExpenseForm(MoneyForm):
     )
     amount = amount_field(label=gettext_lazy("Amount"))
     currency = currency_field(initial=lambda: settings.BASE_CURRENCY)
-    spent_on = forms.DateField(
+    spent_on = DateField(
         label=gettext_lazy("Spent on"), widget=DateInput, initial=timezone.localdate
     )
     restriction = forms.ChoiceField(
@@ -499,7 +494,7 @@ class ReceiptUploadForm(forms.Form):
 
 class RateForm(forms.Form):
     currency = currency_field()
-    on = forms.DateField(label=gettext_lazy("Date"), widget=DateInput)
+    on = DateField(label=gettext_lazy("Date"), widget=DateInput)
     rate = forms.CharField(
         label=gettext_lazy("Rate"),
         max_length=30,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from safepassage.cases import money
 from safepassage.rescue.models import CheckInKind, MissionStatus, Outcome
 from safepassage.rescue.services.checkins import MAX_DELAY_HOURS, MAX_REASON
+from safepassage.web.date_fields import DateField, DateTimeField
 
 # The currencies missions are paid in (as for relief on the people pages).
 CURRENCIES = [(c, c) for c in ("USD", "CNY", "KRW", "THB", "LAK", "VND")]
@@ -30,7 +31,7 @@ class MissionPlanForm(forms.Form):
         error_messages={"required": _("Choose at least one person for the mission.")},
     )
     coordinator = forms.ModelChoiceField(label=_("Coordinator"), queryset=None, empty_label=None)
-    planned_start = forms.DateTimeField(
+    planned_start = DateTimeField(
         label=_("Planned departure"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Local time."),
@@ -157,7 +158,7 @@ class CostForm(forms.Form):
     )
     amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=14, decimal_places=2)
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES)
-    spent_on = forms.DateField(
+    spent_on = DateField(
         label=_("Spent on"),
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

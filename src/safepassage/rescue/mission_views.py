@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
+from safepassage.cases import lists
 from safepassage.cases.models import Person
 from safepassage.rescue import mission_forms, selectors
 from safepassage.rescue.models import Mission, MissionStatus
@@ -74,7 +75,11 @@ def mission_new(request):
         "rescue/mission_new.html",
         {
             "form": form,
-            "groups": selectors.queue_for_planning(user, include=sorted(chosen)),
+            "groups": selectors.queue_for_planning(
+                user,
+                include=sorted(chosen),
+                disclosed=lists.shown_by_code(request, selectors.planning_people(user)),
+            ),
             "chosen": chosen,
         },
         status=400 if form.errors else 200,

@@ -9,6 +9,7 @@ template cannot wander from them to a route or to an identity.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -28,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safepassage.accounts import permissions
 from safepassage.cases import lifecycle, money, priority
+from safepassage.cases.disclosure import Shown
 from safepassage.cases.models import Person
 from safepassage.cases.selectors import SEALED_PERSON_COLUMNS
 from safepassage.rescue.models import (
@@ -340,7 +342,7 @@ class Candidate:
     code: str
     pseudonym: str
     sex: str
-    birth_year: int | None
+    born: str  # generalised with the rest of the list (``cases.lists``)
     priority: int
     reasons: str
 
@@ -387,24 +389,31 @@ def family_codes(user, code: str) -> list[str]:
     return sorted(people.filter(group_id=person.group_id).values_list("code", flat=True))
 
 
-def _candidate(person: Person) -> Candidate:
+def _candidate(person: Person, shown: Shown | None) -> Candidate:
+    if shown is None:  # joined the queue since it was generalised: held back
+        shown = Shown("", "", "", "", "")
     return Candidate(
         code=person.code,
-        pseudonym=str(person.real_name) or "—",
-        sex=person.get_sex_display(),
-        birth_year=person.birth_year,
+        pseudonym=shown.surname or "—",
+        sex=shown.sex_label,
+        born=shown.born_label,
         priority=person.priority,
         reasons=priority.explain(person.priority_reasons),
     )
 
 
 def queue_for_planning(
-    user, *, include: list[str] | tuple[str, ...] = (), limit: int = PLANNING_LIMIT
+    user,
+    *,
+    disclosed: Mapping[str, Shown],
+    include: list[str] | tuple[str, ...] = (),
+    limit: int = PLANNING_LIMIT,
 ) -> list[PlanningGroup]:
     """The priority queue in families: each group whole, most urgent group first.
 
-    ``include`` adds people (and their families) beyond the limit, e.g. the family a
-    case worker's link points at.
+    ``disclosed`` is what may be shown of each person, by code (``cases.lists``, over all of
+    ``planning_people``). ``include`` adds people (and their families) beyond the limit,
+    e.g. the family a case worker's link points at.
     """
     people = (
         planning_people(user)
@@ -440,7 +449,7 @@ def queue_for_planning(
             groups[key] = PlanningGroup(
                 label=person.group.label if person.group_id else "", people=[]
             )
-        groups[key].people.append(_candidate(person))
+        groups[key].people.append(_candidate(person, disclosed.get(person.code)))
     return sorted(groups.values(), key=lambda g: -g.priority)
 
 

@@ -14,6 +14,10 @@ deliberately not part of the key: a transaction listed again in a later, overlap
 statement is the same money and is skipped as already recorded. Skipped with the reason:
 debits and reversals ("not a credit"), and credits from the giving platform (a sender named
 in ``SAFEPASSAGE_PLATFORM_PAYOUT_NAMES``). Gifts are booked to the bank, unrestricted.
+
+Every statement must add up before any of its lines is read as a gift: opening balance plus
+the signed lines equals the closing balance, in one currency; a statement cut before its
+closing balance is refused.
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ def parse(data: bytes, *, progress: r.Progress | None = None, **_options) -> r.P
     done = 0
     for number, (block, line) in enumerate(blocks, 1):
         statement = _read(block, number, line)
+        _check_balances(statement, number, line)
         account = "".join(str(statement.data.get("account_identification") or "").split())
         lines = [line + block.count("\n", 0, m.start()) for m in _LINE_61.finditer(block)]
         for index, transaction in enumerate(statement):
@@ -111,6 +116,62 @@ def _read(block: str, number: int, line: int):
             _("statement %(s)s, line %(line)s") % {"s": number, "line": line},
             _("this statement holds a date or amount that cannot be read; nothing was imported."),
         ) from None
+
+
+def _balance(data: dict, *kinds: str):
+    for kind in kinds:
+        if data.get(kind) is not None:
+            return data[kind]
+    return None
+
+
+def _check_balances(statement, number: int, line: int) -> None:
+    """Opening balance + every line = closing balance, in one currency, signs included.
+
+    A statement cut short (lost its closing balance, or lines) or edited by hand does not
+    add up; importing part of it would book gifts the bank never confirmed as a whole."""
+    where = _("statement %(s)s, line %(line)s") % {"s": number, "line": line}
+    opening = _balance(statement.data, "final_opening_balance", "intermediate_opening_balance")
+    closing = _balance(statement.data, "final_closing_balance", "intermediate_closing_balance")
+    if opening is None:
+        raise r.Unreadable(
+            where, _("the statement has no opening balance (:60F: or :60M:); nothing was imported.")
+        )
+    if closing is None:
+        raise r.Unreadable(
+            where,
+            _(
+                "the statement ends before its closing balance (:62F: or :62M:): it may be "
+                "cut short; nothing was imported."
+            ),
+        )
+    currency = opening.amount.currency
+    currencies = {closing.amount.currency} | {t.data["amount"].currency for t in statement}
+    if currencies - {currency}:
+        raise r.Unreadable(
+            where,
+            _(
+                "the statement mixes currencies (%(currencies)s) with its opening balance in "
+                "%(currency)s; nothing was imported."
+            )
+            % {"currencies": ", ".join(sorted(currencies - {currency})), "currency": currency},
+        )
+    expected = opening.amount.amount + sum(t.data["amount"].amount for t in statement)
+    if expected != closing.amount.amount:
+        raise r.Unreadable(
+            where,
+            _(
+                "the opening balance %(opening)s plus the lines (%(lines)s) makes %(expected)s, "
+                "but the closing balance says %(closing)s: the statement is incomplete or was "
+                "altered; nothing was imported."
+            )
+            % {
+                "opening": f"{opening.amount.amount} {currency}",
+                "lines": f"{expected - opening.amount.amount:+} {currency}",
+                "expected": f"{expected} {currency}",
+                "closing": f"{closing.amount.amount} {currency}",
+            },
+        )
 
 
 def _details(data: dict) -> tuple[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import time
 from decimal import Decimal
 from io import StringIO
@@ -676,17 +677,40 @@ def test_a_bad_debtor_iban_is_refused():
 # --- MT940 ----------------------------------------------------------------------------------
 
 
+_MT940_AMOUNT = re.compile(r"\d{6}(?:\d{4})?(R?[CD])[A-Z]?(\d+),(\d*)")
+
+
+def mt940_balance(amount: Decimal, currency: str = "EUR") -> str:
+    """The tail of a :60F: or :62F: tag: mark, date, currency, amount with a comma."""
+    mark = "D" if amount < 0 else "C"
+    return f"{mark}260305{currency}{abs(amount):.2f}".replace(".", ",")
+
+
 def mt940_file(
-    lines: list[tuple[str, str, str]], *, number: str = "00001", account=ORG_IBAN
+    lines: list[tuple[str, str]],
+    *,
+    number: str = "00001",
+    account=ORG_IBAN,
+    closing: str | None = None,
 ) -> bytes:
-    """``lines``: (the :61: text after the tag, the :86: text, or "")."""
+    """``lines``: (the :61: text after the tag, the :86: text, or ""). The closing balance
+    is the opening balance (EUR 1000.00) plus the lines, unless ``closing`` gives the tail
+    of the :62F: tag ("" leaves the tag out, as a statement cut short)."""
     body = "".join(
         f":61:{statement}\n" + (f":86:{details}\n" if details else "")
         for statement, details in lines
     )
+    total = Decimal("1000.00")
+    for statement, _details in lines:
+        found = _MT940_AMOUNT.match(statement)
+        if found:
+            amount = Decimal(f"{found.group(2)}.{found.group(3) or 0}")
+            total += -amount if found.group(1) in ("D", "RC") else amount
+    if closing is None:
+        closing = mt940_balance(total)
+    tail = f":62F:{closing}\n" if closing else ""
     return (
-        f":20:STMT{number}\n:25:{account}\n:28C:{number}/001\n:60F:C260301EUR1000,00\n"
-        f"{body}:62F:C260305EUR1075,50\n"
+        f":20:STMT{number}\n:25:{account}\n:28C:{number}/001\n:60F:C260301EUR1000,00\n{body}{tail}"
     ).encode()
 
 
@@ -758,6 +782,56 @@ def test_a_malformed_mt940_line_is_named():
     assert reasons(report) == [
         "statement 1, line 7: this line cannot be read as MT940; nothing was imported."
     ]
+
+
+def test_a_balanced_mt940_statement_imports_debits_and_reversals_included():
+    data = mt940_file(
+        [
+            ("2603040304C100,00NTRFNONREF//B1", "/NAME/Donor 0321/"),
+            ("2603040304D250,00NTRFNONREF//B2", "Rent"),
+            ("2603040304RD5,00NTRFNONREF//B3", "returned fee"),
+        ]
+    )
+    assert b":62F:C260305EUR855,00" in data
+
+    report = run(data, kind="mt940")
+
+    assert report.ok, reasons(report)
+    assert report.new == 1
+
+
+def test_an_mt940_statement_cut_before_its_closing_balance_is_refused():
+    whole = mt940_file([("2603040304C100,00NTRFNONREF//C1", "/NAME/Donor 0322/")], number="00001")
+    cut = mt940_file(
+        [("2603050305C40,00NTRFNONREF//C2", "/NAME/Donor 0323/")], number="00002", closing=""
+    )
+
+    report = run(whole + cut, kind="mt940")
+
+    assert reasons(report) == [
+        "statement 2, line 8: the statement ends before its closing balance (:62F: or :62M:):"
+        " it may be cut short; nothing was imported."
+    ]
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_an_mt940_closing_balance_that_does_not_add_up_is_refused():
+    lines = [
+        ("2603040304C100,00NTRFNONREF//W1", "/NAME/Donor 0324/"),
+        ("2603040304C20,00NTRFNONREF//W2", "/NAME/Donor 0325/"),
+    ]
+    wrong = mt940_file(lines, closing="C260305EUR1100,00")  # a line of 20.00 was dropped
+    wrong_sign = mt940_file(lines, closing="D260305EUR1120,00")
+    wrong_currency = mt940_file(lines, closing="C260305USD1120,00")
+
+    assert reasons(run(wrong, kind="mt940")) == [
+        "statement 1, line 1: the opening balance 1000.00 EUR plus the lines (+120.00 EUR)"
+        " makes 1120.00 EUR, but the closing balance says 1100.00 EUR: the statement is"
+        " incomplete or was altered; nothing was imported."
+    ]
+    assert "closing balance says -1120.00 EUR" in reasons(run(wrong_sign, kind="mt940"))[0]
+    assert "mixes currencies (USD)" in reasons(run(wrong_currency, kind="mt940"))[0]
+    assert counts() == (0, 0, 0, 0)
 
 
 def test_what_is_not_mt940_is_refused():

@@ -32,6 +32,7 @@ from safepassage.accounts.models import Role, TOTPDevice, User
 from safepassage.cases import services as case_services
 from safepassage.cases.models import Case, Person
 from safepassage.demo import hope, missions, money, organisation
+from safepassage.environment import make_private
 from safepassage.rescue.models import Mission, MissionStatus
 
 DEMO_DOMAIN = "demo.safepassage.invalid"
@@ -63,6 +64,8 @@ class Command(BaseCommand):
         if code:
             self.stdout.write(current_code(code))
             return
+        # A var/ made by an earlier version was left readable by everyone on the machine.
+        make_private(Path(settings.VAR_DIR))
         call_command("migrate", interactive=False, verbosity=0)
         logins = self._logins_file()
         if not User.objects.filter(email__endswith="@" + DEMO_DOMAIN).exists():
