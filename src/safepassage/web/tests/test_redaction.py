@@ -49,9 +49,11 @@ def console():
     """The console handler the settings configure (the one production uses)."""
     handler = next(h for h in logging.getLogger().handlers if h.filters)
     stream = io.StringIO()
-    previous = handler.setStream(stream)
+    # Swapped by hand: setStream() flushes the old stream, which pytest's capture of an
+    # earlier test may already have closed.
+    previous, handler.stream = handler.stream, stream
     yield stream
-    handler.setStream(previous)
+    handler.stream = previous
 
 
 @pytest.mark.django_db
