@@ -16,6 +16,7 @@ from safepassage.audit.tests.tampering import (
     keyed_hash,
     plain_sha256,
     rewrite_from,
+    set_head,
 )
 
 pytestmark = pytest.mark.django_db
@@ -112,11 +113,23 @@ def test_it_detects_a_cut_tail_by_the_head_row(chain):
     assert result.reason == "entries 7 to 8 missing at the end (tail truncated)"
 
 
-def test_it_detects_a_cut_tail_with_a_fixed_head_only_by_the_kept_head(chain):
+def test_it_detects_a_cut_tail_with_a_fixed_head_by_the_heads_mac(chain):
+    with bypass_triggers():
+        AuditEntry.objects.filter(seq__gt=6).delete()
+    set_head(6, chain[5].hash, with_key=False)
+
+    result = verify()
+
+    assert not result.ok
+    assert result.first_broken_seq == 7
+    assert "the audit head (entry 6) failed authentication" in result.reason
+
+
+def test_it_detects_a_cut_tail_with_a_keyed_head_only_by_the_kept_head(chain):
     _, kept_hash = head()
     with bypass_triggers():
         AuditEntry.objects.filter(seq__gt=6).delete()
-        AuditHead.objects.filter(id=1).update(seq=6, hash=chain[5].hash)
+    set_head(6, chain[5].hash, with_key=True)
 
     assert verify().ok  # nothing inside the database betrays it...
     result = verify(expected_head=kept_hash)  # ...but the copy kept off-site does
