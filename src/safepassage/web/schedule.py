@@ -26,6 +26,7 @@ PERIODIC: dict[str, dt.timedelta | Callable[[], dt.timedelta]] = {
     "safepassage.cases.tasks.priority_refresh": dt.timedelta(days=1),
     "safepassage.fundraising.tasks.remind_pledges": dt.timedelta(days=1),
     "safepassage.fundraising.tasks.assign_shares": dt.timedelta(hours=1),
+    "safepassage.audit.tasks.anchor_head": dt.timedelta(hours=1),
 }
 
 
