@@ -22,6 +22,8 @@ postgres_only = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
 ]
 
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="needs SQLite")
+
 
 class Staff:
     """Stands in for a user: record() needs only pk and email."""
