@@ -6,6 +6,8 @@ database server cannot write (another machine's mount, a write-once store): some
 rewrite the database, even with the audit key, then cannot make the log shorter or different
 from what was anchored without ``safepassage audit verify`` saying so. The periodic task
 ``audit.tasks.anchor_head`` writes one every hour; ``safepassage audit anchor`` writes one now.
+With ``settings.AUDIT_ANCHOR_MAIL`` the task also e-mails the head to every active director
+(``mail``), a copy kept in their mailboxes that ``audit verify --head HASH`` can use.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import os
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
+from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from safepassage.audit.hashing import head_mac_ok
 from safepassage.audit.models import AuditHead
@@ -39,14 +43,7 @@ def write(*, path: Path | None = None) -> tuple[int, str]:
     path = path or anchor_path()
     if path is None:
         raise AnchorError("no anchor file is configured (SAFEPASSAGE_AUDIT_ANCHOR_FILE)")
-    row = AuditHead.objects.filter(id=1).values_list("seq", "hash", "mac").first()
-    if row is None or not head_mac_ok(*row):
-        raise AnchorError("the audit head is missing or fails authentication; not anchored")
-    seq, digest, mac = row
-    line = json.dumps(
-        {"seq": seq, "hash": digest, "mac": mac, "at": timezone.now().isoformat()},
-        separators=(",", ":"),
-    )
+    seq, digest, line = _current()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
@@ -55,6 +52,43 @@ def write(*, path: Path | None = None) -> tuple[int, str]:
     finally:
         os.close(fd)
     return seq, digest
+
+
+def mail() -> tuple[int, int]:
+    """E-mail the current head to every active director in their language; returns the
+    (seq, number of messages sent). Refuses a head whose MAC is wrong, as ``write`` does."""
+    from django.contrib.auth import get_user_model
+
+    from safepassage.accounts.models import Role
+
+    seq, digest, line = _current()
+    directors = get_user_model().objects.filter(is_active=True, roles__code=Role.Code.DIRECTOR)
+    sent = 0
+    for user in directors.distinct().order_by("email"):
+        with translation.override(user.language):
+            subject = _("Audit log anchor: entry %(seq)s") % {"seq": seq}
+            body = _(
+                "Keep this message. It records the audit log's latest entry; "
+                "`safepassage audit verify --head %(hash)s` checks that the log still "
+                "holds it, so a log cut short or rewritten since is found."
+            ) % {"hash": digest}
+        EmailMultiAlternatives(subject=subject, body=f"{body}\n\n{line}\n", to=[user.email]).send()
+        sent += 1
+    return seq, sent
+
+
+def _current() -> tuple[int, str, str]:
+    """The head as (seq, hash, anchor line); AnchorError if it is missing or forged:
+    anchoring a forged head would vouch for it."""
+    row = AuditHead.objects.filter(id=1).values_list("seq", "hash", "mac").first()
+    if row is None or not head_mac_ok(*row):
+        raise AnchorError("the audit head is missing or fails authentication; not anchored")
+    seq, digest, mac = row
+    line = json.dumps(
+        {"seq": seq, "hash": digest, "mac": mac, "at": timezone.now().isoformat()},
+        separators=(",", ":"),
+    )
+    return seq, digest, line
 
 
 def read(path: Path | None = None) -> list[tuple[int, str]]:

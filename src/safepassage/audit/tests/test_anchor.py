@@ -115,3 +115,23 @@ def test_a_forged_head_is_not_anchored(chain, anchor_file):
     with pytest.raises(CommandError, match="fails authentication; not anchored"):
         run("anchor")
     assert not anchor_file.exists()
+
+
+def test_the_task_mails_the_head_to_the_directors_once_a_day(
+    chain, settings, smtp_server, member_factory
+):
+    settings.AUDIT_ANCHOR_FILE = ""
+    settings.AUDIT_ANCHOR_MAIL_HOURS = 24
+    director = member_factory("director", language="ko")
+    member_factory("finance")
+
+    assert anchor_head.call() == 8
+    anchor_head.call()  # an hour later: no second message the same day
+
+    assert [m["to"] for m in smtp_server.messages] == [[director.user.email]]
+    message = smtp_server.messages[0]["message"]
+    assert message["Subject"] == "감사 기록 고정점: 항목 8"
+    body = message.get_content()
+    assert f"safepassage audit verify --head {chain[-1].hash}" in body
+    line = json.loads(body.strip().splitlines()[-1])
+    assert anchor.head_mac_ok(line["seq"], line["hash"], line["mac"])
