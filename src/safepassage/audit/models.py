@@ -11,8 +11,8 @@ GENESIS_HASH = "0" * 64
 class AuditEntry(models.Model):
     """One link of the append-only, HMAC-chained audit log.
 
-    Rows are only ever inserted by ``safepassage.audit.services.record``; on PostgreSQL a
-    trigger refuses UPDATE and DELETE. ``hash`` covers every other column, so an edit, a
+    Rows are only ever inserted by ``safepassage.audit.chain.record``; triggers refuse
+    UPDATE and DELETE (PostgreSQL, and SQLite outside ``flush``). ``hash`` covers every other column, so an edit, a
     deletion or a reordering is found by ``safepassage.audit.chain.verify``.
     """
 
