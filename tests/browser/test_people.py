@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from safepassage.accounts.models import Role
 from safepassage.audit.models import AuditEntry
+from safepassage.audit.sealing import opened
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,4 +50,4 @@ def test_a_case_worker_sees_a_pseudonym_and_reveals_the_real_name_with_a_reason(
     entry = AuditEntry.objects.get(action="vault.revealed")
     assert entry.actor_id == member.user.pk
     assert entry.target_id == str(person.pk)
-    assert entry.data == {"field": "real_name", "reason": "Calling her about the flight"}
+    assert opened(entry) == {"field": "real_name", "reason": "Calling her about the flight"}

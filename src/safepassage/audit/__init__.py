@@ -13,6 +13,7 @@ _EXPORTS = {
     "verify": "safepassage.audit.chain",
     "head": "safepassage.audit.chain",
     "VerifyResult": "safepassage.audit.chain",
+    "opened": "safepassage.audit.sealing",
 }
 
 

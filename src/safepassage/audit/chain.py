@@ -1,14 +1,15 @@
 """The chain itself: append an entry (``record``), read its head, check it (``verify``).
 
-``record`` is the only code that inserts entries; on PostgreSQL a trigger refuses UPDATE and
-DELETE on them. How each entry is hashed lives in ``hashing``.
+``record`` is the only code that inserts entries; triggers (PostgreSQL and SQLite) refuse
+UPDATE and DELETE on them. How each entry is hashed lives in ``hashing``, how chosen values
+are sealed in ``sealing``, the copies of the head kept outside the database in ``anchor``.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,10 +23,13 @@ from safepassage.audit.hashing import (
     canonical,
     canonical_row,
     entry_hash,
+    head_mac,
+    head_mac_ok,
     new_mac,
     plain_json,
 )
 from safepassage.audit.models import GENESIS_HASH, AuditEntry, AuditHead
+from safepassage.audit.sealing import SEALED, seal
 
 CHUNK_SIZE = 2000
 ANONYMOUS = "anonymous"
@@ -41,6 +45,7 @@ def record(
     action: str,
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,
+    sealed: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one entry to the chain and return it.
 
@@ -54,7 +59,12 @@ def record(
     "anonymous"), or a label such as "system" or "worker". ``target`` is a saved model
     instance or None. ``data`` holds plain JSON only (see ``hashing.plain_json``; TypeError
     or ValueError otherwise) and must never hold protected plaintext such as real names or
-    phone numbers: the log is not encrypted and is never shredded.
+    phone numbers: the log is never shredded.
+
+    ``sealed`` holds values kept in the entry only encrypted (``sealing``): free text a
+    person typed (reasons, notes) and flags that would single an event out (duress). Seal
+    such a value on every entry of its action, false or empty included, so that which
+    entries carry it tells nothing. Its names must not also be keys of ``data``.
     """
     actor_id, actor_label = _actor(actor)
     if not isinstance(action, str) or not _ACTION.fullmatch(action):
@@ -63,17 +73,29 @@ def record(
     data = plain_json({} if data is None else data)
     if not isinstance(data, dict):
         raise TypeError("data must be a dict")
+    if sealed is not None:
+        sealed = plain_json(sealed, where="sealed")
+        if not isinstance(sealed, dict) or not sealed:
+            raise TypeError("sealed must be a non-empty dict")
+        if SEALED in data or set(sealed) & set(data):
+            raise ValueError("a sealed name must not also be a key of data")
     request_id = current_request_id()
 
     with transaction.atomic():
-        head_row, created = AuditHead.objects.select_for_update().get_or_create(id=1)
-        # The migration makes the head row; a test database flush empties both tables. A
-        # missing head beside existing entries means it was deleted: starting again at 1
-        # would hide that, so refuse.
-        if created and AuditEntry.objects.exists():
+        head_row = AuditHead.objects.select_for_update().filter(id=1).first()
+        # The migration (or a flush) makes the head row with a valid MAC. Appending after a
+        # missing or forged head would make a wiped or cut-off log look whole: refuse.
+        if head_row is None:
             raise RuntimeError("the audit head row is missing; run `safepassage audit verify`")
+        if not head_mac_ok(head_row.seq, head_row.hash, head_row.mac):
+            raise RuntimeError(
+                "the audit head failed authentication; run `safepassage audit verify`"
+            )
+        seq = head_row.seq + 1
+        if sealed is not None:
+            data = {**data, SEALED: seal(sealed, seq=seq, action=action)}
         fields = {
-            "seq": head_row.seq + 1,
+            "seq": seq,
             "created_at": timezone.now(),
             "actor_id": actor_id,
             "actor_label": actor_label,
@@ -88,8 +110,24 @@ def record(
         # create() forces an INSERT; save() with a preset pk would try an UPDATE first.
         entry = AuditEntry.objects.create(**fields, hash=digest)
         head_row.seq, head_row.hash = entry.seq, digest
-        head_row.save(update_fields=["seq", "hash"])
+        head_row.mac = head_mac(entry.seq, digest)
+        head_row.save(update_fields=["seq", "hash", "mac"])
     return entry
+
+
+def start_empty_log(*, using: str = "default") -> bool:
+    """Give an emptied log (after ``flush``) its authenticated head; True if it did.
+
+    Does nothing while a head row or any entry is left: only a log emptied as a whole, by
+    the command that empties every table, starts again.
+    """
+    with transaction.atomic(using=using):
+        if AuditHead.objects.using(using).exists() or AuditEntry.objects.using(using).exists():
+            return False
+        AuditHead.objects.using(using).create(
+            id=1, seq=0, hash=GENESIS_HASH, mac=head_mac(0, GENESIS_HASH)
+        )
+    return True
 
 
 def user_of(actor: Any):
@@ -146,22 +184,28 @@ class VerifyResult:
 
 
 def verify(
-    *, expected_head: str | None = None, progress: Callable[[int], None] | None = None
+    *,
+    expected_head: str | None = None,
+    anchors: Iterable[tuple[int, str]] = (),
+    progress: Callable[[int], None] | None = None,
 ) -> VerifyResult:
     """Recompute every entry's hash in order and stop at the first broken link.
 
-    ``expected_head`` is a hash kept elsewhere (from ``safepassage audit head``); the chain
-    must still contain it, which catches a cut-off tail even when the head row was fixed up.
+    The head row must carry a valid MAC (``hashing.head_mac``): a head moved back over a
+    cut-off tail, reset to the empty log or deleted does not, unless it was done with the
+    audit key or by replaying an older head. Against those, the copies kept outside the
+    database: ``expected_head`` is a hash kept elsewhere (from ``safepassage audit head``)
+    that the chain must still contain; ``anchors`` are (seq, hash) pairs from the anchor
+    file (``anchor.read``): each entry so anchored must still be there with that hash.
     ``progress`` is called with the number of entries checked so far, once per chunk.
     Reads in chunks, so memory stays flat however long the log is. Entries appended while
     this runs are left for the next run.
     """
-    head_row = AuditHead.objects.filter(id=1).values_list("seq", "hash").first()
+    head_row = AuditHead.objects.filter(id=1).values_list("seq", "hash", "mac").first()
     if head_row is None:
-        if AuditEntry.objects.exists():
-            return VerifyResult(False, 0, None, "the audit head row is missing")
-        head_row = (0, GENESIS_HASH)
-    head_seq, head_hash = head_row
+        return VerifyResult(False, 0, None, "the audit head row is missing (deleted or wiped)")
+    head_seq, head_hash, head_row_mac = head_row
+    anchored = {seq: digest for seq, digest in anchors if seq > 0}
 
     mac = new_mac()
     checked = 0
@@ -192,6 +236,8 @@ def verify(
                 f"entry {seq}: prev_hash does not link to entry {prev_seq} "
                 "(inserted, reordered or deleted)",
             )
+        if anchored.get(seq, stored_hash) != stored_hash:
+            return broken(seq, f"entry {seq}: not the entry anchored outside the database")
         if stored_hash == expected_head:
             found_expected = True
         checked += 1
@@ -206,6 +252,18 @@ def verify(
         return broken(prev_seq + 1, f"{span} missing at the end (tail truncated)")
     if prev_hash != head_hash:
         return broken(head_seq, f"the audit head does not match entry {head_seq} (head altered)")
+    if not head_mac_ok(head_seq, head_hash, head_row_mac):
+        return broken(
+            head_seq + 1,
+            f"the audit head (entry {head_seq}) failed authentication: "
+            "moved back or reset without the audit key (tail truncated or log wiped)",
+        )
+    if anchored and max(anchored) > head_seq:
+        return broken(
+            head_seq + 1,
+            f"the log ends at entry {head_seq} but entry {max(anchored)} was anchored "
+            "outside the database (tail truncated or log wiped)",
+        )
     # Max first, then the head: an entry and its head update commit together, so a legal
     # append seen by the first query is always covered by the second.
     last_seq = AuditEntry.objects.aggregate(last=Max("seq"))["last"] or 0

@@ -4,19 +4,32 @@ Each entry's hash is HMAC-SHA-256, keyed with ``settings.AUDIT_KEY`` (kept outsi
 database), over a canonical JSON form of all its columns including the previous entry's
 hash. Someone who can rewrite the table but does not hold the key cannot make a chain that
 verifies; someone who holds the key can, which is why the head is also copied off-site and
-passed back to ``verify(expected_head=...)``.
+passed back to ``verify(expected_head=...)`` or written to the anchor file (``anchor``).
+
+The head row carries its own MAC over (seq, hash), under a key derived from the audit key
+with a label of its own (``derived_key``), so a head fixed up after a cut-off tail, a head
+reset to the empty log, or a deleted head row no longer verifies. Sealed values in an
+entry's data use a third derived key (``sealing``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
 import uuid
 from typing import Any
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+
+# Labels of the keys derived from the audit key; the entry hashes use the key itself, as
+# they always have, so existing chains still verify.
+HEAD_LABEL = b"safepassage audit head mac v1"
+SEAL_LABEL = b"safepassage audit sealed data v1"
 
 # Column order of the canonical form; verify() reads rows in this order too.
 HASHED_FIELDS = (
@@ -111,6 +124,29 @@ def canonical_row(values: tuple) -> bytes:
 def new_mac() -> hmac.HMAC:
     # Read at call time, never at import: settings may change (tests, key rotation tools).
     return hmac.new(settings.AUDIT_KEY.encode("utf-8"), digestmod=hashlib.sha256)
+
+
+def derived_key(label: bytes) -> bytes:
+    """A 256-bit key for one purpose, derived from the audit key by HKDF-SHA-256."""
+    # The key is read at call time (tests and tools change it); the derivation is cached.
+    return _derive(label, settings.AUDIT_KEY)
+
+
+@functools.lru_cache(maxsize=8)
+def _derive(label: bytes, audit_key: str) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label).derive(
+        audit_key.encode("utf-8")
+    )
+
+
+def head_mac(seq: int, digest: str) -> str:
+    """The MAC that authenticates a head (or an anchor) naming entry ``seq`` with ``digest``."""
+    message = json.dumps([seq, digest], separators=(",", ":")).encode("ascii")
+    return hmac.new(derived_key(HEAD_LABEL), message, hashlib.sha256).hexdigest()
+
+
+def head_mac_ok(seq: int, digest: str, mac: str) -> bool:
+    return hmac.compare_digest(head_mac(seq, digest), mac or "")
 
 
 def entry_hash(message: bytes, *, mac: hmac.HMAC | None = None) -> str:

@@ -11,8 +11,8 @@ GENESIS_HASH = "0" * 64
 class AuditEntry(models.Model):
     """One link of the append-only, HMAC-chained audit log.
 
-    Rows are only ever inserted by ``safepassage.audit.services.record``; on PostgreSQL a
-    trigger refuses UPDATE and DELETE. ``hash`` covers every other column, so an edit, a
+    Rows are only ever inserted by ``safepassage.audit.chain.record``; triggers refuse
+    UPDATE and DELETE (PostgreSQL, and SQLite outside ``flush``). ``hash`` covers every other column, so an edit, a
     deletion or a reordering is found by ``safepassage.audit.chain.verify``.
     """
 
@@ -48,11 +48,15 @@ class AuditHead(models.Model):
 
     Writers lock it with SELECT ... FOR UPDATE, which serialises appends on PostgreSQL (on
     SQLite, BEGIN IMMEDIATE already does). It also lets verify() notice a cut-off tail.
+    ``mac`` authenticates (seq, hash) under a key derived from the audit key
+    (``hashing.head_mac``): without the key, the head cannot be moved back over a cut-off
+    tail or reset to the empty log. The migration writes the first one; ``record`` each next.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     seq = models.BigIntegerField(_("latest sequence number"), default=0)
     hash = models.CharField(_("latest hash"), max_length=64, default=GENESIS_HASH)
+    mac = models.CharField(_("head MAC"), max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["id"]

@@ -32,7 +32,8 @@ def reveal(*, record_obj, field_name: str, actor, reason: str) -> str | bytes | 
             actor=actor,
             action="vault.revealed",
             target=record_obj,
-            data={"field": field_name, "reason": reason[:500]},
+            data={"field": field_name},
+            sealed={"reason": reason[:500]},
         )
     return records.read(record_obj, field_name)
 
@@ -49,7 +50,7 @@ def shred(*, record_obj, actor, reason: str) -> None:
     ``secure_delete``), so the key does not linger in the database file.
     """
     if record_obj.data_key_id is None:
-        record(actor=actor, action="vault.shredded", target=record_obj, data={"reason": reason})
+        record(actor=actor, action="vault.shredded", target=record_obj, sealed={"reason": reason})
         return
     data_key = DataKey.objects.select_for_update().get(pk=record_obj.data_key_id)
     data_key.wrapped = None
@@ -62,7 +63,7 @@ def shred(*, record_obj, actor, reason: str) -> None:
             setattr(record_obj, name, value)
     record_obj.data_key = data_key
     record_obj.__dict__.pop("_vault_data_key", None)
-    record(actor=actor, action="vault.shredded", target=record_obj, data={"reason": reason})
+    record(actor=actor, action="vault.shredded", target=record_obj, sealed={"reason": reason})
     if connection.vendor == "sqlite":
         transaction.on_commit(_checkpoint_sqlite, robust=True)
 

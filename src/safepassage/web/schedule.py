@@ -27,6 +27,7 @@ PERIODIC: dict[str, dt.timedelta | Callable[[], dt.timedelta]] = {
     "safepassage.fundraising.tasks.remind_pledges": dt.timedelta(days=1),
     "safepassage.fundraising.tasks.assign_shares": dt.timedelta(hours=1),
     "safepassage.accounts.tasks.prune_sign_in_records": dt.timedelta(hours=1),
+    "safepassage.audit.tasks.anchor_head": dt.timedelta(hours=1),
 }
 
 

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
-from safepassage.audit.hashing import HASHED_FIELDS, canonical, entry_hash, new_mac
+from safepassage.audit.hashing import HASHED_FIELDS, canonical, entry_hash, head_mac, new_mac
 from safepassage.audit.models import GENESIS_HASH, AuditEntry, AuditHead
 
 postgres_only = [
     pytest.mark.postgres_only,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
 ]
+
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="needs SQLite")
 
 
 class Staff:
@@ -31,14 +35,32 @@ class Staff:
         self.email = email
 
 
+def sqlite_triggers(*, forward: bool) -> list[str]:
+    migration = importlib.import_module(
+        "safepassage.audit.migrations.0005_sqlite_append_only_triggers"
+    )
+    return migration.statements(apps, connection.ops.quote_name, forward=forward)
+
+
 @contextmanager
 def bypass_triggers() -> Iterator[None]:
-    """Let a test play the attacker: on PostgreSQL the append-only triggers are skipped.
+    """Let a test play the attacker: the append-only triggers are skipped.
 
-    ``session_replication_role = replica`` disables ordinary triggers; tests connect as a
-    superuser, who may set it. SET LOCAL keeps it to the surrounding transaction.
+    On PostgreSQL ``session_replication_role = replica`` disables ordinary triggers; tests
+    connect as a superuser, who may set it. SET LOCAL keeps it to the surrounding
+    transaction. On SQLite the triggers are dropped and made again, as anyone who can write
+    the file could; DDL is transactional there, so a failing test leaves them in place.
     """
     with transaction.atomic():
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                for sql in sqlite_triggers(forward=False):
+                    cursor.execute(sql)
+            yield
+            with connection.cursor() as cursor:
+                for sql in sqlite_triggers(forward=True):
+                    cursor.execute(sql)
+            return
         if connection.vendor != "postgresql":
             yield
             return
@@ -63,8 +85,19 @@ def plain_sha256(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical(**content(entry))).hexdigest()
 
 
+def set_head(seq: int, digest: str, *, with_key: bool) -> None:
+    """Move the head row; with the audit key the attacker can also make its MAC, without
+    it the old MAC stays (the best guess there is)."""
+    fields = {"seq": seq, "hash": digest}
+    if with_key:
+        fields["mac"] = head_mac(seq, digest)
+    with bypass_triggers():
+        AuditHead.objects.filter(id=1).update(**fields)
+
+
 def rewrite_from(seq: int, *, hasher) -> None:
-    """Re-hash and re-link every entry from ``seq`` on, and fix up the head: a full rewrite."""
+    """Re-hash and re-link every entry from ``seq`` on, and fix up the head: a full rewrite
+    (the head's MAC too when ``hasher`` is the keyed one)."""
     previous = AuditEntry.objects.filter(seq=seq - 1).first()
     prev_hash = previous.hash if previous else GENESIS_HASH
     with bypass_triggers():
@@ -76,7 +109,7 @@ def rewrite_from(seq: int, *, hasher) -> None:
             )
             prev_hash = entry.hash
         last = AuditEntry.objects.order_by("-seq").first()
-        AuditHead.objects.filter(id=1).update(seq=last.seq, hash=last.hash)
+    set_head(last.seq, last.hash, with_key=hasher is keyed_hash)
 
 
 def build_chain(count: int) -> None:
@@ -102,4 +135,6 @@ def build_chain(count: int) -> None:
         batch.append(AuditEntry(**fields, hash=prev_hash))
     AuditEntry.objects.bulk_create(batch, batch_size=1000)
     with bypass_triggers():
-        AuditHead.objects.update_or_create(id=1, defaults={"seq": count, "hash": prev_hash})
+        AuditHead.objects.update_or_create(
+            id=1, defaults={"seq": count, "hash": prev_hash, "mac": head_mac(count, prev_hash)}
+        )

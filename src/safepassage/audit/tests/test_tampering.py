@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from safepassage.audit.chain import head, record, verify
-from safepassage.audit.hashing import canonical, entry_hash
-from safepassage.audit.models import AuditEntry, AuditHead
+from safepassage.audit.hashing import canonical, entry_hash, head_mac
+from safepassage.audit.models import GENESIS_HASH, AuditEntry, AuditHead
 from safepassage.audit.tests.tampering import (
     build_chain,
     bypass_triggers,
@@ -16,6 +16,7 @@ from safepassage.audit.tests.tampering import (
     keyed_hash,
     plain_sha256,
     rewrite_from,
+    set_head,
 )
 
 pytestmark = pytest.mark.django_db
@@ -112,11 +113,23 @@ def test_it_detects_a_cut_tail_by_the_head_row(chain):
     assert result.reason == "entries 7 to 8 missing at the end (tail truncated)"
 
 
-def test_it_detects_a_cut_tail_with_a_fixed_head_only_by_the_kept_head(chain):
+def test_it_detects_a_cut_tail_with_a_fixed_head_by_the_heads_mac(chain):
+    with bypass_triggers():
+        AuditEntry.objects.filter(seq__gt=6).delete()
+    set_head(6, chain[5].hash, with_key=False)
+
+    result = verify()
+
+    assert not result.ok
+    assert result.first_broken_seq == 7
+    assert "the audit head (entry 6) failed authentication" in result.reason
+
+
+def test_it_detects_a_cut_tail_with_a_keyed_head_only_by_the_kept_head(chain):
     _, kept_hash = head()
     with bypass_triggers():
         AuditEntry.objects.filter(seq__gt=6).delete()
-        AuditHead.objects.filter(id=1).update(seq=6, hash=chain[5].hash)
+    set_head(6, chain[5].hash, with_key=True)
 
     assert verify().ok  # nothing inside the database betrays it...
     result = verify(expected_head=kept_hash)  # ...but the copy kept off-site does
@@ -213,3 +226,79 @@ def test_the_hash_covers_every_column(chain):
     }
     for name, value in changes.items():
         assert entry_hash(canonical(**{**fields, name: value})) != original, name
+
+
+def test_it_detects_a_wiped_log_with_its_head_row_deleted(chain):
+    with bypass_triggers():
+        AuditEntry.objects.all().delete()
+        AuditHead.objects.all().delete()
+
+    result = verify()
+
+    assert not result.ok
+    assert "head row is missing" in result.reason
+
+
+def test_it_detects_a_wiped_log_with_its_head_reset_by_the_heads_mac(chain):
+    with bypass_triggers():
+        AuditEntry.objects.all().delete()
+    set_head(0, GENESIS_HASH, with_key=False)
+
+    result = verify()
+
+    assert not result.ok
+    assert result.first_broken_seq == 1
+    assert "the audit head (entry 0) failed authentication" in result.reason
+
+
+def test_a_wipe_that_replays_the_empty_logs_head_is_caught_only_by_an_anchor(chain):
+    # The empty log's MAC is the same every time: a copy of the database from the day of
+    # installation holds it. Only a copy of the head kept outside the database helps then.
+    anchored = head()
+    with bypass_triggers():
+        AuditEntry.objects.all().delete()
+    set_head(0, GENESIS_HASH, with_key=True)
+
+    assert verify().ok
+    result = verify(anchors=[anchored])
+
+    assert not result.ok
+    assert result.first_broken_seq == 1
+    assert "ends at entry 0 but entry 8 was anchored" in result.reason
+
+
+def test_a_rewrite_with_the_key_is_caught_by_an_anchor(chain):
+    anchored = (5, chain[4].hash)
+    with bypass_triggers():
+        AuditEntry.objects.filter(seq=3).update(data={"n": 3, "reason": "rewritten"})
+    rewrite_from(3, hasher=keyed_hash)
+
+    assert verify().ok
+    result = verify(anchors=[(2, chain[1].hash), anchored])
+
+    assert not result.ok
+    assert result.first_broken_seq == 5
+    assert "not the entry anchored outside the database" in result.reason
+
+
+def test_it_accepts_the_anchors_of_a_sound_chain(chain):
+    assert verify(anchors=[(0, GENESIS_HASH), (3, chain[2].hash), head()]).ok
+
+
+@pytest.mark.parametrize("mac", ["", "0" * 64])
+def test_it_refuses_to_append_after_a_head_whose_mac_is_wrong(chain, staff, mac):
+    # Appending would give the forged head a valid MAC and so launder it.
+    with bypass_triggers():
+        AuditEntry.objects.filter(seq__gt=6).delete()
+        AuditHead.objects.filter(id=1).update(seq=6, hash=chain[5].hash, mac=mac)
+
+    with pytest.raises(RuntimeError, match="head failed authentication"):
+        record(actor=staff, action="cases.case_opened")
+    assert AuditEntry.objects.count() == 6
+
+
+def test_a_fresh_install_starts_with_an_authenticated_head(db):
+    row = AuditHead.objects.get()
+
+    assert (row.seq, row.hash) == (0, GENESIS_HASH)
+    assert row.mac == head_mac(0, GENESIS_HASH)

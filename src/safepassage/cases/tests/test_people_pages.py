@@ -8,6 +8,7 @@ import pytest
 from conftest import make_person
 
 from safepassage.audit.models import AuditEntry
+from safepassage.audit.sealing import opened
 from safepassage.cases.models import Person
 from safepassage.vault import services as vault_services
 
@@ -69,7 +70,7 @@ def test_the_page_shows_the_pseudonym_until_revealed(sign_in, case_worker, perso
     assert b"Young-hee" not in page.content  # only the field asked for
     entry = AuditEntry.objects.get(action="vault.revealed")
     assert entry.actor_id == case_worker.user.pk
-    assert entry.data == {"field": "whereabouts", "reason": "planning a visit"}
+    assert opened(entry) == {"field": "whereabouts", "reason": "planning a visit"}
 
 
 def test_a_reveal_lasts_a_limited_time(sign_in, case_worker, person, settings, monkeypatch):

@@ -20,6 +20,7 @@ from schwifty import IBAN
 from safepassage.accounts.models import User
 from safepassage.audit.chain import verify
 from safepassage.audit.models import AuditEntry
+from safepassage.audit.sealing import opened
 from safepassage.demo import money as demo_money
 from safepassage.demo.management.commands.demo import DEMO_DOMAIN
 from safepassage.funds import money
@@ -204,7 +205,7 @@ def test_restricted_money_is_overdrawn_once_with_an_audited_reason(demo):
     approvals = AuditEntry.objects.filter(
         action="funds.expense_approved", target_id=str(override.pk)
     )
-    assert approvals.get().data == {"override": override.override_reason}
+    assert opened(approvals.get()) == {"override": override.override_reason}
     # ...and every fund holds money now.
     for restriction in Restriction.values:
         assert ledger.fund_balance(restriction) >= 0, restriction

@@ -160,7 +160,7 @@ def pledge_cancel(*, actor, pledge: Pledge, reason: str) -> Pledge:
     pledge.status = Pledge.Status.CANCELLED
     pledge.save(update_fields=["status", "updated_at"])
     record(
-        actor=actor, action="fundraising.pledge_cancelled", target=pledge, data={"reason": reason}
+        actor=actor, action="fundraising.pledge_cancelled", target=pledge, sealed={"reason": reason}
     )
     return pledge
 

@@ -342,7 +342,8 @@ def donation_reverse(*, actor, donation: Donation, reason: str) -> Donation:
         actor=actor,
         action="funds.donation_reversed",
         target=original,
-        data={"reversal": reversal.code, "reason": reason[:200]},
+        data={"reversal": reversal.code},
+        sealed={"reason": reason[:200]},
     )
     hooks.gift_recorded(donation=reversal, actor=actor)
     return reversal

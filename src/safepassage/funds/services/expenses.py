@@ -159,7 +159,7 @@ def expense_approve(*, actor, expense: Expense, override_reason: str = "") -> Ex
         actor=actor,
         action="funds.expense_approved",
         target=expense,
-        data={"override": override_reason[:200]} if override_reason else None,
+        sealed={"override": override_reason[:200]} if override_reason else None,
     )
     return expense
 

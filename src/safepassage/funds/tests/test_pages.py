@@ -20,6 +20,7 @@ from PIL.TiffImagePlugin import IFDRational
 
 from safepassage.accounts.models import Role
 from safepassage.audit.models import AuditEntry
+from safepassage.audit.sealing import opened
 from safepassage.funds import selectors
 from safepassage.funds.models import (
     Campaign,
@@ -392,7 +393,7 @@ def test_revealing_a_donors_e_mail_is_audited_and_shows_only_that(client, financ
     assert b"Sejong-daero" not in page.content
     entry = AuditEntry.objects.get(action="vault.revealed")
     assert entry.actor_id == finance.user.pk
-    assert entry.data == {"field": "email", "reason": "thank-you letter"}
+    assert opened(entry) == {"field": "email", "reason": "thank-you letter"}
     assert entry.target_id == str(donor.pk)
 
 
@@ -519,7 +520,7 @@ def test_an_expense_goes_through_its_approval_on_the_pages(client, finance, usd,
     assert (expense.status, expense.decided_by) == (ExpenseStatus.APPROVED, approver.user)
     assert expense.override_reason == "Emergency: border closing"
     approved = AuditEntry.objects.get(action="funds.expense_approved")
-    assert approved.data == {"override": "Emergency: border closing"}
+    assert opened(approved) == {"override": "Emergency: border closing"}
 
     client.post(f"{url}status/", {"action": "pay"})
     expense.refresh_from_db()
@@ -697,7 +698,7 @@ def test_a_photo_receipt_loses_its_gps_and_is_stored_sealed(client, finance, dra
     assert download["Cache-Control"] == "no-store"
     entry = AuditEntry.objects.get(action="vault.revealed")
     assert entry.actor_id == finance.user.pk
-    assert entry.data == {"field": "content", "reason": "receipt download"}
+    assert opened(entry) == {"field": "content", "reason": "receipt download"}
 
 
 def test_a_receipt_is_typed_by_its_bytes_not_by_what_the_browser_claims(client, draft):

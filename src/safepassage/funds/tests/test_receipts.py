@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from safepassage.accounts.models import Role
 from safepassage.audit.models import AuditEntry
+from safepassage.audit.sealing import opened
 from safepassage.audit.tests.tampering import postgres_only
 from safepassage.funds.models import Donation, Receipt, ReceiptCounter
 from safepassage.funds.services import donations, donors, rates, receipts
@@ -282,7 +283,7 @@ class TestPdf:
         assert "Kim OO" not in text  # the plain name, not the pseudonym
         reveals = AuditEntry.objects.filter(action="vault.revealed", target_id=str(donor.pk))
         assert sorted(entry.data["field"] for entry in reveals) == ["address", "name"]
-        assert {entry.data["reason"] for entry in reveals} == {f"receipt {receipt.number}"}
+        assert {opened(entry)["reason"] for entry in reveals} == {f"receipt {receipt.number}"}
         assert all(entry.actor_id == finance.user.pk for entry in reveals)
 
     def test_a_korean_receipt_is_in_korean_with_a_korean_font(self):

@@ -294,8 +294,9 @@ def _submit(*, mission, report, link, actor, duress, at) -> Result:
             "kind": report.kind,
             "effect": check_in.effect,
             "leg": leg.position if leg else None,
-            "duress": duress,
         },
+        # Sealed on every check-in, so no entry tells which one was made under duress.
+        sealed={"duress": duress},
     )
     return Result(check_in=check_in, replayed=False)
 

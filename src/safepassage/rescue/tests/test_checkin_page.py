@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -223,3 +224,24 @@ def test_the_page_speaks_the_partners_language():
     issued = checkins.link_issue(actor=None, mission=mission, partner=make_partner(language="ko"))
     response = Client().get(reverse("checkin:page", args=[issued.token]))
     assert 'lang="ko"' in response.content.decode()
+
+
+def test_the_audit_log_does_not_tell_which_check_in_was_under_duress(issued):
+    from safepassage.audit.models import AuditEntry
+    from safepassage.audit.sealing import opened
+
+    other = checkins.link_issue(
+        actor=None, mission=make_mission(started=True), partner=make_partner()
+    )
+    client = Client()
+    _send(client, other, client.get(_url(other)), kind="arrived")
+    _send(client, issued, client.get(_url(issued)), kind="arrived", pin=issued.duress_pin)
+
+    entries = list(AuditEntry.objects.filter(action="rescue.checked_in").order_by("seq"))
+    assert len(entries) == 2
+    normal, forced = entries
+    assert "duress" not in json.dumps([e.data for e in entries])
+    assert normal.data.keys() == forced.data.keys()
+    assert len(normal.data["sealed"]) == len(forced.data["sealed"])
+    assert opened(normal)["duress"] is False
+    assert opened(forced)["duress"] is True

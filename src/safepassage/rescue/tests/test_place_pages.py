@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from safepassage.accounts.models import Role
 from safepassage.audit.models import AuditEntry
+from safepassage.audit.sealing import opened
 from safepassage.rescue.models import FieldPartner, Route, SafePoint
 from safepassage.rescue.services import places
 from safepassage.rescue.tests.factories import coordinator, make_mission, make_partner
@@ -120,7 +121,7 @@ def test_a_named_coordinator_reveals_one_field_and_the_reveal_is_audited(sign_in
     entry = AuditEntry.objects.get(action="vault.revealed")
     assert entry.actor_id == lead.user.pk
     assert entry.target_id == str(point.pk)
-    assert entry.data == {"field": "real_place", "reason": "planning the crossing"}
+    assert opened(entry) == {"field": "real_place", "reason": "planning the crossing"}
 
 
 def test_a_reveal_without_a_reason_is_refused(sign_in, lead, point):
@@ -356,7 +357,7 @@ def test_a_field_partner_made_on_its_page_is_sealed_and_revealed_on_request(sign
     assert b"Zhang Wei" not in page.content
     entry = AuditEntry.objects.get(action="vault.revealed")
     assert (entry.actor_id, entry.target_id) == (lead.user.pk, str(partner.pk))
-    assert entry.data == {"field": "phone", "reason": "calling about the crossing"}
+    assert opened(entry) == {"field": "phone", "reason": "calling about the crossing"}
 
 
 def test_a_refused_partner_does_not_echo_its_identity(sign_in, lead):
