@@ -120,9 +120,9 @@ def wrapped_key_attacks(wrapped: bytes, other: bytes):
 
 
 def must_not_open(model, pk, name: str) -> bool:
-    with pytest.raises(VaultIntegrityError):
-        value = records.read(model.objects.get(pk=pk), name)
-        pytest.fail(f"{model.__name__}.{name} opened after tampering: {value!r}")
+    instance = model.objects.get(pk=pk)
+    with pytest.raises(VaultIntegrityError):  # never a value, never empty
+        records.read(instance, name)
     return True
 
 
