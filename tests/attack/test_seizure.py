@@ -10,131 +10,40 @@ child handed to the services, in every form the code could have written (see ``l
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import sqlite3
-import subprocess
-import sys
 from collections import Counter
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django.db import connection
 
 from tests.attack import leaks
 from tests.attack.figures import report
-from tests.cli import clean_env
-
-POPULATION = Path(__file__).with_name("population.py")
 
 
-def _postgres_database(name: str):
-    """A fresh database of its own in the test run's cluster, for the child to migrate."""
-    import psycopg
-
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params["dbname"] = "postgres"
-    with psycopg.connect(**params, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = urlsplit(os.environ["SAFEPASSAGE_DATABASE_URL"])
-    return urlunsplit(url._replace(path=f"/{name}")), params
-
-
-def _drop_postgres_database(name: str, params: dict) -> None:
-    import psycopg
-
-    with psycopg.connect(**params, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _pg_dump(name: str, params: dict) -> bytes:
-    bindir = Path(os.environ.get("SAFEPASSAGE_PG_BIN", "/usr/lib/postgresql/15/bin"))
-    env = dict(
-        os.environ,
-        PGHOST=str(params.get("host", "")),
-        PGPORT=str(params.get("port", "")),
-        PGUSER=params.get("user") or "postgres",
-    )
-    return subprocess.run(
-        [str(bindir / "pg_dump"), "--no-owner", name],
-        env=env,
-        capture_output=True,
-        check=True,
-        timeout=120,
-    ).stdout
-
-
-def _sqlite_tables(path: Path, query: str) -> list[str]:
-    with sqlite3.connect(path) as db:
-        return [row[0] for row in db.execute(query)]
+def _rows(site, query: str) -> list[str]:
+    with site.connect() as db:
+        return [row[0] for row in db.execute(query).fetchall()]
 
 
 @pytest.fixture(scope="module")
-def seized(tmp_path_factory) -> dict:
-    """Run the site in a child process, then take everything the attacker takes."""
-    out = tmp_path_factory.mktemp("seizure")
-    env = clean_env(
-        SAFEPASSAGE_MODE="demo",
-        SAFEPASSAGE_VAR_DIR=str(out / "var"),
-        SAFEPASSAGE_EMAIL_BACKEND="file",
-        DJANGO_SETTINGS_MODULE="safepassage.settings",
-    )
-    database = params = None
-    if connection.vendor == "postgresql":
-        database = f"attack_seizure_{secrets.token_hex(4)}"
-        env["SAFEPASSAGE_DATABASE_URL"], params = _postgres_database(database)
-    try:
-        run = subprocess.run(
-            [sys.executable, str(POPULATION), str(out)],
-            env=env,
-            capture_output=True,
-            timeout=300,
-            check=False,
-        )
-        assert run.returncode == 0, run.stderr.decode("utf-8", "replace")[-4000:]
-        artifacts = {"log": run.stdout + b"\n" + run.stderr}
-        sqlite_file = out / "seized" / "safepassage.sqlite3"
-        if database:
-            artifacts["pg_dump"] = _pg_dump(database, params)
-            cache = session = []  # in the dump; decoded below from the dump's rows
-        else:
-            artifacts["database file"] = sqlite_file.read_bytes()
-            wal = sqlite_file.with_name(sqlite_file.name + "-wal")
-            artifacts["WAL"] = wal.read_bytes() if wal.exists() else b""
-            cache = _sqlite_tables(sqlite_file, "SELECT value FROM safepassage_cache")
-            session = _sqlite_tables(sqlite_file, "SELECT session_data FROM django_session")
-        if database:
-            with _pg_cursor(database, params) as cursor:
-                cursor.execute("SELECT value FROM safepassage_cache")
-                cache = [row[0] for row in cursor.fetchall()]
-                cursor.execute("SELECT session_data FROM django_session")
-                session = [row[0] for row in cursor.fetchall()]
-        artifacts["cache and sessions, decoded"] = leaks.decoded_blobs([*cache, *session])
-    finally:
-        if database:
-            _drop_postgres_database(database, params)
-    truth = json.loads((out / "truth.json").read_text(encoding="utf-8"))
+def seized(site) -> dict:
+    """Everything the attacker takes from the running site."""
+    artifacts = {"log": site.log}
+    if site.database:
+        artifacts["pg_dump"] = site.pg_dump()
+    else:
+        # Copied by the site while it ran, before any checkpoint.
+        copied = site.out / "seized" / "safepassage.sqlite3"
+        artifacts["database file"] = copied.read_bytes()
+        wal = copied.with_name(copied.name + "-wal")
+        artifacts["WAL"] = wal.read_bytes() if wal.exists() else b""
+    blobs = _rows(site, "SELECT value FROM safepassage_cache")
+    blobs += _rows(site, "SELECT session_data FROM django_session")
+    artifacts["cache and sessions, decoded"] = leaks.decoded_blobs(blobs)
+    truth = json.loads((site.out / "truth.json").read_text(encoding="utf-8"))
     return {
         "truth": truth,
         "artifacts": artifacts,
-        "mail": list(leaks.mail_messages(out / "var" / "mail")),
+        "mail": list(leaks.mail_messages(site.var / "mail")),
     }
-
-
-class _pg_cursor:
-    def __init__(self, name: str, params: dict) -> None:
-        self.name, self.params = name, params
-
-    def __enter__(self):
-        import psycopg
-
-        self.conn = psycopg.connect(**{**self.params, "dbname": self.name}, autocommit=True)
-        return self.conn.cursor()
-
-    def __exit__(self, *exc) -> None:
-        self.conn.close()
 
 
 def _mail_findings(mail, values, *, owner_of) -> list[tuple[str, str]]:
