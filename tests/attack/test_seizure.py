@@ -76,7 +76,7 @@ def test_no_protected_value_is_in_what_an_attacker_seizes(seized):
         **{
             "protected values searched": len(values),
             "places": len(artifacts) + 1,
-            "MB searched": searched // 1_000_000,
+            "kB searched": searched // 1000,
             "found": len(found),
         },
     )
