@@ -403,8 +403,8 @@ def clients(db):
             people[who] = make_member(Role.Code.DIRECTOR, superuser=True)
         else:
             people[who] = make_member(who)
-    # The case worker belongs to the team that owns the test case (see test_teams.py
-    # for a case worker of another team).
+    # The case worker belongs to the team that owns the test case (see
+    # tests/attack/test_authorization.py for a case worker of another team).
     default_team().members.add(people[Role.Code.CASE_WORKER].user)
     return people
 
@@ -534,9 +534,8 @@ def _url(name: str, kwargs: dict, objects: dict) -> str:
     return reverse(name, kwargs=filled)
 
 
-@pytest.mark.parametrize("name", sorted(MATRIX))
-def test_each_role_gets_the_expected_answer(name, clients):
-    case = MATRIX[name]
+def build_objects(clients) -> dict:
+    """One of every object the matrix's URLs name, keyed by their placeholders."""
     person = make_person(real_name="Matrix Person", sex="female")
     relief = services.relief_add(
         actor=None,
@@ -549,7 +548,7 @@ def test_each_role_gets_the_expected_answer(name, clients):
     testimony = services.record_testimony(actor=None, person=person, raw_text="words")
     rescue = rescue_objects(clients[Role.Code.RESCUE_COORDINATOR].user)
     funds = funds_objects()
-    objects = {
+    return {
         **rescue,
         **funds,
         **fundraising_objects(person, funds["<donor>"]),
@@ -560,7 +559,11 @@ def test_each_role_gets_the_expected_answer(name, clients):
         "<relief>": relief.pk,
         "<testimony>": testimony.code,
     }
-    url = _url(name, case.kwargs, objects)
+
+
+def request_for(name: str, objects: dict) -> tuple[str, dict]:
+    """The URL and the body of the matrix's request to ``name``."""
+    case = MATRIX[name]
     data = {
         key: (
             [objects.get(v, v) for v in value]
@@ -569,6 +572,13 @@ def test_each_role_gets_the_expected_answer(name, clients):
         )
         for key, value in case.data.items()
     }
+    return _url(name, case.kwargs, objects), data
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_role_gets_the_expected_answer(name, clients):
+    case = MATRIX[name]
+    url, data = request_for(name, build_objects(clients))
     got = {}
     cacheable = []
     for who in EVERYONE:
