@@ -76,8 +76,14 @@ if PRODUCTION and not BASE_URL.startswith("https://"):
 # --- Keys kept outside the database -------------------------------------------------------
 # The vault keyring holds the master keys that wrap every record's data key. A keyring file
 # lets `safepassage keys rotate` add keys; SAFEPASSAGE_VAULT_KEYRING may carry it inline.
-VAULT_KEYRING_FILE = env("VAULT_KEYRING_FILE", "")
-VAULT_KEYRING = envsecret("VAULT_KEYRING")
+# The keyring file is not an ordinary ``_FILE`` secret: the keys command rewrites it, so it
+# must stay a path, never be read into the inline value (which would make it read-only).
+VAULT_KEYRING_FILE = env("VAULT_KEYRING_FILE", "").strip()
+VAULT_KEYRING = env("VAULT_KEYRING", "").strip()
+if VAULT_KEYRING_FILE and VAULT_KEYRING:
+    raise ImproperlyConfigured(
+        "Set SAFEPASSAGE_VAULT_KEYRING_FILE or SAFEPASSAGE_VAULT_KEYRING, not both"
+    )
 if not VAULT_KEYRING_FILE and not VAULT_KEYRING:
     if PRODUCTION:
         raise ImproperlyConfigured(
