@@ -96,6 +96,16 @@ BLIND_INDEX_KEY = _secret("BLIND_INDEX_KEY", "blind-index-key")
 AUDIT_KEY = _secret("AUDIT_KEY", "audit-key")
 if len({SECRET_KEY, BLIND_INDEX_KEY, AUDIT_KEY}) != 3:
     raise ImproperlyConfigured("The secret key, blind-index key and audit key must differ")
+# Backups (`safepassage backup`) are sealed under their own key, kept apart from the site
+# (a restore needs it): optional in production until the first backup.
+BACKUP_KEY = envsecret("BACKUP_KEY") or (
+    "" if PRODUCTION else local_secret_file(SECRETS_DIR / "backup-key").read_text().strip()
+)
+if BACKUP_KEY and (len(BACKUP_KEY) < 32 or BACKUP_KEY in {SECRET_KEY, BLIND_INDEX_KEY, AUDIT_KEY}):
+    raise ImproperlyConfigured(
+        "SAFEPASSAGE_BACKUP_KEY must be at least 32 characters and differ from the other keys"
+    )
+BACKUP_KEYS_FILE = env("BACKUP_KEYS_FILE", str(VAR_DIR / "backups" / "latest.keys"))
 
 # --- Applications ---------------------------------------------------------------------------
 INSTALLED_APPS = [
