@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -43,8 +44,6 @@ SHRED_FIRST = (
 
 
 def read_each(env) -> list[str]:
-    import json
-
     return json.loads(run(env, "shell", "-c", READ_EACH).strip().splitlines()[-1])
 
 
@@ -137,3 +136,49 @@ def test_a_cut_or_altered_archive_is_refused_and_the_wrong_key_reads_nothing(tmp
     result = safepassage(new, "restore", str(keys), "--keys", str(keys))
     assert "another kind" in result.stderr
     shutil.rmtree(tmp_path / "var", ignore_errors=True)
+
+
+KILLED_MIDWAY = (
+    "import os, signal\n"
+    "from pathlib import Path\n"
+    "from safepassage.vault import backups\n"
+    "whole = backups._file_pieces\n"
+    "def pieces(path):\n"
+    "    for number, piece in enumerate(whole(path)):\n"
+    "        if number == 1:\n"
+    "            os.kill(os.getpid(), signal.SIGKILL)\n"
+    "        yield piece\n"
+    "backups._file_pieces = pieces\n"
+    "backups.backup(archive=Path({archive!r}), keys=Path({keys!r}))\n"
+)
+
+
+def test_a_backup_killed_midway_leaves_nothing_that_looks_complete(tmp_path):
+    old, new = _sites(tmp_path, "sqlite")
+    out = tmp_path / "out"
+    archive, keys = out / "a.spbak", out / "latest.keys"
+    run(old, "migrate", "--noinput")
+    run(old, "shell", "-c", WRITE.format(names=NAMES))
+    run(old, "backup", str(archive), "--keys", str(keys), "--with-keyring")
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+
+    killed = safepassage(
+        old, "shell", "-c", KILLED_MIDWAY.format(archive=str(archive), keys=str(keys))
+    )
+    assert killed.returncode == -9
+    # The archive and key file in place are still the previous, complete ones; the killed
+    # run left only a .partial file, which a restore refuses.
+    partial = [path for path in out.iterdir() if path.name not in before]
+    assert [path.name.endswith(".partial") for path in partial] == [True]
+    assert {name: (out / name).read_bytes() for name in before} == before
+    result = safepassage(new, "restore", str(partial[0]), "--keys", str(keys))
+    assert "ends in the middle" in result.stderr or "failed authentication" in result.stderr
+
+    # The archive taken --with-keyring brings the master keys to a machine without them.
+    keyring = Path(new["SAFEPASSAGE_VAULT_KEYRING_FILE"])
+    fresh = dict(new, SAFEPASSAGE_VAULT_KEYRING_FILE=str(tmp_path / "fresh" / "keyring.json"))
+    run(fresh, "restore", str(archive), "--keys", str(keys), "--keyring")
+    restored = Path(fresh["SAFEPASSAGE_VAULT_KEYRING_FILE"])
+    assert json.loads(restored.read_text()) == json.loads(keyring.read_text())
+    assert stat.S_IMODE(restored.stat().st_mode) == 0o600
+    assert read_each(fresh) == NAMES
