@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import shutil
 import stat
 import subprocess
 import urllib.parse
@@ -115,29 +114,6 @@ def test_a_backup_round_trips_on_postgresql_and_a_later_shred_defeats_it(tmp_pat
     _round_trip_defeated_by_a_later_shred(tmp_path, "postgresql")
 
 
-def test_a_cut_or_altered_archive_is_refused_and_the_wrong_key_reads_nothing(tmp_path):
-    old, new = _sites(tmp_path, "sqlite")
-    archive, keys = tmp_path / "a.spbak", tmp_path / "k.keys"
-    run(old, "migrate", "--noinput")
-    run(old, "backup", str(archive), "--keys", str(keys))
-    data = archive.read_bytes()
-    cut = tmp_path / "cut.spbak"
-    cut.write_bytes(data[: len(data) - 100])
-    altered = tmp_path / "altered.spbak"
-    altered.write_bytes(data[:200] + bytes([data[200] ^ 1]) + data[201:])
-    for bad in (cut, altered):
-        result = safepassage(new, "restore", str(bad), "--keys", str(keys))
-        assert result.returncode != 0
-        assert "failed authentication" in result.stderr or "ends in the middle" in result.stderr
-    other = dict(new, SAFEPASSAGE_BACKUP_KEY=secrets.token_urlsafe(40))
-    result = safepassage(other, "restore", str(archive), "--keys", str(keys))
-    assert "failed authentication" in result.stderr
-    # A key file is not an archive.
-    result = safepassage(new, "restore", str(keys), "--keys", str(keys))
-    assert "another kind" in result.stderr
-    shutil.rmtree(tmp_path / "var", ignore_errors=True)
-
-
 KILLED_MIDWAY = (
     "import os, signal\n"
     "from pathlib import Path\n"
@@ -153,7 +129,7 @@ KILLED_MIDWAY = (
 )
 
 
-def test_a_backup_killed_midway_leaves_nothing_that_looks_complete(tmp_path):
+def test_a_backup_killed_midway_or_altered_is_refused_and_the_keyring_comes_back(tmp_path):
     old, new = _sites(tmp_path, "sqlite")
     out = tmp_path / "out"
     archive, keys = out / "a.spbak", out / "latest.keys"
@@ -182,3 +158,20 @@ def test_a_backup_killed_midway_leaves_nothing_that_looks_complete(tmp_path):
     assert json.loads(restored.read_text()) == json.loads(keyring.read_text())
     assert stat.S_IMODE(restored.stat().st_mode) == 0o600
     assert read_each(fresh) == NAMES
+
+    # Cut short, altered, sealed under another key, or a key file passed as an archive.
+    data = archive.read_bytes()
+    cut = tmp_path / "cut.spbak"
+    cut.write_bytes(data[: len(data) - 100])
+    altered = tmp_path / "altered.spbak"
+    altered.write_bytes(data[:200] + bytes([data[200] ^ 1]) + data[201:])
+    empty = dict(new, SAFEPASSAGE_DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    for bad in (cut, altered):
+        result = safepassage(empty, "restore", str(bad), "--keys", str(keys))
+        assert result.returncode != 0
+        assert "failed authentication" in result.stderr or "ends in the middle" in result.stderr
+    other = dict(empty, SAFEPASSAGE_BACKUP_KEY=secrets.token_urlsafe(40))
+    result = safepassage(other, "restore", str(archive), "--keys", str(keys))
+    assert "failed authentication" in result.stderr
+    result = safepassage(empty, "restore", str(keys), "--keys", str(keys))
+    assert "another kind" in result.stderr
