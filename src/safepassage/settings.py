@@ -77,8 +77,14 @@ if PRODUCTION and not BASE_URL.startswith("https://"):
 # --- Keys kept outside the database -------------------------------------------------------
 # The vault keyring holds the master keys that wrap every record's data key. A keyring file
 # lets `safepassage keys rotate` add keys; SAFEPASSAGE_VAULT_KEYRING may carry it inline.
-VAULT_KEYRING_FILE = env("VAULT_KEYRING_FILE", "")
-VAULT_KEYRING = envsecret("VAULT_KEYRING")
+# The keyring file is not an ordinary ``_FILE`` secret: the keys command rewrites it, so it
+# must stay a path, never be read into the inline value (which would make it read-only).
+VAULT_KEYRING_FILE = env("VAULT_KEYRING_FILE", "").strip()
+VAULT_KEYRING = env("VAULT_KEYRING", "").strip()
+if VAULT_KEYRING_FILE and VAULT_KEYRING:
+    raise ImproperlyConfigured(
+        "Set SAFEPASSAGE_VAULT_KEYRING_FILE or SAFEPASSAGE_VAULT_KEYRING, not both"
+    )
 if not VAULT_KEYRING_FILE and not VAULT_KEYRING:
     if PRODUCTION:
         raise ImproperlyConfigured(
@@ -97,6 +103,16 @@ AUDIT_ANCHOR_FILE = env("AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchor.jsonl")
 # Also e-mail the head to every director once in this many hours (their mailboxes are
 # outside the database); 0 turns it off, 24 is daily.
 AUDIT_ANCHOR_MAIL_HOURS = envint("AUDIT_ANCHOR_MAIL_HOURS", 0)
+# Backups (`safepassage backup`) are sealed under their own key, kept apart from the site
+# (a restore needs it): optional in production until the first backup.
+BACKUP_KEY = envsecret("BACKUP_KEY") or (
+    "" if PRODUCTION else local_secret_file(SECRETS_DIR / "backup-key").read_text().strip()
+)
+if BACKUP_KEY and (len(BACKUP_KEY) < 32 or BACKUP_KEY in {SECRET_KEY, BLIND_INDEX_KEY, AUDIT_KEY}):
+    raise ImproperlyConfigured(
+        "SAFEPASSAGE_BACKUP_KEY must be at least 32 characters and differ from the other keys"
+    )
+BACKUP_KEYS_FILE = env("BACKUP_KEYS_FILE", str(VAR_DIR / "backups" / "latest.keys"))
 
 # --- Applications ---------------------------------------------------------------------------
 INSTALLED_APPS = [

@@ -6,18 +6,11 @@ found in a mailbox opens nothing. The page shows only what the e-mails said.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
-from django.conf import settings
-
 from safepassage.rescue.tokens import looks_like_token, new_token, same
+from safepassage.vault import derived
 
 __all__ = ["digest", "looks_like_token", "new_token", "same"]
 
 
 def digest(token: str) -> str:
-    key = hmac.new(
-        settings.BLIND_INDEX_KEY.encode(), b"fundraising.sponsor-page", hashlib.sha256
-    ).digest()
-    return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
+    return derived.digest("sponsor-token", token.encode())

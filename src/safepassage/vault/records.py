@@ -8,17 +8,15 @@ with ``table.field.row-id`` as associated data.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import hmac
 import unicodedata
 import uuid
 from collections.abc import Mapping
 
-from django.conf import settings
 from django.db import models
 
-from safepassage.vault import crypto, keyring
+from safepassage.vault import crypto, derived, keyring
 from safepassage.vault.errors import Shredded, VaultIntegrityError
 from safepassage.vault.fields import ProtectedField, protected_fields
 from safepassage.vault.models import DataKey
@@ -92,18 +90,12 @@ def blind_index(model: type[models.Model], field_name: str, value: str) -> str:
     field = protected_fields(model)[field_name]
     if not field.blind_index:
         raise ValueError(f"{model._meta.label}.{field_name} has no blind index")
-    field_key = _field_key(settings.BLIND_INDEX_KEY, f"{model._meta.db_table}.{field_name}")
+    field_key = derived.blind_index_key(f"{model._meta.db_table}.{field_name}")
     # NFC first, whatever the field's own normalisation: a name typed in decomposed Hangul
     # must find the composed one. NFC leaves composed text as it is, so indexes written
     # before this still match.
     normalised = field.normalise(unicodedata.normalize("NFC", value)).encode()
     return hmac.new(field_key, normalised, hashlib.sha256).hexdigest()
-
-
-@functools.lru_cache(maxsize=64)
-def _field_key(secret: str, context: str) -> bytes:
-    # Keyed by the secret itself, so a changed setting never finds a stale key.
-    return hmac.new(secret.encode(), context.encode(), hashlib.sha256).digest()
 
 
 def seal_pending(instance, update_fields=None):

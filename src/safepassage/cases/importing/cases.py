@@ -33,7 +33,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import batched
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,6 +54,7 @@ from safepassage.cases.importing.source import (
     sniff_delimiter,
 )
 from safepassage.cases.models import Case, Group, Person, Status, StatusChange, Team
+from safepassage.vault import derived
 from safepassage.vault import records as vault_records
 from safepassage.vault.fields import protected_fields
 
@@ -229,9 +229,7 @@ def _column_name(header_cell: str) -> str:
 
 
 def _source_key_secret() -> bytes:
-    return hmac.new(
-        settings.BLIND_INDEX_KEY.encode(), b"cases.importing.source_key", hashlib.sha256
-    ).digest()
+    return derived.key("import-source:cases")
 
 
 def _is_hangul(text: str) -> bool:

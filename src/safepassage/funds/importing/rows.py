@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safepassage.cases.importing.vocabulary import quoted
+from safepassage.vault import derived
 
 # progress(stage, done, total), as in the cases importer: "reading" then "writing".
 Progress = Callable[[str, int, int], None]
@@ -238,18 +239,16 @@ def not_a_credit_reason() -> str:
 
 
 def _key_secret() -> bytes:
-    return hmac.new(
-        settings.BLIND_INDEX_KEY.encode(), b"funds.importing.source_key", hashlib.sha256
-    ).digest()
+    return derived.key("import-source:funds")
 
 
 class Keys:
-    """Source keys for rows without a reference of their own: a keyed hash (HMAC-SHA-256,
-    key derived from the blind-index secret) of the row's canonical fields and how many
-    identical rows came before it in the file. Keyed, because the fields include a donor's
-    name and IBAN, which a plain hash in a database dump would let anyone confirm. Counted,
-    because two equal gifts on one day (two 10,000 won notes in a collection box) are two
-    gifts, while the same file read again gives every row the same key as before."""
+    """Source keys for rows without a reference of their own: a keyed hash (HMAC-SHA-256, key
+    derived for import source keys from the root secret) of the row's canonical fields and
+    how many identical rows came before it in the file. Keyed, because the fields include a
+    donor's name and IBAN, which a plain hash in a database dump would let anyone confirm.
+    Counted, because two equal gifts on one day (two 10,000 won notes in a collection box)
+    are two gifts, while the same file read again gives every row the same key as before."""
 
     def __init__(self) -> None:
         self.secret = _key_secret()
