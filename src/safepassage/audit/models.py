@@ -12,8 +12,9 @@ class AuditEntry(models.Model):
     """One link of the append-only, HMAC-chained audit log.
 
     Rows are only ever inserted by ``safepassage.audit.chain.record``; triggers refuse
-    UPDATE and DELETE (PostgreSQL, and SQLite outside ``flush``). ``hash`` covers every other column, so an edit, a
-    deletion or a reordering is found by ``safepassage.audit.chain.verify``.
+    UPDATE and DELETE (PostgreSQL, and SQLite outside ``flush``). ``hash`` covers every
+    other column, so an edit, a deletion or a reordering is found by
+    ``safepassage.audit.chain.verify``.
     """
 
     # Chain order. Set explicitly by record() because the hash covers it and the row cannot

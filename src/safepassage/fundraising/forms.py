@@ -325,7 +325,10 @@ class MatchingForm(DonorCodeMixin, forms.Form):
     )
     percent = forms.IntegerField(
         # xgettext:no-python-format
-        label=gettext_lazy("Match (% of each gift)"), min_value=1, max_value=1000, initial=100
+        label=gettext_lazy("Match (% of each gift)"),
+        min_value=1,
+        max_value=1000,
+        initial=100,
     )
     per_gift_cap = amount_field(
         label=gettext_lazy("At most per gift"),
