@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from safepassage import faults
 from safepassage.audit.chain import record
 from safepassage.vault import keyring, records
 from safepassage.vault.errors import VaultKeyMissing
@@ -51,6 +52,7 @@ def shred(*, record_obj, actor, reason: str) -> None:
     data_key.wrapped = None
     data_key.shredded_at = timezone.now()
     data_key.save(update_fields=["wrapped", "shredded_at", "updated_at"])
+    faults.point("vault.shred.key_destroyed")
     cleared = {}
     for field in protected_fields(record_obj).values():
         if field.index_attname:
@@ -108,6 +110,7 @@ def rotate(
         total += done
         if progress:
             progress(done)
+        faults.point("vault.rotate.batch_committed")
     remaining = DataKey.objects.exclude(master_key_id=current).filter(wrapped__isnull=False)
     in_use = set(
         DataKey.objects.filter(wrapped__isnull=False).values_list("master_key_id", flat=True)
