@@ -79,7 +79,8 @@ if PRODUCTION and not BASE_URL.startswith("https://"):
 # The vault keyring holds the master keys that wrap every record's data key. A keyring file
 # lets `safepassage keys rotate` add keys; SAFEPASSAGE_VAULT_KEYRING may carry it inline.
 VAULT_KEYRING_FILE = env("VAULT_KEYRING_FILE", "")
-VAULT_KEYRING = envsecret("VAULT_KEYRING")
+# Not envsecret: its "_FILE" variant would read VAULT_KEYRING_FILE as an inline keyring.
+VAULT_KEYRING = env("VAULT_KEYRING", "").strip()
 if not VAULT_KEYRING_FILE and not VAULT_KEYRING:
     if PRODUCTION:
         raise ImproperlyConfigured(

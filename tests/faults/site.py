@@ -24,6 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.db import connection
 
+from safepassage import faults
 from tests.cli import clean_env
 
 # The settings that must agree between the test and the child to read each other's rows.
@@ -41,7 +42,8 @@ class Site:
         values["SAFEPASSAGE_VAULT_KEYRING_FILE"] = str(settings.VAULT_KEYRING_FILE)
         values["SAFEPASSAGE_DATABASE_URL"] = self._database_url()
         values["SAFEPASSAGE_LOG_LEVEL"] = "WARNING"
-        return clean_env(**values, **extra)
+        values.update({f"SAFEPASSAGE_{name}": value for name, value in extra.items()})
+        return clean_env(**values)
 
     def _database_url(self) -> str:
         if connection.vendor == "postgresql":
@@ -51,10 +53,11 @@ class Site:
         return f"sqlite:///{self.sqlite_file}"
 
     def run(self, *args: str, fault: str = "", timeout: int = 120, **extra: str):
-        """Run ``safepassage ARGS`` on this site; with ``fault``, it dies there (SIGKILL)."""
+        """Run ``safepassage ARGS`` on this site; with ``fault``, it dies there (SIGKILL).
+        ``extra`` are more settings for the child, named without the SAFEPASSAGE_ prefix."""
         env = self.env(**extra)
         if fault:
-            env["SAFEPASSAGE_FAULT_AT"] = fault
+            env[faults.VARIABLE] = fault
         self._to_file()
         try:
             return subprocess.run(
