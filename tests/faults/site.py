@@ -42,6 +42,7 @@ class Site:
         values["SAFEPASSAGE_VAULT_KEYRING_FILE"] = str(settings.VAULT_KEYRING_FILE)
         values["SAFEPASSAGE_DATABASE_URL"] = self._database_url()
         values["SAFEPASSAGE_LOG_LEVEL"] = "WARNING"
+        values["SAFEPASSAGE_LANGUAGE"] = "en"  # assertions read English, as in-process
         values.update({f"SAFEPASSAGE_{name}": value for name, value in extra.items()})
         return clean_env(**values)
 
