@@ -6,7 +6,9 @@ The cluster is made with the machine's own PostgreSQL server binaries (initdb, p
 temporary folder, listens only on a Unix socket of its own, and is deleted afterwards even
 when the command fails. PostgreSQL refuses to run as root, so as root the server runs as
 the ``postgres`` system user. The command gets SAFEPASSAGE_DATABASE_URL and
-SAFEPASSAGE_PG_BIN (for pg_dump) in its environment.
+SAFEPASSAGE_PG_BIN (for pg_dump) in its environment, and SAFEPASSAGE_PG_DATA (the data folder,
+with ``server.log`` beside it) so that a fault test can restart the server in mid-request
+(``pg_ctl restart`` keeps the options it was started with).
 """
 
 from __future__ import annotations
@@ -102,6 +104,7 @@ def main() -> int:
             os.environ,
             SAFEPASSAGE_DATABASE_URL=f"postgres://postgres@/postgres?host={sockets}&port={port}",
             SAFEPASSAGE_PG_BIN=str(bindir),
+            SAFEPASSAGE_PG_DATA=str(data),
         )
         print(f"pg_throwaway: PostgreSQL from {bindir} on {sockets} port {port}", flush=True)
         return subprocess.run(command, env=env, check=False).returncode

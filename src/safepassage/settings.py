@@ -39,6 +39,8 @@ MODE = env("MODE", "production")
 if MODE not in {"production", "demo", "test"}:
     raise ImproperlyConfigured("SAFEPASSAGE_MODE must be production, demo or test")
 PRODUCTION = MODE == "production"
+if env("FAULT_AT", "") and MODE != "test":
+    raise ImproperlyConfigured("SAFEPASSAGE_FAULT_AT (fault injection) is for test mode only")
 
 VAR_DIR = Path(env("VAR_DIR", str(Path.cwd() / "var"))).resolve()
 if MODE == "test":

@@ -9,7 +9,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from safepassage import faults
 from safepassage.audit.context import request_id_scope
+
+# NewsDelivery.outcome while a worker holds the delivery (see send_news).
+SENDING = "sending"
 
 
 def _address(donor, reason: str) -> str | None:
@@ -58,10 +62,19 @@ def send_news(*, delivery_id: int) -> dict:
     from safepassage.fundraising.services import sponsors
     from safepassage.funds.services import receipts
 
+    # The claim commits before the message goes: a task run again (a second worker, a
+    # re-queued task after a worker died) finds it taken and sends nothing. A worker killed
+    # between the claim and the send leaves "sending": the sponsor may have had it, so it is
+    # not sent again by itself.
+    claimed = (
+        NewsDelivery.objects.filter(pk=delivery_id, sent_at__isnull=True)
+        .exclude(outcome=SENDING)
+        .update(outcome=SENDING)
+    )
     delivery = (
         NewsDelivery.objects.select_related("news__share", "donor").filter(pk=delivery_id).first()
     )
-    if delivery is None or delivery.sent_at is not None:
+    if not claimed or delivery is None:
         return {"sent": False, "reason": "gone or sent"}
     with request_id_scope():
         donor = receipts.addressee(delivery.donor)
@@ -89,9 +102,15 @@ def send_news(*, delivery_id: int) -> dict:
             }
             subject = render_to_string("fundraising/email/news_subject.txt", context).strip()
             body = render_to_string("fundraising/email/news.txt", context)
-        EmailMultiAlternatives(
-            subject=subject, body=body, to=[address], headers={"Content-Language": language}
-        ).send()
+        try:
+            EmailMultiAlternatives(
+                subject=subject, body=body, to=[address], headers={"Content-Language": language}
+            ).send()
+        except Exception:
+            # Refused by the mail server: not sent, so a later run may try again.
+            NewsDelivery.objects.filter(pk=delivery.pk).update(outcome="")
+            raise
+        faults.point("fundraising.news.sent")
         NewsDelivery.objects.filter(pk=delivery.pk).update(sent_at=timezone.now(), outcome="sent")
     return {"sent": True, "kind": news.kind}
 

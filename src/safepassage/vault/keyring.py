@@ -21,6 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from safepassage import faults
 from safepassage.vault.errors import VaultKeyMissing
 
 KEY_BYTES = 32
@@ -76,6 +77,7 @@ def write(keyring: Keyring, path: Path) -> None:
         handle.write(keyring.to_json())
         handle.flush()
         os.fsync(handle.fileno())
+    faults.point("vault.keyring.before_replace")
     os.replace(tmp, path)
     _cache.clear()
 

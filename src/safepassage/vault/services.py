@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from safepassage import faults
 from safepassage.audit.chain import record
 from safepassage.vault import keyring, masks, records
 from safepassage.vault.errors import VaultKeyMissing
@@ -56,6 +57,7 @@ def shred(*, record_obj, actor, reason: str) -> None:
     data_key.wrapped = None
     data_key.shredded_at = timezone.now()
     data_key.save(update_fields=["wrapped", "shredded_at", "updated_at"])
+    faults.point("vault.shred.key_destroyed")
     cleared = _shredded_columns(record_obj)
     if cleared:
         type(record_obj).objects.filter(pk=record_obj.pk).update(**cleared)
@@ -134,6 +136,7 @@ def rotate(
         total += done
         if progress:
             progress(done)
+        faults.point("vault.rotate.batch_committed")
     remaining = DataKey.objects.exclude(master_key_id=current).filter(wrapped__isnull=False)
     in_use = set(
         DataKey.objects.filter(wrapped__isnull=False).values_list("master_key_id", flat=True)

@@ -42,6 +42,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safepassage import faults
 from safepassage.audit.chain import record
 from safepassage.cases.importing import source
 from safepassage.cases.importing.vocabulary import quoted
@@ -217,6 +218,7 @@ def import_donations(
             if plan.rejected:
                 raise Refused(plan.rejected)
             plan.write(batch=batch, actor=actor, progress=progress)
+            faults.point("funds.import.written")
             # Pledges, matching and Hope Sharing: one query when no gift concerns them.
             hooks.gifts_recorded(donations=Donation.objects.filter(batch=batch), actor=actor)
             plan.fill(report)
