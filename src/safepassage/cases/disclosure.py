@@ -1,11 +1,11 @@
 """Disclosure control for rows of people: the ladder that lists, exports and published
 lists climb until no row stands out.
 
-Sex, birth year, home province, status and the pseudonym's surname are in clear, and
-together they single people out (95 of 97 demo people were unique on the first four).
-``generalise`` takes those quasi-identifiers of every row that will be shown together and
-returns what may be shown, so that each row shares all of it with at least ``k - 1``
-other rows:
+Sex, birth year, home province and the pseudonym's surname are in clear, and together
+they single people out: they are what someone outside already knows of a person they are
+looking for (with the status, 95 of 97 demo people were unique). ``generalise`` takes
+those quasi-identifiers of every row that will be shown together and returns what may be
+shown, so that each row shares all of it with at least ``k - 1`` other rows:
 
 - birth year → five-year band (1985-1989) → ten-year band (1980-1989) → adult or child;
 - home province → region (``cases.regions``) → "North Korea";
@@ -15,7 +15,12 @@ One level per field for every row (global recoding: a band never sits beside the
 years it contains, so nothing can be subtracted). Of the combinations of levels, the one
 that leaves the fewest rows still standing out wins, and among those the one that loses
 the least. A row that still stands out has fields blanked one at a time (pseudonym,
-province, birth year, sex, status) until it no longer does, or all are blank.
+province, birth year, sex) until it no longer does, or all are blank.
+
+The status is what the list is for, not what finds a person: it is shown as it is (the
+lists filter by it anyway) and the crowd a row hides in is counted without it, so a
+reader who knows a person's sex, age and province cannot tell which of at least k rows
+is theirs, nor so their status.
 
 Pure functions of the rows, the year and k: no database, no settings, no request.
 """
@@ -43,7 +48,7 @@ YEAR_LEVELS = 4  # year, 5-year band, 10-year band, adult/child
 HOME_LEVELS = 3  # province, region, North Korea
 SURNAME_LEVELS = 2  # pseudonym, dropped
 # Which field goes first when a row must lose one outright.
-SUPPRESSION_ORDER = ("surname", "home", "born", "sex", "status")
+SUPPRESSION_ORDER = ("surname", "home", "born", "sex")
 
 
 @dataclass(frozen=True)
@@ -65,11 +70,12 @@ class Shown:
     sex: str
     born: str  # "1987", "1985-1989", "1980-1989", "adult", "child" or ""
     home: str  # a Province, a Region, "north_korea", "abroad" or ""
-    status: str
+    status: str  # shown as it is: not a quasi-identifier (see the module's docstring)
     surname: str
 
     def key(self) -> tuple[str, ...]:
-        return (self.sex, self.born, self.home, self.status, self.surname)
+        """The quasi-identifiers shown: what a row must share with k - 1 others."""
+        return (self.sex, self.born, self.home, self.surname)
 
     @property
     def suppressed(self) -> bool:

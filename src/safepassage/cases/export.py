@@ -1,5 +1,5 @@
 """CSV export of people: pseudonyms and statistics only, generalised as lists are
-(``cases.lists``: every row's sex, birth year, province, status and pseudonym shared by at
+(``cases.lists``: every row's sex, birth year, province and pseudonym shared by at
 least ``SAFEPASSAGE_EXPORT_MIN_GROUP`` rows, unless exact values were revealed), spreadsheet
 formulas neutralised."""
 
