@@ -185,6 +185,8 @@ def test_generalise_leaves_no_row_alone_whatever_the_population(k):
 
     counts = Counter(s.key() for s in shown)
     assert all(s.suppressed or counts[s.key()] >= k for s in shown)
+    # The status is what the list is for: never blanked, never counted in the crowd.
+    assert [s.status for s in shown] == [row.status for row in rows]
 
 
 def test_generalise_changes_nothing_when_everyone_is_in_a_crowd():
