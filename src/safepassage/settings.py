@@ -100,8 +100,12 @@ AUDIT_KEY = _secret("AUDIT_KEY", "audit-key")
 if len({SECRET_KEY, BLIND_INDEX_KEY, AUDIT_KEY}) != 3:
     raise ImproperlyConfigured("The secret key, blind-index key and audit key must differ")
 # Where the audit head is appended every hour, to catch a log cut short or wiped; "" turns
-# it off. Point it at a place the database server cannot write.
-AUDIT_ANCHOR_FILE = env("AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchor.jsonl"))
+# it off. Point it at a place the database server cannot write. Off by default in test
+# mode: the tests empty the database between tests, so a head anchored by one test would
+# make the next one's log look cut short (the anchor's own tests name a file each).
+AUDIT_ANCHOR_FILE = env(
+    "AUDIT_ANCHOR_FILE", "" if MODE == "test" else str(VAR_DIR / "audit-anchor.jsonl")
+)
 # Also e-mail the head to every director once in this many hours (their mailboxes are
 # outside the database); 0 turns it off, 24 is daily.
 AUDIT_ANCHOR_MAIL_HOURS = envint("AUDIT_ANCHOR_MAIL_HOURS", 0)

@@ -3,14 +3,12 @@ named by SAFEPASSAGE_VAULT_KEYRING_FILE, the command line, a database of its own
 
 from __future__ import annotations
 
-import base64
 import json
-import secrets
 import stat
 import unicodedata
 from pathlib import Path
 
-from tests.cli import clean_env, safepassage
+from tests.cli import production_env, safepassage
 
 NAMES = ["김영희", unicodedata.normalize("NFD", "리순희"), "王美华", "Younghee Kim", "Sunhee"]
 
@@ -28,29 +26,6 @@ READ = (
 )
 
 
-def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
-    """A production configuration with real random keys and a keyring file (mode 0600)."""
-    keyring = tmp_path / "secrets" / "keyring.json"
-    keyring.parent.mkdir(mode=0o700)
-    key = base64.b64encode(secrets.token_bytes(32)).decode()
-    keyring.touch(mode=0o600)
-    keyring.write_text(json.dumps({"current": "mk-old", "keys": {"mk-old": key}}))
-    env = clean_env(
-        SAFEPASSAGE_MODE="production",
-        SAFEPASSAGE_SECRET_KEY=secrets.token_urlsafe(60),
-        SAFEPASSAGE_ALLOWED_HOSTS="safepassage.example.org",
-        SAFEPASSAGE_BASE_URL="https://safepassage.example.org",
-        SAFEPASSAGE_VAULT_KEYRING_FILE=str(keyring),
-        SAFEPASSAGE_BLIND_INDEX_KEY=secrets.token_urlsafe(32),
-        SAFEPASSAGE_AUDIT_KEY=secrets.token_urlsafe(32),
-        SAFEPASSAGE_DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}",
-        SAFEPASSAGE_ALLOW_SQLITE="true",
-        SAFEPASSAGE_VAR_DIR=str(tmp_path / "var"),
-    )
-    env.update(overrides)
-    return env
-
-
 def run(env: dict[str, str], *args: str) -> str:
     result = safepassage(env, *args)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -62,7 +37,7 @@ def read_all(env: dict[str, str]) -> list[str]:
 
 
 def test_rotation_and_retirement_work_with_a_keyring_file_under_production_settings(tmp_path):
-    env = production_env(tmp_path)
+    env = production_env(tmp_path, key_id="mk-old")
     keyring = Path(env["SAFEPASSAGE_VAULT_KEYRING_FILE"])
     run(env, "migrate", "--noinput")
     run(env, "shell", "-c", WRITE.format(names=NAMES))
