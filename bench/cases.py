@@ -688,9 +688,8 @@ def import_section(director, *, rows: int) -> None:
 
 
 def run(people: int) -> None:
-    from conftest import make_member
-
     from safepassage.accounts.models import Role
+    from safepassage.testing.members import make_member
 
     print(harness.describe_site(), flush=True)
     director = make_member(Role.Code.DIRECTOR).user

@@ -964,10 +964,10 @@ def explain(d: Dialect, statements: dict) -> None:
 def run(
     *, donations: int | None, expenses: int | None, runs: int, show_plans: bool, jit: bool
 ) -> None:
-    from conftest import make_member
     from django.db import connection
 
     from safepassage.accounts.models import Role
+    from safepassage.testing.members import make_member
 
     print(harness.describe_site(), flush=True)
     load_at_start = f"{os.getloadavg()[0]:.1f}"

@@ -28,10 +28,9 @@ RUNS = 40
 
 def populate(count: int, rng: random.Random) -> None:
     """People in families, written in bulk (the bench measures the gift, not the set-up)."""
-    from conftest import make_case
-
     from safepassage.cases.models import Group, Person, Province, Status
     from safepassage.fundraising.models import SponsorConsent
+    from safepassage.testing.people import make_case
 
     case = make_case()
     provinces = list(Province.values)
@@ -76,8 +75,8 @@ def run(people: int) -> None:
     from safepassage.fundraising import profiles
     from safepassage.fundraising.models import Share, ShareStatus
     from safepassage.fundraising.services import matching
-    from safepassage.fundraising.tests.factories import COST, donor, hope, sponsor
     from safepassage.funds.services import donations
+    from safepassage.testing.hope import COST, donor, hope, sponsor
 
     print(harness.describe_site(), flush=True)
     rng = random.Random(20261125)

@@ -615,10 +615,10 @@ def checkin_section(made: dict, coordinator, partners) -> None:
 
 
 def run() -> None:
-    from conftest import make_member
     from django.utils import timezone
 
     from safepassage.accounts.models import Role
+    from safepassage.testing.members import make_member
 
     print(harness.describe_site(), flush=True)
     load = f"{os.getloadavg()[0]:.1f}"

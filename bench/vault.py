@@ -122,7 +122,6 @@ def make_people(director, plain_model) -> list:
 
 
 def run() -> None:
-    from conftest import make_member, signed_in_client
     from django.conf import settings
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.paginator import Paginator
@@ -140,6 +139,7 @@ def run() -> None:
     from safepassage.accounts.models import Role
     from safepassage.cases import forms, lifecycle, priority, selectors, services, views
     from safepassage.cases.models import Person, Relief, StatusChange, Support, Testimony
+    from safepassage.testing.members import make_member, signed_in_client
     from safepassage.vault import grants
 
     print(harness.describe_site(), flush=True)

@@ -11,12 +11,13 @@ import uuid
 from dataclasses import dataclass, field
 
 import pytest
-from conftest import default_team, make_member, make_person, signed_in_client
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from safepassage.accounts.models import Role
 from safepassage.cases import services
+from safepassage.testing.members import default_team, make_member, signed_in_client
+from safepassage.testing.people import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -414,7 +415,7 @@ def rescue_objects(coordinator) -> dict:
     its first safe point."""
     from safepassage.rescue.models import AlertKind
     from safepassage.rescue.services import alerts, checkins, places
-    from safepassage.rescue.tests.factories import make_mission, make_partner, waiting_family
+    from safepassage.testing.rescue import make_mission, make_partner, waiting_family
 
     people = waiting_family(1)
     partner = make_partner()

@@ -6,10 +6,10 @@ import re
 from io import StringIO
 
 import pytest
-from conftest import make_person
 from django.core.management import call_command
 
 from safepassage.cases.models import Person
+from safepassage.testing.people import make_person
 from safepassage.vault import records
 from safepassage.vault.errors import Shredded
 from tests.cli import clean_env, safepassage

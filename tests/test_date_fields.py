@@ -12,7 +12,7 @@ import pytest
 from django import forms
 
 import safepassage
-from safepassage.web import date_fields
+from safepassage.base import date_fields
 
 # Naive on purpose: only formatted into the text a person types.
 EXTREMES = (dt.datetime(9999, 12, 31, 23, 59), dt.datetime(1, 1, 1, 0, 0))  # noqa: DTZ001

@@ -7,10 +7,10 @@ its matrix: the admin, the JSON API with a bearer token, and what stays cacheabl
 from __future__ import annotations
 
 import pytest
-from conftest import make_member, signed_in_client
 from django.test import Client
 
 from safepassage.accounts.models import Role
+from safepassage.testing.members import make_member, signed_in_client
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import signed_in_client
 from django.test import Client
 from django.urls import path
 
+from safepassage.testing.members import signed_in_client
 from tests.cli import clean_env, safepassage
 
 pytestmark = pytest.mark.django_db
@@ -36,9 +36,8 @@ def test_every_html_page_has_a_strict_content_security_policy(client):
 
 
 def test_the_admin_has_the_policy_too(director):
-    from conftest import make_member
-
     from safepassage.accounts.models import Role
+    from safepassage.testing.members import make_member
 
     superuser = make_member(Role.Code.DIRECTOR, superuser=True)
     response = signed_in_client(superuser).get("/admin/")

@@ -122,6 +122,7 @@ BACKUP_KEYS_FILE = env("BACKUP_KEYS_FILE", str(VAR_DIR / "backups" / "latest.key
 
 # --- Applications ---------------------------------------------------------------------------
 INSTALLED_APPS = [
+    "safepassage.base",
     "safepassage.accounts",
     "safepassage.vault",
     "safepassage.audit",
@@ -442,7 +443,7 @@ RATELIMIT_ENABLE = True
 
 # --- Uploads: in memory only, never a temporary file in clear -----------------------------
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
-FILE_UPLOAD_HANDLERS = ["safepassage.web.uploads.MemoryOnlyUpload"]
+FILE_UPLOAD_HANDLERS = ["safepassage.base.uploads.MemoryOnlyUpload"]
 
 # --- Funds ----------------------------------------------------------------------------------
 # Every amount is also kept in this currency, at the rate of the day it was received or spent.

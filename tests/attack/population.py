@@ -97,7 +97,6 @@ def place(rng: random.Random) -> str:
 
 
 def build(truth: Truth, rng: random.Random) -> dict:
-    from conftest import make_member, signed_in_client
     from django.utils import timezone
     from schwifty import IBAN
 
@@ -108,6 +107,7 @@ def build(truth: Truth, rng: random.Random) -> dict:
     from safepassage.funds.services import donations, donors, receipts
     from safepassage.rescue.models import AlertKind
     from safepassage.rescue.services import alerts, checkins, missions, places
+    from safepassage.testing.members import make_member, signed_in_client
 
     director = make_member(Role.Code.DIRECTOR)
     worker = make_member(Role.Code.CASE_WORKER)

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from safepassage.rescue.services import checkins
-from safepassage.rescue.tests.factories import make_mission, make_partner
+from safepassage.testing.rescue import make_mission, make_partner
 from safepassage.wsgi import application
 from tests.attack.figures import report
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from conftest import make_member, signed_in_client
 from django.test import Client
 
 from safepassage.accounts.models import Role
 from safepassage.cases import services as cases
+from safepassage.testing.members import make_member, signed_in_client
 from tests.attack.figures import report
 from tests.test_authorization_matrix import (
     ANON,

@@ -13,14 +13,15 @@ import datetime as dt
 import secrets
 
 import pytest
-from conftest import make_case, make_member, make_person
 from django.apps import apps
 
 from safepassage.accounts.models import Role
 from safepassage.cases import services as cases
 from safepassage.funds.services import donors, expenses
 from safepassage.rescue.services import checkins
-from safepassage.rescue.tests.factories import make_mission, make_partner
+from safepassage.testing.members import make_member
+from safepassage.testing.people import make_case, make_person
+from safepassage.testing.rescue import make_mission, make_partner
 from safepassage.vault import records
 from safepassage.vault.errors import VaultIntegrityError
 from safepassage.vault.fields import protected_fields

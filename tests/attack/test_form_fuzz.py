@@ -12,12 +12,12 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 import pytest
-from conftest import signed_in_client
 from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from safepassage.accounts.models import Role
+from safepassage.testing.members import signed_in_client
 from tests.attack.figures import report
 from tests.test_authorization_matrix import (
     MATRIX,

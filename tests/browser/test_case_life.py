@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import default_team, make_member
 from playwright.sync_api import expect
 
 from safepassage.accounts.models import Role
 from safepassage.cases.models import Case, Status
+from safepassage.testing.members import default_team, make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from safepassage.rescue import tokens
 from safepassage.rescue.models import CheckIn, CheckInKind, Mission
 from safepassage.rescue.services import checkins
-from safepassage.rescue.tests.factories import make_mission, make_partner
+from safepassage.testing.rescue import make_mission, make_partner
 from tests.browser.conftest import TIMEOUT_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -22,7 +22,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from conftest import make_member
 from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -30,7 +29,7 @@ from pypdf import PdfReader
 from schwifty import IBAN
 
 from safepassage.accounts.models import Role
-from safepassage.funds import money
+from safepassage.base import money
 from safepassage.funds.models import (
     Donation,
     Donor,
@@ -41,6 +40,7 @@ from safepassage.funds.models import (
     Receipt,
 )
 from safepassage.funds.services import ledger, rates
+from safepassage.testing.members import make_member
 from tests.browser.conftest import TIMEOUT_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -23,7 +23,6 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import default_team, make_case, make_member, make_person
 from django.core.cache import cache
 from django.utils import timezone, translation
 from playwright.sync_api import expect
@@ -47,7 +46,9 @@ from safepassage.funds.models import Campaign, Donation
 from safepassage.funds.services import donors
 from safepassage.rescue.models import MissionStatus
 from safepassage.rescue.services import checkins, missions
-from safepassage.rescue.tests.factories import make_mission, make_route
+from safepassage.testing.members import default_team, make_member
+from safepassage.testing.people import make_case, make_person
+from safepassage.testing.rescue import make_mission, make_route
 from safepassage.vault.records import read
 from tests.browser.conftest import TIMEOUT_MS
 

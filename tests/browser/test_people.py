@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import default_team, make_member, make_person
 from playwright.sync_api import expect
 
 from safepassage.accounts.models import Role
 from safepassage.audit.models import AuditEntry
 from safepassage.audit.sealing import opened
+from safepassage.testing.members import default_team, make_member
+from safepassage.testing.people import make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -16,7 +16,6 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import make_member, make_person
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
@@ -34,12 +33,9 @@ from safepassage.rescue.models import (
     Silence,
 )
 from safepassage.rescue.services import checkins
-from safepassage.rescue.tests.factories import (
-    make_mission,
-    make_partner,
-    make_route,
-    waiting_family,
-)
+from safepassage.testing.members import make_member
+from safepassage.testing.people import make_person
+from safepassage.testing.rescue import make_mission, make_partner, make_route, waiting_family
 from safepassage.vault import records
 from tests.browser.conftest import TIMEOUT_MS
 

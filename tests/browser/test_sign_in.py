@@ -5,10 +5,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import make_member
 from playwright.sync_api import expect
 
 from safepassage.accounts.models import Role
+from safepassage.testing.members import make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import make_member, signed_in_client
 from django.test import Client
 
 from safepassage.accounts.models import Role
-from safepassage.audit.tests.tampering import postgres_only
 from safepassage.funds.models import Donation, Donor, DonorKind, Entry
 from safepassage.rescue.models import CheckIn, MissionEvent
 from safepassage.rescue.services import checkins
-from safepassage.rescue.tests.factories import make_mission, make_partner
+from safepassage.testing.markers import postgres_only
+from safepassage.testing.members import make_member, signed_in_client
+from safepassage.testing.rescue import make_mission, make_partner
 from tests.faults.postgres import restarted_during
 
 pytestmark = [*postgres_only, pytest.mark.django_db(transaction=True)]

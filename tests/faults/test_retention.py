@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import make_case, make_person
 from django.utils import timezone
 
 from safepassage.cases import services
 from safepassage.cases.models import Case, Person, Status
+from safepassage.testing.people import make_case, make_person
 from safepassage.vault import records
 from safepassage.vault.errors import Shredded
 from tests.faults.site import killed

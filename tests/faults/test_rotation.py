@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 import shutil
 
-from conftest import make_person
-
 from safepassage.cases.models import Person
+from safepassage.testing.people import make_person
 from safepassage.vault import keyring, records
 from safepassage.vault.models import DataKey
 from tests.faults.site import killed

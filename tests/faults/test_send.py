@@ -7,7 +7,7 @@ from collections import Counter
 
 from safepassage.fundraising.models import NewsDelivery, Share, ShareStatus
 from safepassage.fundraising.tasks import send_news
-from safepassage.fundraising.tests.factories import COST, donor, gift, hope, waiting
+from safepassage.testing.hope import COST, donor, gift, hope, waiting
 from safepassage.vault import records
 from tests.faults.site import killed
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_person
 
 from safepassage.cases.models import Person
+from safepassage.testing.people import make_person
 from safepassage.vault import records
 from safepassage.vault.errors import Shredded
 from tests.faults.site import killed

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
+from safepassage.base.submitting import attach_errors
 from safepassage.cases import forms, priority, selectors, services
 from safepassage.cases.models import Case, Team
-from safepassage.web.submitting import attach_errors
 
 
 def _case(request, code: str, action: str = "cases.view") -> Case:

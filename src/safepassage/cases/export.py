@@ -13,21 +13,10 @@ from django.views.decorators.http import require_GET
 
 from safepassage.accounts.decorators import recent_auth_required, staff_required
 from safepassage.audit.chain import record
+from safepassage.base.csv_out import Echo, neutralise
 from safepassage.cases import lists, selectors
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ["code", "pseudonym", "case", "sex", "birth_year", "province", "status", "priority"]
-
-
-def neutralise(value) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 @staff_required("cases.export")
@@ -41,7 +30,7 @@ def people_csv(request):
         action="cases.people_exported",
         data={"rows": len(shown), "columns": COLUMNS, "exact": lists.exact_granted(request)},
     )
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
 
     def rows():
         yield writer.writerow(COLUMNS)

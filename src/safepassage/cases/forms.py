@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safepassage.cases import money
+from safepassage.base.date_fields import DateField
+from safepassage.base.money_forms import MoneyForm, amount_field
 from safepassage.cases.models import (
     ConsentScope,
     Province,
@@ -14,7 +15,6 @@ from safepassage.cases.models import (
     Urgency,
 )
 from safepassage.cases.services import FLAGS
-from safepassage.web.date_fields import DateField
 
 FLAG_LABELS = {
     "pregnant": _("pregnant"),
@@ -116,10 +116,13 @@ class FlagsForm(FlagsMixin):
         self.add_flag_fields()
 
 
-class ReliefForm(forms.Form):
+class ReliefForm(MoneyForm):
+    amount_fields = ("cost",)
+    zero_amounts = ("cost",)
+
     kind = forms.ChoiceField(label=_("Kind"), choices=ReliefKind.choices)
     quantity = forms.CharField(label=_("Quantity"), max_length=40, required=False)
-    cost = forms.DecimalField(label=_("Cost"), min_value=0, max_digits=14, decimal_places=2)
+    cost = amount_field(label=_("Cost"))
     currency = forms.ChoiceField(
         label=_("Currency"),
         choices=[
@@ -138,17 +141,10 @@ class ReliefForm(forms.Form):
 
     def relief_fields(self) -> dict:
         data = self.cleaned_data
-        exponent = money.exponent(data["currency"])
-        minor = money.to_minor(data["cost"], data["currency"])
-        if minor != minor.to_integral_value():
-            raise forms.ValidationError(
-                _("%(currency)s has no smaller unit than %(unit)s.")
-                % {"currency": data["currency"], "unit": "1" if exponent == 0 else "0.01"}
-            )
         return {
             "kind": data["kind"],
             "quantity": data["quantity"],
-            "cost_minor": int(minor),
+            "cost_minor": data["cost_minor"],
             "currency": data["currency"],
             "given_on": data["given_on"],
             "delivered_by": data["delivered_by"],

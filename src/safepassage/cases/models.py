@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from safepassage.base.money_fields import CurrencyField, MinorUnitsField
 from safepassage.vault import masks
 from safepassage.vault.fields import ProtectedField, normalise_phone
 from safepassage.vault.models import VaultRecord
@@ -253,8 +254,8 @@ class Relief(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relief")
     kind = models.CharField(_("kind"), max_length=12, choices=ReliefKind.choices)
     quantity = models.CharField(_("quantity"), max_length=40, blank=True)
-    cost_minor = models.BigIntegerField(_("cost (minor units)"), default=0)
-    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    cost_minor = MinorUnitsField(_("cost (minor units)"), default=0)
+    currency = CurrencyField(_("currency"), default="USD")
     given_on = models.DateField(_("given on"))
     delivered_by = models.CharField(
         _("delivered by (field partner's pseudonym)"), max_length=40, blank=True

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
+from safepassage.base.submitting import show_errors, submit
 from safepassage.cases import forms, lifecycle, lists, priority, selectors, services
 from safepassage.cases.models import Person, Relief, Testimony
 from safepassage.vault import grants, pages
 from safepassage.vault.forms import RevealForm
-from safepassage.web.submitting import show_errors, submit
 
 REVEALABLE = [
     ("real_name", gettext_lazy("real name")),

@@ -49,6 +49,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from safepassage.base import money
 from safepassage.cases import services as case_services
 from safepassage.cases.models import (
     ConsentScope,
@@ -89,7 +90,6 @@ from safepassage.fundraising.services import (
     shares,
     sponsors,
 )
-from safepassage.funds import money
 from safepassage.funds.models import (
     Campaign,
     CampaignKind,

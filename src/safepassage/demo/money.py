@@ -50,9 +50,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from safepassage.audit.chain import record
+from safepassage.base import money
 from safepassage.demo import generate
 from safepassage.demo.organisation import Event
-from safepassage.funds import money
 from safepassage.funds.models import (
     Channel,
     Donation,

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
+from safepassage.base.submitting import attach_errors, show_errors
 from safepassage.fundraising import forms, selectors
 from safepassage.fundraising.models import ShareStatus
 from safepassage.fundraising.services import costs, shares
-from safepassage.web.submitting import attach_errors, show_errors
 
 
 def _board(request, *, status: int = 200, cost_form=None, assign_form=None):

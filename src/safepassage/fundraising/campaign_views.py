@@ -16,11 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
+from safepassage.base.submitting import attach_errors
 from safepassage.fundraising import forms, selectors
 from safepassage.fundraising.models import Event
 from safepassage.fundraising.services import campaigns as campaign_services
 from safepassage.funds.models import Campaign, CampaignKind, Donor
-from safepassage.web.submitting import attach_errors
 
 
 def _campaign(code: str) -> Campaign:

@@ -15,6 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from safepassage.base.date_fields import DateField, DateInput
+from safepassage.base.money_forms import (
+    MoneyForm,
+    amount_field,
+    clean_currency,
+    currency_field,
+    to_minor,
+)
 from safepassage.cases.models import Person, Status
 from safepassage.fundraising.models import (
     EventKind,
@@ -25,16 +33,7 @@ from safepassage.fundraising.models import (
     SponsorMode,
 )
 from safepassage.fundraising.services.pledges import MAX_INSTALMENTS
-from safepassage.funds.forms import (
-    DateInput,
-    MoneyForm,
-    amount_field,
-    clean_currency,
-    currency_field,
-    to_minor,
-)
 from safepassage.funds.models import Campaign, CampaignKind
-from safepassage.web.date_fields import DateField
 
 
 def _campaign_field(**kwargs) -> forms.ModelChoiceField:
@@ -169,7 +168,7 @@ class CampaignForm(forms.Form):
     def initial_for(cls, campaign: Campaign) -> dict:
         goal = ""
         if campaign.goal_minor is not None:
-            from safepassage.funds import money
+            from safepassage.base import money
 
             goal = str(money.to_major(campaign.goal_minor, campaign.goal_currency))
         return {

@@ -20,6 +20,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safepassage.base.money_fields import CurrencyField, MinorUnitsField
 from safepassage.vault.models import new_code
 
 
@@ -28,8 +29,8 @@ class RescueCost(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     starts_on = models.DateField(_("from"), unique=True)
-    currency = models.CharField(_("currency"), max_length=3)
-    amount_minor = models.BigIntegerField(_("cost of one rescue"))
+    currency = CurrencyField(_("currency"))
+    amount_minor = MinorUnitsField(_("cost of one rescue"))
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -120,9 +121,9 @@ class Share(models.Model):
     campaign = models.ForeignKey(
         "funds.Campaign", on_delete=models.PROTECT, null=True, blank=True, related_name="shares"
     )
-    currency = models.CharField(max_length=3)
-    cost_minor = models.BigIntegerField(_("cost"))
-    funded_minor = models.BigIntegerField(_("funded"), default=0)
+    currency = CurrencyField()
+    cost_minor = MinorUnitsField(_("cost"))
+    funded_minor = MinorUnitsField(_("funded"), default=0)
     status = models.CharField(
         _("status"), max_length=10, choices=ShareStatus.choices, default=ShareStatus.OPEN
     )
@@ -189,7 +190,7 @@ class Contribution(models.Model):
     match = models.ForeignKey(
         "fundraising.Match", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    amount_minor = models.BigIntegerField()
+    amount_minor = MinorUnitsField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -313,12 +314,12 @@ class Pledge(models.Model):
     campaign = models.ForeignKey(
         "funds.Campaign", on_delete=models.PROTECT, null=True, blank=True, related_name="pledges"
     )
-    currency = models.CharField(_("currency"), max_length=3)
-    total_minor = models.BigIntegerField(_("total promised"))
+    currency = CurrencyField(_("currency"))
+    total_minor = MinorUnitsField(_("total promised"))
     instalments = models.PositiveSmallIntegerField(_("instalments"))
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
     starts_on = models.DateField(_("first instalment due on"))
-    paid_minor = models.BigIntegerField(_("paid"), default=0)
+    paid_minor = MinorUnitsField(_("paid"), default=0)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
@@ -351,7 +352,7 @@ class PledgePayment(models.Model):
     donation = models.OneToOneField(
         "funds.Donation", on_delete=models.PROTECT, related_name="pledge_payment"
     )
-    amount_minor = models.BigIntegerField()
+    amount_minor = MinorUnitsField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -402,17 +403,17 @@ class MatchingPledge(models.Model):
         "funds.Campaign", on_delete=models.PROTECT, related_name="matching_pledges"
     )
     unit = models.CharField(_("matched in"), max_length=8, choices=MatchUnit.choices)
-    currency = models.CharField(max_length=3)
+    currency = CurrencyField()
     # xgettext:no-python-format
     percent = models.PositiveSmallIntegerField(_("match (% of each gift)"), default=100)
-    per_gift_cap_minor = models.BigIntegerField(_("at most per gift"), null=True, blank=True)
-    total_cap_minor = models.BigIntegerField(_("at most in all"), null=True, blank=True)
+    per_gift_cap_minor = MinorUnitsField(_("at most per gift"), null=True, blank=True)
+    total_cap_minor = MinorUnitsField(_("at most in all"), null=True, blank=True)
     rescues_target = models.PositiveIntegerField(_("rescues"), null=True, blank=True)
-    cost_minor = models.BigIntegerField(_("cost of one rescue"), null=True, blank=True)
+    cost_minor = MinorUnitsField(_("cost of one rescue"), null=True, blank=True)
     starts_on = models.DateField(_("matches gifts from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
-    drawn_minor = models.BigIntegerField(_("drawn"), default=0)
-    matched_gifts_minor = models.BigIntegerField(_("gifts matched"), default=0)
+    drawn_minor = MinorUnitsField(_("drawn"), default=0)
+    matched_gifts_minor = MinorUnitsField(_("gifts matched"), default=0)
     exhausted_at = models.DateTimeField(_("ran out"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -457,8 +458,8 @@ class Match(models.Model):
     id = models.BigAutoField(primary_key=True)
     matching = models.ForeignKey(MatchingPledge, on_delete=models.PROTECT, related_name="matches")
     donation = models.ForeignKey("funds.Donation", on_delete=models.PROTECT, related_name="+")
-    gift_minor = models.BigIntegerField()
-    amount_minor = models.BigIntegerField()
+    gift_minor = MinorUnitsField()
+    amount_minor = MinorUnitsField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
+from safepassage.base.submitting import attach_errors
 from safepassage.fundraising import forms, selectors
 from safepassage.fundraising.models import Pledge
 from safepassage.fundraising.services import matching, pledges
 from safepassage.funds.models import Donor
-from safepassage.web.submitting import attach_errors
 
 
 def _pledge(request, code: str, action: str = "hope.view") -> Pledge:

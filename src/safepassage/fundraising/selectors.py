@@ -15,6 +15,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from safepassage.accounts.permissions import has_capability
+from safepassage.base import money
 from safepassage.cases.models import Person, Status
 from safepassage.fundraising.models import (
     ACTIVE_SHARE,
@@ -30,7 +31,6 @@ from safepassage.fundraising.models import (
     SponsorConsent,
 )
 from safepassage.fundraising.services import costs, matching, pledges, shares
-from safepassage.funds import money
 from safepassage.funds.models import Campaign, Donation, Expense, ExpenseStatus
 
 FUNDED = [ShareStatus.FUNDED, *ACTIVE_SHARE]

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
+from safepassage.base.submitting import attach_errors
 from safepassage.cases.models import Person
 from safepassage.fundraising import forms, selectors
 from safepassage.fundraising.services import consent, sponsors
 from safepassage.funds.models import Donor
-from safepassage.web.submitting import attach_errors
 
 
 @staff_required("hope.view")

@@ -118,9 +118,9 @@ def send_news(*, delivery_id: int) -> dict:
 @task
 def send_pledge_reminder(*, reminder_id: int) -> dict:
     """Remind a donor of an instalment coming due (or overdue), in their language."""
+    from safepassage.base import money
     from safepassage.fundraising.models import PledgeReminder
     from safepassage.fundraising.services import pledges
-    from safepassage.funds import money
     from safepassage.funds.services import receipts
 
     reminder = PledgeReminder.objects.select_related("pledge__donor").filter(pk=reminder_id).first()

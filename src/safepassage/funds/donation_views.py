@@ -9,27 +9,25 @@ never edited: a mistake or a refund is reversed, which posts a new balanced tran
 from __future__ import annotations
 
 import csv
-from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import recent_auth_required, staff_required
 from safepassage.audit.chain import record
-from safepassage.cases.export import neutralise
-from safepassage.funds import forms, money, selectors
+from safepassage.base import money
+from safepassage.base.csv_out import Echo, csv_cell, csv_response
+from safepassage.base.submitting import attach_errors, show_errors
+from safepassage.funds import forms, selectors
 from safepassage.funds.models import Donation, Receipt
 from safepassage.funds.services import donations as donation_services
 from safepassage.funds.services import donors as donor_services
-from safepassage.web.submitting import attach_errors, show_errors
 
 PAGE_SIZE = 50
 CSV_COLUMNS = [
@@ -97,27 +95,6 @@ def donations(request):
             "may_export": permissions.has_capability(request.user, "funds.export"),
         },
     )
-
-
-class Echo:
-    def write(self, value):
-        return value
-
-
-def csv_cell(value) -> str:
-    """Numbers we computed go out as numbers (a refund's "-100.00" is not a formula);
-    everything else is neutralised so that a spreadsheet never runs it."""
-    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        return str(value)
-    return neutralise(value)
-
-
-def csv_response(rows, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @staff_required("funds.export")

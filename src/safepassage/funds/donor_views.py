@@ -20,12 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
+from safepassage.base.submitting import attach_errors, show_errors
 from safepassage.funds import forms, selectors
 from safepassage.funds.models import Donor
 from safepassage.funds.services import donors as donor_services
 from safepassage.vault import grants, pages
 from safepassage.vault.forms import RevealForm
-from safepassage.web.submitting import attach_errors, show_errors
 
 PAGE_SIZE = 50
 REVEALABLE = [

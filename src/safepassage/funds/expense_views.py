@@ -22,15 +22,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import recent_auth_required, staff_required
 from safepassage.audit.chain import record
-from safepassage.funds import forms, money, selectors
-from safepassage.funds.donation_views import Echo, csv_cell, csv_response
+from safepassage.base import money
+from safepassage.base.csv_out import Echo, csv_cell, csv_response
+from safepassage.base.submitting import attach_errors, show_errors
+from safepassage.base.uploads import MemoryOnlyUpload, keep_in_memory
+from safepassage.funds import forms, selectors
 from safepassage.funds.models import Expense, ExpenseReceipt, ExpenseStatus
 from safepassage.funds.services import expenses as expense_services
 from safepassage.funds.services.errors import RestrictionOverdrawn
 from safepassage.vault import services as vault_services
 from safepassage.vault.errors import Shredded
-from safepassage.web.submitting import attach_errors, show_errors
-from safepassage.web.uploads import MemoryOnlyUpload, keep_in_memory
 
 PAGE_SIZE = 50
 S = ExpenseStatus

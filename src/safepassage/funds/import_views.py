@@ -22,10 +22,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
-from safepassage.funds import money, selectors
+from safepassage.base import money
+from safepassage.base.uploads import MemoryOnlyUpload, keep_in_memory
+from safepassage.funds import selectors
 from safepassage.funds.importing import import_donations
 from safepassage.funds.models import ColumnMapping, ImportBatch
-from safepassage.web.uploads import MemoryOnlyUpload, keep_in_memory
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 RECENT_BATCHES = 20

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from safepassage.accounts.decorators import staff_required
+from safepassage.base.submitting import attach_errors
 from safepassage.funds.importing.mapped_csv import DEFAULTS, FIELDS, REQUIRED
 from safepassage.funds.models import Channel, ColumnMapping, Restriction
 from safepassage.funds.services import mappings
-from safepassage.web.submitting import attach_errors
 
 
 class MappingForm(forms.Form):

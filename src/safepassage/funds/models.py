@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safepassage.base.money_fields import CurrencyField, MinorUnitsField
 from safepassage.vault import masks
 from safepassage.vault.fields import ProtectedField, normalise_phone
 from safepassage.vault.models import VaultRecord, new_code
@@ -91,7 +92,7 @@ class ExchangeRate(models.Model):
     """Units of the base currency for one unit of ``currency`` on a day, with its source."""
 
     id = models.BigAutoField(primary_key=True)
-    currency = models.CharField(_("currency"), max_length=3)
+    currency = CurrencyField(_("currency"))
     on = models.DateField(_("date"))
     rate = models.DecimalField(_("rate"), max_digits=24, decimal_places=10)
     source = models.CharField(_("source"), max_length=80)
@@ -147,8 +148,8 @@ class Campaign(models.Model):
     )
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
-    goal_currency = models.CharField(_("goal currency"), max_length=3, blank=True)
-    goal_minor = models.BigIntegerField(_("goal"), null=True, blank=True)
+    goal_currency = CurrencyField(_("goal currency"), blank=True)
+    goal_minor = MinorUnitsField(_("goal"), null=True, blank=True)
     rescues_target = models.PositiveIntegerField(_("rescues to fund"), null=True, blank=True)
     hope_sharing = models.BooleanField(
         _("Hope Sharing"),
@@ -219,15 +220,15 @@ class Donation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
     donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="donations")
-    currency = models.CharField(_("currency"), max_length=3)
-    gross_minor = models.BigIntegerField(_("gross"))
-    fee_minor = models.BigIntegerField(_("fee"), default=0)
-    net_minor = models.BigIntegerField(_("net"))
+    currency = CurrencyField(_("currency"))
+    gross_minor = MinorUnitsField(_("gross"))
+    fee_minor = MinorUnitsField(_("fee"), default=0)
+    net_minor = MinorUnitsField(_("net"))
     rate = models.DecimalField(_("rate"), max_digits=24, decimal_places=10)
-    base_currency = models.CharField(max_length=3)
-    base_gross_minor = models.BigIntegerField()
-    base_fee_minor = models.BigIntegerField()
-    base_net_minor = models.BigIntegerField()
+    base_currency = CurrencyField()
+    base_gross_minor = MinorUnitsField()
+    base_fee_minor = MinorUnitsField()
+    base_net_minor = MinorUnitsField()
     received_on = models.DateField(_("received on"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     restriction = models.CharField(
@@ -325,11 +326,11 @@ class Expense(models.Model):
     description = models.CharField(
         _("what for"), max_length=200, help_text=_("No names or places: they go in receipts.")
     )
-    currency = models.CharField(_("currency"), max_length=3)
-    amount_minor = models.BigIntegerField(_("amount"))
+    currency = CurrencyField(_("currency"))
+    amount_minor = MinorUnitsField(_("amount"))
     rate = models.DecimalField(_("rate"), max_digits=24, decimal_places=10)
-    base_currency = models.CharField(max_length=3)
-    base_amount_minor = models.BigIntegerField()
+    base_currency = CurrencyField()
+    base_amount_minor = MinorUnitsField()
     spent_on = models.DateField(_("spent on"))
     restriction = models.CharField(
         _("paid from"),
@@ -485,7 +486,7 @@ class Entry(models.Model):
     id = models.BigAutoField(primary_key=True)
     transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="entries")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
-    amount_minor = models.BigIntegerField()
+    amount_minor = MinorUnitsField()
     on = models.DateField()
     restriction = models.CharField(max_length=14, choices=Restriction.choices)
     campaign = models.ForeignKey(
@@ -493,8 +494,8 @@ class Entry(models.Model):
     )
     channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
     category = models.CharField(max_length=20, choices=ExpenseCategory.choices, blank=True)
-    currency = models.CharField(max_length=3)
-    original_minor = models.BigIntegerField()
+    currency = CurrencyField()
+    original_minor = MinorUnitsField()
 
     class Meta:
         ordering = ["transaction", "id"]
@@ -536,8 +537,8 @@ class Receipt(models.Model):
     )
     period = models.PositiveSmallIntegerField(null=True, blank=True)
     language = models.CharField(max_length=8)
-    total_minor = models.BigIntegerField()
-    currency = models.CharField(max_length=3)
+    total_minor = MinorUnitsField()
+    currency = CurrencyField()
     # What the receipt listed when last issued (gift codes, dates, amounts; nothing
     # personal), so a PDF made again later shows what was issued, whatever was reversed
     # or merged since.

@@ -22,11 +22,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
-from safepassage.funds import money
+from safepassage.base import money
+from safepassage.base.submitting import show_errors
 from safepassage.funds.models import Donation, Donor, Receipt
 from safepassage.funds.services import receipts as service
 from safepassage.vault.errors import VaultError
-from safepassage.web.submitting import show_errors
 
 RECENT = 200
 

@@ -20,7 +20,7 @@ from django.utils.html import escape
 from django.utils.translation import get_language, to_locale
 
 from safepassage.accounts import permissions
-from safepassage.funds import money
+from safepassage.base import money
 from safepassage.funds.models import (
     AccountKind,
     Channel,

@@ -19,7 +19,7 @@ def send_receipt(*, receipt_id: str) -> dict:
     contact, always to the donor kept after a merge. Returns what happened, e.g.
     ``{"sent": False, "reason": "no e-mail"}``; nothing is sent for a void receipt.
     """
-    from safepassage.funds import money
+    from safepassage.base import money
     from safepassage.funds.models import DonorKind, Receipt
     from safepassage.funds.services import receipts
     from safepassage.vault import services as vault

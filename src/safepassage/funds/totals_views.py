@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
+from safepassage.base.submitting import attach_errors
 from safepassage.funds import forms, selectors
 from safepassage.funds.services import rates as rate_services
-from safepassage.web.submitting import attach_errors
 
 
 @staff_required("funds.view")

@@ -8,10 +8,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safepassage.cases import money
+from safepassage.base.date_fields import DateField, DateTimeField
+from safepassage.base.money_forms import MoneyForm, amount_field
 from safepassage.rescue.models import CheckInKind, MissionStatus, Outcome
 from safepassage.rescue.services.checkins import MAX_DELAY_HOURS, MAX_REASON
-from safepassage.web.date_fields import DateField, DateTimeField
 
 # The currencies missions are paid in (as for relief on the people pages).
 CURRENCIES = [(c, c) for c in ("USD", "CNY", "KRW", "THB", "LAK", "VND")]
@@ -150,13 +150,16 @@ class CheckInForm(forms.Form):
         }
 
 
-class CostForm(forms.Form):
+class CostForm(MoneyForm):
+    amount_fields = ("amount",)
+    zero_amounts = ("amount",)
+
     description = forms.CharField(
         label=_("What for"),
         max_length=120,
         help_text=_("e.g. bus tickets; no places or names"),
     )
-    amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=14, decimal_places=2)
+    amount = amount_field(label=_("Amount"))
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES)
     spent_on = DateField(
         label=_("Spent on"),
@@ -166,16 +169,9 @@ class CostForm(forms.Form):
 
     def cost_fields(self) -> dict:
         data = self.cleaned_data
-        exponent = money.exponent(data["currency"])
-        minor = money.to_minor(data["amount"], data["currency"])
-        if minor != minor.to_integral_value():
-            raise forms.ValidationError(
-                _("%(currency)s has no smaller unit than %(unit)s.")
-                % {"currency": data["currency"], "unit": "1" if exponent == 0 else "0.01"}
-            )
         return {
             "description": data["description"],
-            "amount_minor": int(minor),
+            "amount_minor": data["amount_minor"],
             "currency": data["currency"],
             "spent_on": data["spent_on"],
         }

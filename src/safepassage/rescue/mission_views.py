@@ -21,12 +21,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
+from safepassage.base.submitting import attach_errors, show_errors, submit
 from safepassage.cases import lists
 from safepassage.cases.models import Person
 from safepassage.rescue import mission_forms, selectors
 from safepassage.rescue.models import Mission, MissionStatus
 from safepassage.rescue.services import checkins, missions
-from safepassage.web.submitting import attach_errors, show_errors, submit
 
 
 def _mission(request, code: str, action: str = "missions.view") -> Mission:

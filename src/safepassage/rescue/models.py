@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from safepassage.base.money_fields import CurrencyField, MinorUnitsField
 from safepassage.cases.models import Person
 from safepassage.vault.fields import ProtectedField, normalise_phone
 from safepassage.vault.models import CODE_ALPHABET, VaultRecord
@@ -440,8 +441,8 @@ class MissionCost(models.Model):
     description = models.CharField(
         _("what for"), max_length=120, help_text=_("e.g. bus tickets; no places or names")
     )
-    amount_minor = models.BigIntegerField(_("amount (minor units)"))
-    currency = models.CharField(_("currency"), max_length=3)
+    amount_minor = MinorUnitsField(_("amount (minor units)"))
+    currency = CurrencyField(_("currency"))
     spent_on = models.DateField(_("spent on"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

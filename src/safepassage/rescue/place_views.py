@@ -21,12 +21,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
 from safepassage.accounts.models import User
+from safepassage.base.submitting import attach_errors
 from safepassage.rescue import place_forms as forms
 from safepassage.rescue.models import FieldPartner, Route, RouteStop, SafePoint
 from safepassage.rescue.services import places
 from safepassage.vault import grants, pages
 from safepassage.vault.forms import RevealForm
-from safepassage.web.submitting import attach_errors
 
 POINT_REVEALABLE = [
     ("real_place", gettext_lazy("real place")),

@@ -28,7 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.accounts import permissions
-from safepassage.cases import lifecycle, money, priority
+from safepassage.base import money
+from safepassage.cases import lifecycle, priority
 from safepassage.cases.disclosure import Shown
 from safepassage.cases.models import Person
 from safepassage.cases.selectors import SEALED_PERSON_COLUMNS
@@ -258,7 +259,7 @@ def _entry(event: MissionEvent) -> TimelineEntry:
     elif event.kind == "ended":
         label = _label(MissionStatus, data.get("status"))
     elif event.kind == "cost" and data.get("currency"):
-        amount = money.display(int(data.get("amount_minor") or 0), data["currency"])
+        amount = money.plain(int(data.get("amount_minor") or 0), data["currency"])
     return TimelineEntry(
         kind=event.kind,
         at=event.at,
@@ -319,8 +320,7 @@ def mission_detail(mission: Mission) -> MissionDetail:
         ),
         costs=list(mission.costs.order_by("spent_on", "created_at")),
         totals=[
-            CostTotal(row["currency"], money.display(row["total"], row["currency"]))
-            for row in totals
+            CostTotal(row["currency"], money.plain(row["total"], row["currency"])) for row in totals
         ],
         timeline=timeline(mission),
         open_alerts=list(

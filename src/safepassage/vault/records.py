@@ -217,7 +217,7 @@ DATA_KEY_COLUMNS = ("id", "master_key_id", "wrapped", "shredded_at", "created_at
 
 class BulkSealer:
     """Seals the protected values of many new records of one model, for writing them as
-    plain rows (``safepassage.bulk.insert_rows``) where a model instance per record would
+    plain rows (``safepassage.base.bulk.insert_rows``) where a model instance per record would
     cost more than the record itself.
 
     ``columns`` names the columns ``seal`` fills: ``data_key_id`` and each protected

@@ -69,7 +69,7 @@ def dashboard_cards(user) -> list[dict]:
         from django.db.models import Sum
         from django.utils import timezone
 
-        from safepassage.funds import money
+        from safepassage.base import money
         from safepassage.funds.models import Donation, Expense, ExpenseStatus
 
         month = timezone.localdate().replace(day=1)

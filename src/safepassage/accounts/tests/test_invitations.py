@@ -6,11 +6,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD
 from django.utils import timezone
 from django_otp.oath import TOTP
 
 from safepassage.accounts.models import Invitation, RecoveryCode, TOTPDevice, User
+from safepassage.testing.members import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NEW_PASSWORD = "a long new passphrase 2026"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import PASSWORD, make_member
 from django.urls import reverse
 
 from safepassage.accounts.middleware import IDLE_KEY
 from safepassage.accounts.models import Role
 from safepassage.audit.models import AuditEntry
+from safepassage.testing.members import PASSWORD, make_member
 
 pytestmark = pytest.mark.django_db
 

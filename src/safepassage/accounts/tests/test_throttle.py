@@ -13,7 +13,6 @@ import unicodedata
 
 import pytest
 from axes.models import AccessAttempt
-from conftest import PASSWORD, make_member
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.utils import timezone
 
 from safepassage.accounts.models import Role, TOTPDevice
 from safepassage.accounts.throttle import account_key
+from safepassage.testing.members import PASSWORD, make_member
 
 pytestmark = pytest.mark.django_db
 

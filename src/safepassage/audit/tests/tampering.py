@@ -9,20 +9,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-import pytest
 from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
 from safepassage.audit.hashing import HASHED_FIELDS, canonical, entry_hash, head_mac, new_mac
 from safepassage.audit.models import GENESIS_HASH, AuditEntry, AuditHead
-
-postgres_only = [
-    pytest.mark.postgres_only,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
-]
-
-sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="needs SQLite")
 
 
 class Staff:

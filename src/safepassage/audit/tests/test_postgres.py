@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 
 from safepassage.audit.chain import record, verify
 from safepassage.audit.models import AuditEntry, AuditHead
-from safepassage.audit.tests.tampering import postgres_only
+from safepassage.testing.markers import postgres_only
 
 pytestmark = postgres_only
 

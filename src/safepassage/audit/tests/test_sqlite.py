@@ -10,7 +10,8 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 
 from safepassage.audit.chain import record, verify
 from safepassage.audit.models import AuditEntry, AuditHead
-from safepassage.audit.tests.tampering import sqlite_only, sqlite_triggers
+from safepassage.audit.tests.tampering import sqlite_triggers
+from safepassage.testing.markers import sqlite_only
 
 pytestmark = [sqlite_only, pytest.mark.django_db]
 

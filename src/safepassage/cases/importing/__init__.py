@@ -2,10 +2,11 @@
 
 ``import_cases(file, team=..., actor=...)`` is the one entry point; the ``safepassage
 import cases FILE --team NAME`` command and any upload page call it. See ``cases`` for
-what it does, ``source`` for how a CSV file is read safely and ``vocabulary`` for the
-spellings it understands.
+what it does, ``safepassage.base.csv_in`` for how a CSV file is read safely and
+``vocabulary`` for the spellings it understands.
 """
 
+from safepassage.base.csv_in.source import MAX_CELL, MAX_FILE_BYTES, RowError
 from safepassage.cases.importing.cases import (
     COLUMNS,
     ImportRejected,
@@ -13,7 +14,6 @@ from safepassage.cases.importing.cases import (
     full_name,
     import_cases,
 )
-from safepassage.cases.importing.source import MAX_CELL, MAX_FILE_BYTES, RowError
 
 __all__ = [
     "COLUMNS",

@@ -4,7 +4,7 @@ Three steps. **Read**: every row is checked before anything is written, and ever
 is collected (row and column named, names never quoted). **Plan**: rows already imported
 are found by their source key and skipped, so importing a file twice adds nothing.
 **Write**: the new cases, groups, people and status histories go in with
-``safepassage.bulk.insert`` (COPY on PostgreSQL) in batches, sealed by
+``safepassage.base.bulk.insert`` (COPY on PostgreSQL) in batches, sealed by
 ``vault.records.prepare_for_bulk`` (one INSERT for all data keys of a batch), inside one
 transaction.
 
@@ -37,12 +37,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safepassage import bulk
 from safepassage.audit.chain import record
-from safepassage.bulk import new_codes as _new_codes  # noqa: F401  (tests use the old name)
-from safepassage.cases import priority, services
-from safepassage.cases.importing import vocabulary as words
-from safepassage.cases.importing.source import (
+from safepassage.base import bulk
+from safepassage.base.csv_in import cells as read_cell
+from safepassage.base.csv_in.source import (
     MAX_CELL,
     RowError,
     Unreadable,
@@ -53,6 +51,8 @@ from safepassage.cases.importing.source import (
     records,
     sniff_delimiter,
 )
+from safepassage.cases import priority, services
+from safepassage.cases.importing import vocabulary as words
 from safepassage.cases.models import Case, Group, Person, Status, StatusChange, Team
 from safepassage.vault import derived
 from safepassage.vault import records as vault_records
@@ -416,7 +416,7 @@ class _Reader:
         born_abroad = False
         if get("born_abroad"):
             born_abroad = bool(
-                self.parse(number, "born_abroad", words.parse_yes_no, get("born_abroad"))
+                self.parse(number, "born_abroad", read_cell.parse_yes_no, get("born_abroad"))
             )
 
         province = ""
@@ -429,7 +429,9 @@ class _Reader:
 
         arrived, arrived_key = None, ""
         if get("arrived_on"):
-            parsed = self.parse(number, "arrived_on", words.parse_date_or_month, get("arrived_on"))
+            parsed = self.parse(
+                number, "arrived_on", read_cell.parse_date_or_month, get("arrived_on")
+            )
             if parsed:
                 arrived, is_month = parsed
                 arrived_key = arrived.strftime("%Y-%m" if is_month else "%Y-%m-%d")
@@ -517,16 +519,16 @@ class _Reader:
     def parse(self, number: int, column: str, parser, cell: str):
         try:
             return parser(cell)
-        except words.BadCell as exc:
+        except read_cell.BadCell as exc:
             self.error(number, column, str(exc))
             return None
 
     def birth_year(self, number, year_cell, age_cell, arrived) -> tuple[int | None, bool]:
         year = age = None
         if year_cell:
-            year = self.parse(number, "birth_year", words.parse_whole_number, year_cell)
+            year = self.parse(number, "birth_year", read_cell.parse_whole_number, year_cell)
         if age_cell:
-            age = self.parse(number, "age", words.parse_whole_number, age_cell)
+            age = self.parse(number, "age", read_cell.parse_whole_number, age_cell)
         if year is None and age is None:
             return None, False
         if year is not None and year > self.today.year:

@@ -7,13 +7,14 @@ import datetime as dt
 import io
 
 import pytest
-from conftest import default_team, make_case, make_member, make_person
 from django.utils import timezone
 
 from safepassage.accounts.models import Role
 from safepassage.audit.models import AuditEntry
 from safepassage.cases import lifecycle, priority, selectors, services
 from safepassage.cases.models import Case, Person, Status, StatusChange, Team
+from safepassage.testing.members import default_team, make_member
+from safepassage.testing.people import make_case, make_person
 from safepassage.vault import records
 from safepassage.vault.errors import Shredded
 

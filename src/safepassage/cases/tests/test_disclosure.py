@@ -14,13 +14,13 @@ import unicodedata
 from collections import Counter
 
 import pytest
-from conftest import make_person
 
 from safepassage.audit.models import AuditEntry
 from safepassage.cases import services
 from safepassage.cases.disclosure import Row, generalise
 from safepassage.cases.importing.vocabulary import parse_province
 from safepassage.cases.models import Person, Province, Status
+from safepassage.testing.people import make_person
 
 pytestmark = pytest.mark.django_db
 

@@ -12,14 +12,16 @@ import io
 from io import StringIO
 
 import pytest
-from conftest import default_team, make_person
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from safepassage.audit.models import AuditEntry
+from safepassage.base.csv_in import source
 from safepassage.cases import importing
-from safepassage.cases.importing import source, vocabulary
+from safepassage.cases.importing import vocabulary
 from safepassage.cases.models import Case, Group, Person, Status, StatusChange
+from safepassage.testing.members import default_team
+from safepassage.testing.people import make_person
 from safepassage.vault import records
 from safepassage.vault.models import DataKey
 
@@ -800,10 +802,10 @@ def test_a_case_whose_people_are_all_closed_is_closed():
 
 
 def test_new_codes_are_unique_and_in_the_vault_alphabet():
-    from safepassage.cases.importing.cases import _new_codes
+    from safepassage.base.bulk import new_codes
     from safepassage.vault.models import CODE_ALPHABET
 
-    codes = _new_codes(5000)
+    codes = new_codes(5000)
 
     assert len(set(codes)) == 5000
     assert all(len(code) == 8 and set(code) <= set(CODE_ALPHABET) for code in codes)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import make_person
 
 from safepassage.audit.models import AuditEntry
 from safepassage.audit.sealing import opened
 from safepassage.cases.models import Person
+from safepassage.testing.people import make_person
 from safepassage.vault import services as vault_services
 
 pytestmark = pytest.mark.django_db

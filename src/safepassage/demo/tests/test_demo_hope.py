@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import re
 from email import message_from_bytes, policy
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Sum
-from django.test import override_settings
 from django.utils import timezone, translation
 
 from safepassage.accounts.models import User
@@ -45,24 +41,6 @@ from safepassage.vault.records import read
 pytestmark = pytest.mark.django_db
 
 SEPARATOR = b"\n" + b"-" * 79 + b"\n"
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo organisation, built once for the module with e-mail written to files (as
-    in the demo), then rolled back."""
-    folder = tmp_path_factory.mktemp("mail")
-    mailers = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "OPTIONS": {"file_path": str(folder)},
-        }
-    }
-    with override_settings(MAILERS=mailers), django_db_blocker.unblock(), transaction.atomic():
-        out = StringIO()
-        call_command("demo", no_serve=True, stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
 
 
 def the_citizen(printed: str):

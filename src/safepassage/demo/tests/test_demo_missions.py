@@ -5,11 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -32,16 +29,6 @@ from safepassage.vault import records
 pytestmark = pytest.mark.django_db
 
 S = MissionStatus
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo organisation, built once for the module (a few seconds), then rolled back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = StringIO()
-        call_command("demo", no_serve=True, stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
 
 
 def missions(status: str) -> list[Mission]:

@@ -7,11 +7,9 @@ import random
 import re
 from collections import Counter
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -21,9 +19,9 @@ from safepassage.accounts.models import User
 from safepassage.audit.chain import verify
 from safepassage.audit.models import AuditEntry
 from safepassage.audit.sealing import opened
+from safepassage.base import money
 from safepassage.demo import money as demo_money
 from safepassage.demo.management.commands.demo import DEMO_DOMAIN
-from safepassage.funds import money
 from safepassage.funds.models import (
     Channel,
     Donation,
@@ -45,16 +43,6 @@ pytestmark = pytest.mark.django_db
 
 S = ExpenseStatus
 BASE = settings.BASE_CURRENCY
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo organisation, built once for the module (a few seconds), then rolled back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = StringIO()
-        call_command("demo", no_serve=True, stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
 
 
 def gifts():

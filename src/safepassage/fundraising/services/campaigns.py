@@ -10,9 +10,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record, user_of
+from safepassage.base import money
 from safepassage.fundraising.models import Event, EventKind
 from safepassage.fundraising.services.errors import FundraisingError
-from safepassage.funds import money
 from safepassage.funds.models import Campaign, CampaignKind, Donor
 from safepassage.vault.models import new_code
 

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record, user_of
+from safepassage.base import money
 from safepassage.fundraising.models import RescueCost
 from safepassage.fundraising.services.errors import FundraisingError
-from safepassage.funds import money
 
 
 @transaction.atomic

@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record, user_of
+from safepassage.base import money
 from safepassage.fundraising.models import Match, MatchingPledge, MatchUnit
 from safepassage.fundraising.services import costs
 from safepassage.fundraising.services.errors import FundraisingError
-from safepassage.funds import money
 from safepassage.funds.models import Campaign, Donation, Donor, DonorKind
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record, user_of
+from safepassage.base import money
 from safepassage.fundraising.models import (
     MONTHS,
     Frequency,
@@ -28,7 +29,6 @@ from safepassage.fundraising.models import (
     PledgeReminder,
 )
 from safepassage.fundraising.services.errors import FundraisingError
-from safepassage.funds import money
 from safepassage.funds.models import Campaign, Donation, Donor, DonorKind
 
 MAX_INSTALMENTS = 120

@@ -4,12 +4,12 @@ real concurrent transactions)."""
 from __future__ import annotations
 
 import pytest
-from conftest import run_together
 
-from safepassage.audit.tests.tampering import postgres_only
 from safepassage.fundraising.models import Match, MatchingPledge, MatchUnit, Share, ShareStatus
 from safepassage.fundraising.services import matching
-from safepassage.fundraising.tests.factories import COST, donor, gift, hope, sponsor, today, waiting
+from safepassage.testing.concurrency import run_together
+from safepassage.testing.hope import COST, donor, gift, hope, sponsor, today, waiting
+from safepassage.testing.markers import postgres_only
 
 
 def on_postgres(test):

@@ -9,8 +9,8 @@ from safepassage.fundraising import selectors
 from safepassage.fundraising.models import Match, MatchUnit, Share
 from safepassage.fundraising.services import matching
 from safepassage.fundraising.services.errors import FundraisingError
-from safepassage.fundraising.tests.factories import COST, donor, gift, hope, today
 from safepassage.funds.services import donations
+from safepassage.testing.hope import COST, donor, gift, hope, today
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import make_case
 from django.test import Client
 from django.utils import translation
 
 from safepassage.cases import services as cases
 from safepassage.cases.models import ConsentScope, Province, Status
 from safepassage.fundraising.models import NewsDelivery, Share
-from safepassage.fundraising.tests.factories import COST, gift, hope, sponsor, waiting
+from safepassage.testing.hope import COST, gift, hope, sponsor, waiting
+from safepassage.testing.people import make_case
 from safepassage.vault.records import read
 
 # The worker closes a connection left inside a transaction: these tests commit.

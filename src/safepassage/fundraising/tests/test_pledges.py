@@ -9,8 +9,8 @@ import pytest
 from safepassage.fundraising.models import Frequency, Pledge, PledgeReminder
 from safepassage.fundraising.services import pledges
 from safepassage.fundraising.services.errors import FundraisingError
-from safepassage.fundraising.tests.factories import donor, gift, today
 from safepassage.funds.services import donations
+from safepassage.testing.hope import donor, gift, today
 
 pytestmark = pytest.mark.django_db
 

@@ -4,12 +4,12 @@ for it in the sponsor's language."""
 from __future__ import annotations
 
 import pytest
-from conftest import make_case
 from django.utils import translation
 
 from safepassage.cases import services as cases
 from safepassage.fundraising import profiles
-from safepassage.fundraising.tests.factories import waiting
+from safepassage.testing.hope import waiting
+from safepassage.testing.people import make_case
 
 pytestmark = pytest.mark.django_db
 

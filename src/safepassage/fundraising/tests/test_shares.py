@@ -17,8 +17,8 @@ from safepassage.fundraising.models import (
 )
 from safepassage.fundraising.services import costs, shares
 from safepassage.fundraising.services.errors import FundraisingError
-from safepassage.fundraising.tests.factories import COST, donor, gift, hope, sponsor, today, waiting
 from safepassage.funds.services import donations
+from safepassage.testing.hope import COST, donor, gift, hope, sponsor, today, waiting
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +173,7 @@ def test_gifts_wait_for_a_cost_and_fill_shares_once_it_is_set():
     gift(sponsor().donor, COST, campaign)
     assert not Share.objects.exists()
     assert GiftIntake.objects.get().pending
-    from safepassage.fundraising.tests.factories import today
+    from safepassage.testing.hope import today
 
     costs.cost_set(
         actor=None, starts_on=today().replace(day=1).replace(year=2000), amount_minor=COST

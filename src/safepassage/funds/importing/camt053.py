@@ -33,7 +33,7 @@ import defusedxml.ElementTree as safe_xml
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
 from django.utils.translation import gettext as _
 
-from safepassage.cases.importing.vocabulary import quoted
+from safepassage.base.csv_in.cells import quoted
 from safepassage.funds.importing import rows as r
 from safepassage.funds.models import Channel
 

@@ -9,7 +9,7 @@ from functools import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from safepassage.cases.importing.vocabulary import quoted
+from safepassage.base.csv_in.cells import quoted
 from safepassage.funds.models import Channel, Restriction
 
 # Words Korean books write, whatever the catalogue's labels say.

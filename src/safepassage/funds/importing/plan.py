@@ -11,7 +11,7 @@ becomes its row through ``donations.gift_rows``, which books it with the same
 summed into one ledger transaction per day of the file (``ledger.Summary``: kind "import",
 tied to the batch), as a bank deposit is booked, so the ledger grows by a few rows a day
 instead of four per gift and every total stays what the gifts one by one give.
-``safepassage.bulk`` writes the rows (COPY on PostgreSQL).
+``safepassage.base.bulk`` writes the rows (COPY on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safepassage import bulk
-from safepassage.funds import money
+from safepassage.base import bulk, money
 from safepassage.funds.importing.rows import Problem, Progress, Row
 from safepassage.funds.models import (
     Campaign,

@@ -35,8 +35,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from safepassage.cases.importing.source import looks_like_formula
-from safepassage.cases.importing.vocabulary import quoted
+from safepassage.base.csv_in.cells import quoted
+from safepassage.base.csv_in.source import looks_like_formula
 from safepassage.funds.importing import rows as r
 from safepassage.funds.importing.choices import parse_restriction
 from safepassage.funds.importing.tables import Table, row_position

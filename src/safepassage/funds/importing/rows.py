@@ -22,7 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safepassage.cases.importing.vocabulary import quoted
+from safepassage.base.csv_in.cells import quoted
 from safepassage.vault import derived
 
 # progress(stage, done, total), as in the cases importer: "reading" then "writing".

@@ -19,7 +19,7 @@ rows through ``donations.gift_rows``: the same conversion as one gift, booked wi
 ``donations.lines`` and ``ledger.entry_rows`` (the same balanced entries). The ledger gets
 those entries summed into one transaction per day of the gifts (kind "import", tied to the
 batch by ``Transaction.batch``), as a deposit is booked: every total is the same as with a
-transaction per gift. Everything is inserted in bulk (``safepassage.bulk``: COPY on
+transaction per gift. Everything is inserted in bulk (``safepassage.base.bulk``: COPY on
 PostgreSQL). One audit entry records the batch with its counts; the gifts themselves are
 tied to it by ``Donation.batch``. A reversal of an imported gift posts its own transaction.
 
@@ -44,9 +44,9 @@ from django.utils.translation import gettext as _
 
 from safepassage import faults
 from safepassage.audit.chain import record
-from safepassage.cases.importing import source
-from safepassage.cases.importing.vocabulary import quoted
-from safepassage.funds import money
+from safepassage.base import money
+from safepassage.base.csv_in import source
+from safepassage.base.csv_in.cells import quoted
 from safepassage.funds.importing import camt053, mapped_csv, platform_export, swift_mt940
 from safepassage.funds.importing.plan import Plan, PreviewRow, Refused
 from safepassage.funds.importing.rows import Problem, Progress, Row, Unreadable

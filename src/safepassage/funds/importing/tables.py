@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
-from safepassage.cases.importing import source
+from safepassage.base.csv_in import source
 from safepassage.funds.importing.rows import Parsed, Progress, Unreadable
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record
-from safepassage.funds import money
+from safepassage.base import money
 from safepassage.funds.models import Campaign, Channel, Donation, Donor, ImportBatch, Restriction
 from safepassage.funds.services import hooks, ledger, rates
 from safepassage.funds.services.errors import FundsError

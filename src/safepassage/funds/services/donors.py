@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safepassage import bulk
 from safepassage.audit.chain import record
+from safepassage.base import bulk
 from safepassage.funds.models import Donation, Donor, DonorKind, Receipt
 from safepassage.funds.services.errors import FundsError
 from safepassage.vault import records

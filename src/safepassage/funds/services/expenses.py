@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record, user_of
-from safepassage.funds import money
+from safepassage.base import money
 from safepassage.funds.models import (
     Expense,
     ExpenseCategory,

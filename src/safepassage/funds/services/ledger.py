@@ -40,7 +40,7 @@ class Line(NamedTuple):
     original_minor: int
 
 
-# The columns of ``rows``, by attribute name, for ``safepassage.bulk.insert_rows``.
+# The columns of ``rows``, by attribute name, for ``safepassage.base.bulk.insert_rows``.
 TRANSACTION_COLUMNS = (
     "id",
     "kind",

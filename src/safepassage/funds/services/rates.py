@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record
-from safepassage.funds import money
+from safepassage.base import money
 from safepassage.funds.models import ExchangeRate
 from safepassage.funds.services.errors import FundsError
 

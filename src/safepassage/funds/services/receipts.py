@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record
-from safepassage.funds import money
+from safepassage.base import money
 from safepassage.funds.models import Donation, Donor, DonorKind, Receipt, ReceiptCounter
 from safepassage.funds.services.errors import FundsError
 from safepassage.vault import services as vault

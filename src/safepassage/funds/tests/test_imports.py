@@ -16,7 +16,6 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from conftest import run_together
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 from django.db.models import Sum
@@ -36,6 +35,7 @@ from safepassage.funds.models import (
     Transaction,
 )
 from safepassage.funds.services import donors, ledger, rates
+from safepassage.testing.concurrency import run_together
 from safepassage.vault import records
 
 pytestmark = pytest.mark.django_db
@@ -1055,7 +1055,7 @@ def upload(client, data: bytes, *, name="export.csv", **fields):
 
 
 def test_finance_staff_preview_then_import_a_file_on_the_page(finance):
-    from conftest import signed_in_client
+    from safepassage.testing.members import signed_in_client
 
     client = signed_in_client(finance)
     data = platform_file([gift(1), gift(2)])
@@ -1083,7 +1083,7 @@ def test_finance_staff_preview_then_import_a_file_on_the_page(finance):
 
 
 def test_an_imported_gift_s_page_points_to_its_import_s_posting_of_the_day(finance):
-    from conftest import signed_in_client
+    from safepassage.testing.members import signed_in_client
 
     client = signed_in_client(finance)
     run(platform_file([gift(1), gift(2, date=NEXT_DAY.isoformat())]), actor=finance.user)
@@ -1100,7 +1100,7 @@ def test_an_imported_gift_s_page_points_to_its_import_s_posting_of_the_day(finan
 
 
 def test_rejected_rows_are_listed_on_the_page(finance):
-    from conftest import signed_in_client
+    from safepassage.testing.members import signed_in_client
 
     response = upload(signed_in_client(finance), platform_file([gift(1, amount="-3")]))
 
@@ -1110,7 +1110,7 @@ def test_rejected_rows_are_listed_on_the_page(finance):
 
 
 def test_a_csv_upload_needs_a_mapping(finance):
-    from conftest import signed_in_client
+    from safepassage.testing.members import signed_in_client
 
     response = upload(signed_in_client(finance), b"a,b\n", file_format="csv")
 
@@ -1119,10 +1119,10 @@ def test_a_csv_upload_needs_a_mapping(finance):
 
 
 def test_an_upload_stays_in_memory_and_a_too_large_one_is_refused(finance, monkeypatch):
-    from conftest import signed_in_client
     from django.core.files import uploadedfile
 
     from safepassage.funds import import_views
+    from safepassage.testing.members import signed_in_client
 
     def no_disk(*args, **kwargs):
         raise AssertionError("an upload was about to be written to a temporary file")
@@ -1145,7 +1145,7 @@ def test_an_upload_stays_in_memory_and_a_too_large_one_is_refused(finance, monke
 
 
 def test_an_upload_without_the_csrf_token_is_refused(finance):
-    from conftest import signed_in_client
+    from safepassage.testing.members import signed_in_client
 
     client = signed_in_client(finance)
     client.handler.enforce_csrf_checks = True
@@ -1160,7 +1160,7 @@ def test_an_upload_without_the_csrf_token_is_refused(finance):
 
 
 def on_postgres(test):
-    from safepassage.audit.tests.tampering import postgres_only
+    from safepassage.testing.markers import postgres_only
 
     for mark in [*postgres_only, pytest.mark.django_db(transaction=True)]:
         test = mark(test)
@@ -1409,7 +1409,7 @@ def test_a_donor_sealed_in_bulk_reads_and_matches_as_one_made_by_hand():
 def test_conversion_to_the_base_currency_is_money_convert(currency):
     import random
 
-    from safepassage.funds import money
+    from safepassage.base import money
     from safepassage.funds.services import donations
 
     rng = random.Random(currency)

@@ -186,7 +186,7 @@ def test_approving_counts_what_is_already_promised_from_the_fund(usd_rate, donor
 
 
 def on_postgres(test):
-    from safepassage.audit.tests.tampering import postgres_only
+    from safepassage.testing.markers import postgres_only
 
     for mark in [*postgres_only, pytest.mark.django_db(transaction=True)]:
         test = mark(test)

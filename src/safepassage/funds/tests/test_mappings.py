@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import make_member, signed_in_client
 
 from safepassage.accounts.models import Role
 from safepassage.audit.models import AuditEntry
 from safepassage.funds.importing import import_donations
 from safepassage.funds.models import ColumnMapping, Donation
+from safepassage.testing.members import make_member, signed_in_client
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from conftest import make_case, make_member, make_person, signed_in_client
 from django.conf import settings
 from django.db import connection
 from django.db.models import Sum
@@ -33,6 +32,8 @@ from safepassage.funds.models import (
     Restriction,
 )
 from safepassage.funds.services import donations, donors, expenses, ledger, rates
+from safepassage.testing.members import make_member, signed_in_client
+from safepassage.testing.people import make_case, make_person
 from safepassage.vault import records
 
 pytestmark = pytest.mark.django_db
@@ -594,7 +595,7 @@ def test_an_expense_for_a_case_shows_its_code_and_never_reads_who_was_helped(cli
 
 
 def test_an_expense_for_a_mission_is_linked_by_its_code(client):
-    from safepassage.rescue.tests.factories import make_mission
+    from safepassage.testing.rescue import make_mission
 
     mission = make_mission()
     response = client.post("/funds/expenses/new/", _expense_form(mission=mission.code))

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from safepassage.funds import money
+from safepassage.base import money
 from safepassage.funds.models import Entry
 from safepassage.funds.services import donations, donors, expenses, ledger, rates
 
@@ -88,7 +88,7 @@ class LedgerProperties(TestCase):
         spends=st.lists(spend_st, max_size=4),
     )
     def test_every_posting_balances_and_funds_add_up(self, rate, gifts, spends):
-        from conftest import ensure_chart
+        from safepassage.testing.members import ensure_chart
 
         ensure_chart()
         for currency in ("USD", "EUR", "JPY"):
@@ -173,11 +173,11 @@ class ImportProperties(TestCase):
     def test_an_import_totals_what_the_same_gifts_recorded_one_by_one_total(self, rate, gifts):
         """An import posts a summary transaction a day; every total is the same to the
         minor unit as with a transaction per gift."""
-        from conftest import ensure_chart
         from django.db import transaction
 
         from safepassage.funds.importing import import_donations
         from safepassage.funds.models import Campaign, ColumnMapping, Donation, Transaction
+        from safepassage.testing.members import ensure_chart
 
         ensure_chart()
         for on in IMPORT_DAYS:

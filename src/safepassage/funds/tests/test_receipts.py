@@ -10,7 +10,6 @@ import datetime as dt
 import io
 
 import pytest
-from conftest import make_member, run_together, signed_in_client
 from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
@@ -18,11 +17,13 @@ from pypdf import PdfReader
 from safepassage.accounts.models import Role
 from safepassage.audit.models import AuditEntry
 from safepassage.audit.sealing import opened
-from safepassage.audit.tests.tampering import postgres_only
 from safepassage.funds.models import Donation, Receipt, ReceiptCounter
 from safepassage.funds.services import donations, donors, rates, receipts
 from safepassage.funds.services.errors import FundsError
 from safepassage.funds.tasks import send_receipt
+from safepassage.testing.concurrency import run_together
+from safepassage.testing.markers import postgres_only
+from safepassage.testing.members import make_member, signed_in_client
 from safepassage.vault import services as vault
 
 THIS_YEAR = timezone.localdate().year

@@ -9,7 +9,7 @@ from django.test import Client
 
 from safepassage.rescue.models import CheckIn, LegStatus
 from safepassage.rescue.services import checkins, missions
-from safepassage.rescue.tests.factories import make_mission, make_partner
+from safepassage.testing.rescue import make_mission, make_partner
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/check-ins"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import make_member, signed_in_client
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,7 +14,8 @@ from safepassage.accounts.models import Role
 from safepassage.rescue import selectors
 from safepassage.rescue.models import AlertKind, Leg, LegStatus, MissionEvent, Silence
 from safepassage.rescue.services import alerts, missions
-from safepassage.rescue.tests.factories import coordinator, make_mission, make_route
+from safepassage.testing.members import make_member, signed_in_client
+from safepassage.testing.rescue import coordinator, make_mission, make_route
 
 pytestmark = pytest.mark.django_db
 

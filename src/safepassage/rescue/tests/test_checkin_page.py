@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from safepassage.rescue.models import Alert, AlertKind, CheckIn, CheckInLink, LegStatus
 from safepassage.rescue.services import checkins
-from safepassage.rescue.tests.factories import make_mission, make_partner
+from safepassage.testing.rescue import make_mission, make_partner
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from safepassage.rescue.models import Alert
-from safepassage.rescue.tests.factories import make_mission
+from safepassage.testing.rescue import make_mission
 
 pytestmark = pytest.mark.django_db
 

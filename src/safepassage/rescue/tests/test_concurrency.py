@@ -6,13 +6,13 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import run_together
 from django.test import Client
 
-from safepassage.audit.tests.tampering import postgres_only
 from safepassage.rescue.models import Alert, CheckIn, LegStatus
 from safepassage.rescue.services import alerts, checkins
-from safepassage.rescue.tests.factories import make_mission, make_partner
+from safepassage.testing.concurrency import run_together
+from safepassage.testing.markers import postgres_only
+from safepassage.testing.rescue import make_mission, make_partner
 
 pytestmark = [*postgres_only, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from safepassage.rescue.services import checkins, places
-from safepassage.rescue.tests.factories import make_mission
+from safepassage.testing.rescue import make_mission
 from safepassage.vault.tests.test_leak import encodings, raw_database
 
 SECRETS = {

@@ -7,7 +7,6 @@ import re
 import zoneinfo
 
 import pytest
-from conftest import make_member, make_person, signed_in_client
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +25,9 @@ from safepassage.rescue.models import (
     Traveller,
 )
 from safepassage.rescue.services import checkins
-from safepassage.rescue.tests.factories import (
+from safepassage.testing.members import make_member, signed_in_client
+from safepassage.testing.people import make_person
+from safepassage.testing.rescue import (
     coordinator,
     make_mission,
     make_partner,

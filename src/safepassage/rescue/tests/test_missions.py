@@ -11,7 +11,7 @@ from safepassage.cases.models import Status
 from safepassage.rescue.models import LegStatus, MissionStatus, Outcome, Traveller
 from safepassage.rescue.services import checkins, missions
 from safepassage.rescue.services.errors import RescueError
-from safepassage.rescue.tests.factories import make_mission, make_route, waiting_family
+from safepassage.testing.rescue import make_mission, make_route, waiting_family
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,6 @@ places and identities only after an audited reveal, for safe points only by peop
 from __future__ import annotations
 
 import pytest
-from conftest import make_member
 from django.urls import reverse
 
 from safepassage.accounts.models import Role
@@ -12,7 +11,8 @@ from safepassage.audit.models import AuditEntry
 from safepassage.audit.sealing import opened
 from safepassage.rescue.models import FieldPartner, Route, SafePoint
 from safepassage.rescue.services import places
-from safepassage.rescue.tests.factories import coordinator, make_mission, make_partner
+from safepassage.testing.members import make_member
+from safepassage.testing.rescue import coordinator, make_mission, make_partner
 from safepassage.vault import services as vault_services
 
 pytestmark = pytest.mark.django_db

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import make_member
 from django.utils import timezone
 
 from safepassage.accounts.models import Role
 from safepassage.rescue.models import Alert, AlertKind, MissionEvent, Silence, UrgentCaseDraft
 from safepassage.rescue.services import alerts, checkins, missions
-from safepassage.rescue.tests.factories import make_mission
+from safepassage.testing.members import make_member
+from safepassage.testing.rescue import make_mission
 
 pytestmark = pytest.mark.django_db
 

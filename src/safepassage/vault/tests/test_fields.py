@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import make_case, make_person
 from django.db import connection
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 
 from safepassage.audit.sealing import opened
 from safepassage.cases.models import Person
+from safepassage.testing.people import make_case, make_person
 from safepassage.vault import keyring, records, services
 from safepassage.vault.errors import Shredded, VaultIntegrityError, VaultKeyMissing
 from safepassage.vault.models import DataKey, Secret

@@ -12,11 +12,12 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from conftest import default_team, make_member, make_person, signed_in_client
 from django.db import connection
 from tests.cli import clean_env
 
 from safepassage.accounts.models import Role
+from safepassage.testing.members import default_team, make_member, signed_in_client
+from safepassage.testing.people import make_person
 from safepassage.vault import services
 
 SECRETS = {

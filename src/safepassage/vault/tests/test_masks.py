@@ -9,7 +9,6 @@ import importlib
 import unicodedata
 
 import pytest
-from conftest import make_person
 from django.conf import settings as django_settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -17,6 +16,7 @@ from django.db.migrations.executor import MigrationExecutor
 from safepassage.cases.models import Person
 from safepassage.funds.models import Donor
 from safepassage.funds.services import donors
+from safepassage.testing.people import make_person
 from safepassage.vault import masks, records
 from safepassage.vault.fields import normalise_text, protected_fields
 from safepassage.vault.models import DataKey

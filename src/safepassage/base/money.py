@@ -75,3 +75,10 @@ def convert(minor: int, source: str, rate: Decimal, target: str) -> int:
 def display(minor: int, currency: str, locale: str = "en") -> str:
     """``1234, "USD"`` → "US$12.34"; ``150000, "KRW"`` → "₩150,000"."""
     return format_currency(to_major(minor, currency), currency_code(currency), locale=locale)
+
+
+def plain(minor: int, currency: str) -> str:
+    """``1250, "USD"`` → "12.50 USD"; ``800000, "KRW"`` → "800,000 KRW": the same in every
+    language, for tables where the code reads better than a symbol."""
+    places = exponent(currency)
+    return f"{to_major(minor, currency):,.{places}f} {currency_code(currency)}"

@@ -7,13 +7,13 @@ import contextlib
 import datetime as dt
 import secrets
 
-from conftest import make_case, make_person
 from django.utils import timezone
 
 from safepassage.cases import services as cases
 from safepassage.cases.models import Status
 from safepassage.fundraising.services import campaigns, consent, costs, sponsors
 from safepassage.funds.services import donations, donors, rates
+from safepassage.testing.people import make_case, make_person
 
 COST = 3_000_000  # ₩3,000,000 a rescue
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from conftest import make_case, make_member, make_person
 from django.utils import timezone
 
 from safepassage.accounts.models import Role
 from safepassage.cases import services as cases
 from safepassage.cases.models import Status
 from safepassage.rescue.services import missions, places
+from safepassage.testing.members import make_member
+from safepassage.testing.people import make_case, make_person
 
 # Code name, country, hours from the previous stop, means.
 ROUTE = [

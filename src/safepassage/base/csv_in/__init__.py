@@ -1,0 +1,1 @@
+"""Reading CSV: bytes to rows (``source``) and cells to values (``cells``)."""

@@ -1,0 +1,39 @@
+"""A real SMTP server on localhost that keeps what it receives."""
+
+from __future__ import annotations
+
+import socket
+
+
+class Collector:
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        self.messages.append(
+            {
+                "from": envelope.mail_from,
+                "to": list(envelope.rcpt_tos),
+                "message": message_from_bytes(envelope.content, policy=policy.default),
+            }
+        )
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server():
+    """A collector and its running controller on a free port of 127.0.0.1."""
+    from aiosmtpd.controller import Controller
+
+    collector = Collector()
+    port = _free_port()
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    return collector, controller, port
