@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -132,12 +132,38 @@ def _append(head_row, *, actor, action, target, data, sealed, request_id) -> Aud
         "prev_hash": head_row.hash,
     }
     digest = entry_hash(canonical(**fields))
-    # create() forces an INSERT; save() with a preset pk would try an UPDATE first.
-    entry = AuditEntry.objects.create(**fields, hash=digest)
+    entry = AuditEntry(**fields, hash=digest)
     head_row.seq, head_row.hash = entry.seq, digest
     head_row.mac = head_mac(entry.seq, digest)
-    head_row.save(update_fields=["seq", "hash", "mac"])
+    _write(entry, head_row)
     return entry
+
+
+def _write(entry: AuditEntry, head_row: AuditHead) -> None:
+    """INSERT ``entry`` and move ``head_row`` on, in one statement on PostgreSQL (a
+    data-modifying WITH), two on SQLite: every audited write in the system pays this, and
+    the head stays locked until the writer commits. Values are prepared by each field, as
+    ``Model.save`` prepares them."""
+    connection = connections[router.db_for_write(AuditEntry)]
+    quote = connection.ops.quote_name
+    fields = AuditEntry._meta.concrete_fields
+    columns = ", ".join(quote(field.column) for field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    values = [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in fields]
+    insert = f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    move = (
+        f"UPDATE {quote(AuditHead._meta.db_table)} SET {quote('seq')} = %s, "  # noqa: S608
+        f"{quote('hash')} = %s, {quote('mac')} = %s WHERE {quote('id')} = %s"
+    )
+    moved = [head_row.seq, head_row.hash, head_row.mac, head_row.id]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"WITH appended AS ({insert} RETURNING 1) {move}", [*values, *moved])
+        else:
+            cursor.execute(insert, values)
+            cursor.execute(move, moved)
+    entry._state.adding = False
+    entry._state.db = connection.alias
 
 
 def start_empty_log(*, using: str = "default") -> bool:
