@@ -16,7 +16,7 @@ def anchor_head() -> int:
     from django.core.cache import cache
 
     from safepassage.audit import anchor
-    from safepassage.web import schedule
+    from safepassage.base import schedule
 
     seq = -1
     if anchor.anchor_path() is not None:
