@@ -56,8 +56,9 @@ def register_nav(*, order: int, url_name: str, label: str, capability: str) -> N
 
 
 def register_cards(*, order: int, capability: str, cards: Callable[[object], list[Card]]) -> None:
-    """Add a source of dashboard cards for users who hold ``capability``. Registering the
-    same function again replaces it."""
+    """Add a source of dashboard cards for users who hold ``capability``. ``cards`` is a
+    named function (``selectors.dashboard_cards``): it is known by its dotted name, so
+    registering it again replaces it (two lambdas of one scope would replace each other)."""
     key = f"{cards.__module__}.{cards.__qualname__}"
     _CARDS[key] = CardSource(order=order, capability=capability, cards=cards)
 
