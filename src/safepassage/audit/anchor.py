@@ -1,6 +1,6 @@
 """Copies of the head kept outside the database: the anchor file.
 
-``write`` appends the head (seq, hash, MAC, time) as one JSON line to
+``write`` appends each chain's head (seq, hash, MAC, time; see ``chains``) as a JSON line to
 ``settings.AUDIT_ANCHOR_FILE``, opened O_APPEND and created 0600. Put that file where the
 database server cannot write (another machine's mount, a write-once store): someone who can
 rewrite the database, even with the audit key, then cannot make the log shorter or different
@@ -21,6 +21,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from safepassage.audit import chains
 from safepassage.audit.hashing import head_mac_ok
 from safepassage.audit.models import AuditHead
 
@@ -78,17 +79,19 @@ def mail() -> tuple[int, int]:
 
 
 def _current() -> tuple[int, str, str]:
-    """The head as (seq, hash, anchor line); AnchorError if it is missing or forged:
-    anchoring a forged head would vouch for it."""
-    row = AuditHead.objects.filter(id=1).values_list("seq", "hash", "mac").first()
-    if row is None or not head_mac_ok(*row):
+    """Chain 1's head as (seq, hash) and the anchor lines of every chain with entries (one
+    line each, chain 1's first); AnchorError if a head is missing or forged: anchoring a
+    forged head would vouch for it."""
+    rows = list(AuditHead.objects.order_by("id").values_list("id", "seq", "hash", "mac"))
+    if not rows or rows[0][0] != 1 or not all(head_mac_ok(*row[1:]) for row in rows):
         raise AnchorError("the audit head is missing or fails authentication; not anchored")
-    seq, digest, mac = row
-    line = json.dumps(
-        {"seq": seq, "hash": digest, "mac": mac, "at": timezone.now().isoformat()},
-        separators=(",", ":"),
-    )
-    return seq, digest, line
+    at = timezone.now().isoformat()
+    lines = [
+        json.dumps({"seq": seq, "hash": digest, "mac": mac, "at": at}, separators=(",", ":"))
+        for chain, seq, digest, mac in rows
+        if chain == 1 or seq > chains.base(chain)
+    ]
+    return rows[0][1], rows[0][2], "\n".join(lines)
 
 
 def read(path: Path | None = None) -> list[tuple[int, str]]:

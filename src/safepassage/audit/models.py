@@ -45,10 +45,11 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """The single row (id 1) naming the latest entry.
+    """One row per chain (id 1, 2, …; see ``audit.chains``) naming its latest entry.
 
-    Writers lock it with SELECT ... FOR UPDATE, which serialises appends on PostgreSQL (on
-    SQLite, BEGIN IMMEDIATE already does). It also lets verify() notice a cut-off tail.
+    A writer locks one with SELECT ... FOR UPDATE, which serialises the appends to that
+    chain on PostgreSQL (on SQLite, BEGIN IMMEDIATE serialises every write and only chain
+    1 is used). It also lets verify() notice a cut-off tail.
     ``mac`` authenticates (seq, hash) under a key derived from the audit key
     (``hashing.head_mac``): without the key, the head cannot be moved back over a cut-off
     tail or reset to the empty log. The migration writes the first one; ``record`` each next.
@@ -62,9 +63,12 @@ class AuditHead(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name = _("audit head")
-        verbose_name_plural = _("audit head")
+        verbose_name_plural = _("audit heads")
         constraints = [
-            models.CheckConstraint(condition=Q(id=1), name="audit_head_singleton"),
+            # One row per chain; 8 is audit.chains.CHAINS (a migration, should it change).
+            models.CheckConstraint(
+                condition=Q(id__gte=1, id__lte=8), name="audit_head_one_per_chain"
+            ),
         ]
 
     def __str__(self) -> str:

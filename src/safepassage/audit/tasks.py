@@ -9,15 +9,18 @@ MAILED_KEY = "safepassage.audit.anchor_mailed"
 
 @task
 def anchor_head() -> int:
-    """Append the head to the anchor file (if one is configured) and, once in
+    """Record the other chains' heads in chain 1 (``chain.cross_anchor``), append the heads
+    to the anchor file (if one is configured) and, once in
     ``AUDIT_ANCHOR_MAIL_HOURS``, e-mail it to the directors; returns the seq anchored, -1
     when neither was done."""
     from django.conf import settings
     from django.core.cache import cache
 
     from safepassage.audit import anchor
+    from safepassage.audit.chain import cross_anchor
     from safepassage.base import schedule
 
+    cross_anchor()
     seq = -1
     if anchor.anchor_path() is not None:
         seq = anchor.write()[0]

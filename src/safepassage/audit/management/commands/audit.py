@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from safepassage.audit import anchor
-from safepassage.audit.chain import head, record, verify
+from safepassage.audit.chain import cross_anchor, head, record, verify
 from safepassage.audit.context import request_id_scope
 from safepassage.audit.models import AuditEntry
 from safepassage.audit.sealing import opened
@@ -61,6 +61,7 @@ class Command(BaseCommand):
             return
         if options["subcommand"] == "anchor":
             try:
+                cross_anchor()
                 seq, digest = anchor.write()
             except anchor.AnchorError as error:
                 raise CommandError(str(error)) from None
