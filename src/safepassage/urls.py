@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from safepassage.api import api
-from safepassage.web.admin_site import install_admin_guard
+from safepassage.base.admin_site import install_admin_guard
 
 install_admin_guard(admin.site)
 

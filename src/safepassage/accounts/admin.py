@@ -1,9 +1,9 @@
-"""Admin pages for verified superusers (see web/admin_site.py); secrets never appear here."""
+"""Admin pages for verified superusers (see base/admin_site.py); secrets never appear here."""
 
 from django.contrib import admin
 
 from safepassage.accounts.models import Invitation, Role, User
-from safepassage.web.admin_site import ReadOnlyAdmin
+from safepassage.base.admin_site import ReadOnlyAdmin
 
 
 @admin.register(User)

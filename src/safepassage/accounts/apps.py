@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +9,22 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Accounts")
 
+    def register_in_shell(self) -> None:
+        """Navigation entry, dashboard card and periodic task (see base.shell)."""
+        from safepassage.accounts import selectors
+        from safepassage.base import schedule, shell
+
+        shell.register_nav(
+            order=500, url_name="accounts:staff", label=_("Staff"), capability="staff.view"
+        )
+        shell.register_cards(order=500, capability="staff.view", cards=selectors.dashboard_cards)
+        schedule.periodic(
+            "safepassage.accounts.tasks.prune_sign_in_records", dt.timedelta(hours=1), order=60
+        )
+
     def ready(self) -> None:
+        self.register_in_shell()
+
         from safepassage.accounts import permissions
         from safepassage.accounts.models import User
 

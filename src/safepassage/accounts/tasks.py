@@ -54,8 +54,8 @@ def send_attack_notice(*, user_id: str, wrong_codes: bool = False) -> None:
 
 @task
 def prune_sign_in_records() -> int:
-    """Periodic: drop sign-in attempt rows past the cool-off (see ``web.schedule``)."""
-    from safepassage.web import schedule
+    """Periodic: drop sign-in attempt rows past the cool-off (see ``base.schedule``)."""
+    from safepassage.base import schedule
 
     removed = services.sign_in_records_prune()
     schedule.queue_next("safepassage.accounts.tasks.prune_sign_in_records")

@@ -18,7 +18,7 @@ def anchor_head() -> int:
 
     from safepassage.audit import anchor
     from safepassage.audit.chain import cross_anchor
-    from safepassage.web import schedule
+    from safepassage.base import schedule
 
     cross_anchor()
     seq = -1

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from safepassage.base.admin_site import ReadOnlyAdmin
 from safepassage.cases.models import Person
-from safepassage.web.admin_site import ReadOnlyAdmin
 
 
 @admin.register(Person)

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +9,33 @@ class CasesConfig(AppConfig):
     label = "cases"
     verbose_name = _("Cases")
 
+    def register_in_shell(self) -> None:
+        """Navigation entries, dashboard cards and periodic tasks (see base.shell)."""
+        from safepassage.base import schedule, shell
+        from safepassage.cases import selectors
+
+        shell.register_nav(
+            order=100, url_name="cases:cases", label=_("Cases"), capability="cases.view"
+        )
+        shell.register_nav(
+            order=110, url_name="cases:queue", label=_("Queue"), capability="people.view"
+        )
+        shell.register_nav(
+            order=120, url_name="cases:people", label=_("People"), capability="people.view"
+        )
+        # Teams sit beside Staff (accounts, 500), with the other staff management.
+        shell.register_nav(
+            order=510, url_name="cases:teams", label=_("Teams"), capability="staff.manage"
+        )
+        shell.register_cards(order=100, capability="people.view", cards=selectors.dashboard_cards)
+        schedule.periodic("safepassage.cases.tasks.retention_sweep", dt.timedelta(days=1), order=20)
+        schedule.periodic(
+            "safepassage.cases.tasks.priority_refresh", dt.timedelta(days=1), order=30
+        )
+
     def ready(self) -> None:
+        self.register_in_shell()
+
         from safepassage.accounts import permissions
         from safepassage.cases import policies
         from safepassage.cases.models import Case, Person, Team, Testimony

@@ -130,3 +130,33 @@ def publishable(scope: str, *, on: dt.date | None = None) -> QuerySet[Testimony]
         consent_withdrawn_at__isnull=True,
         data_key__shredded_at__isnull=True,
     ).filter(Q(consent_expires_on__isnull=True) | Q(consent_expires_on__gt=on))
+
+
+def dashboard_cards(user) -> list:
+    """The dashboard's figures on people, for a user who holds ``people.view``: those
+    awaiting rescue, detained, out of contact and in transit, and everyone helped."""
+    from django.utils.translation import gettext as _
+
+    from safepassage.base.shell import Card
+
+    counts = status_counts(user)
+    cards = [
+        Card(
+            title=_("Awaiting rescue"),
+            value=counts.get(Status.AWAITING_RESCUE, 0),
+            url_name="cases:queue",
+        )
+    ]
+    for status in (Status.DETAINED, Status.LOST_CONTACT, Status.IN_TRANSIT):
+        cards.append(
+            Card(
+                title=Status(status).label,
+                value=counts.get(status, 0),
+                url_name="cases:people",
+                query=f"status={status}",
+            )
+        )
+    cards.append(
+        Card(title=_("People we help"), value=sum(counts.values()), url_name="cases:people")
+    )
+    return cards

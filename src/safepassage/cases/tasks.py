@@ -17,7 +17,7 @@ def retention_sweep() -> int:
         for case in services.retention_due():
             services.retention_shred(actor="retention", case=case)
             shredded += 1
-    from safepassage.web import schedule
+    from safepassage.base import schedule
 
     schedule.queue_next("safepassage.cases.tasks.retention_sweep")
     return shredded
@@ -27,10 +27,10 @@ def retention_sweep() -> int:
 def priority_refresh() -> int:
     """Recompute priorities of everyone not yet closed: ages cross thresholds (a child
     turns 5, a girl turns 18) without anyone editing the record. Returns how many changed."""
+    from safepassage.base import schedule
     from safepassage.cases import priority
     from safepassage.cases.models import Person, Status
     from safepassage.cases.services import FLAGS
-    from safepassage.web import schedule
 
     changed = []
     people = (

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +9,31 @@ class FundraisingConfig(AppConfig):
     label = "fundraising"
     verbose_name = _("Fundraising and Hope Sharing")
 
+    def register_in_shell(self) -> None:
+        """Navigation entries, dashboard cards and periodic tasks (see base.shell)."""
+        from safepassage.base import schedule, shell
+        from safepassage.fundraising import selectors
+
+        shell.register_nav(
+            order=400, url_name="fundraising:board", label=_("Hope Sharing"), capability="hope.view"
+        )
+        shell.register_nav(
+            order=410,
+            url_name="fundraising:campaigns",
+            label=_("Campaigns"),
+            capability="hope.view",
+        )
+        shell.register_cards(order=400, capability="hope.view", cards=selectors.dashboard_cards)
+        schedule.periodic(
+            "safepassage.fundraising.tasks.remind_pledges", dt.timedelta(days=1), order=40
+        )
+        schedule.periodic(
+            "safepassage.fundraising.tasks.assign_shares", dt.timedelta(hours=1), order=50
+        )
+
     def ready(self) -> None:
+        self.register_in_shell()
+
         from safepassage.accounts import permissions
         from safepassage.fundraising import hooks
         from safepassage.fundraising.models import (

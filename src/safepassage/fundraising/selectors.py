@@ -429,3 +429,31 @@ def person_hope(person: Person) -> PersonHope:
         .only("id", "code", "status")
         .first(),
     )
+
+
+def dashboard_cards(user) -> list:
+    """The dashboard's Hope Sharing figures, for a user who holds ``hope.view``: funded
+    shares still waiting for a person, and the people waiting who could be sponsored."""
+    from django.utils.translation import gettext
+
+    from safepassage.base.shell import Card
+
+    return [
+        Card(
+            title=gettext("Funded rescues waiting for a person"),
+            value=Share.objects.filter(status=ShareStatus.FUNDED).count(),
+            url_name="fundraising:board",
+        ),
+        Card(
+            title=gettext("People waiting who could be sponsored"),
+            value=sponsorable_count(),
+            url_name="fundraising:board",
+        ),
+    ]
+
+
+def sponsorable_count() -> int:
+    """How many people a funded share could go to now (see ``eligible_people``)."""
+    from safepassage.fundraising.services.shares import eligible_people
+
+    return eligible_people().count()

@@ -172,8 +172,8 @@ def assign_shares() -> int:
 @task
 def remind_pledges() -> int:
     """Daily: queue reminders for instalments due within three days or overdue."""
+    from safepassage.base import schedule
     from safepassage.fundraising.services import pledges
-    from safepassage.web import schedule
 
     with request_id_scope("pledges"):
         made = pledges.reminders_due()

@@ -7,7 +7,31 @@ class FundsConfig(AppConfig):
     label = "funds"
     verbose_name = _("Funds")
 
+    def register_in_shell(self) -> None:
+        """Navigation entries and dashboard cards (see base.shell)."""
+        from safepassage.base import shell
+        from safepassage.funds import selectors
+
+        shell.register_nav(
+            order=300, url_name="funds:totals", label=_("Funds"), capability="funds.view"
+        )
+        shell.register_nav(
+            order=310, url_name="funds:donations", label=_("Donations"), capability="funds.view"
+        )
+        shell.register_nav(
+            order=320, url_name="funds:expenses", label=_("Expenses"), capability="funds.view"
+        )
+        shell.register_nav(
+            order=330, url_name="funds:donors", label=_("Donors"), capability="funds.view"
+        )
+        shell.register_nav(
+            order=340, url_name="funds:receipts", label=_("Receipts"), capability="funds.view"
+        )
+        shell.register_cards(order=300, capability="funds.view", cards=selectors.dashboard_cards)
+
     def ready(self) -> None:
+        self.register_in_shell()
+
         from safepassage.accounts import permissions
         from safepassage.funds.models import Donation, Donor, Expense, ImportBatch, Receipt
 

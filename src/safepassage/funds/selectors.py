@@ -548,3 +548,31 @@ def recent_rates(limit: int = 100) -> list[ExchangeRate]:
     for rate in found:
         rate.rate_text = rate_text(rate.rate)
     return found
+
+
+def dashboard_cards(user) -> list:
+    """The dashboard's money figures, for a user who holds ``funds.view``: what was raised
+    this month (in the base currency) and the expenses waiting for approval."""
+    from django.utils.translation import gettext
+
+    from safepassage.base.shell import Card
+    from safepassage.funds.models import ExpenseStatus
+
+    month = timezone.localdate().replace(day=1)
+    raised = (
+        Donation.objects.filter(received_on__gte=month).aggregate(t=Sum("base_gross_minor"))["t"]
+        or 0
+    )
+    return [
+        Card(
+            title=gettext("Raised this month"),
+            value=money.display(raised, settings.BASE_CURRENCY),
+            url_name="funds:totals",
+        ),
+        Card(
+            title=gettext("Expenses awaiting approval"),
+            value=Expense.objects.filter(status=ExpenseStatus.SUBMITTED).count(),
+            url_name="funds:expenses",
+            query="status=submitted",
+        ),
+    ]

@@ -1,5 +1,14 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def watch_interval() -> dt.timedelta:
+    """How often the overdue scan runs (``RESCUE_WATCH_MINUTES``, read at each run)."""
+    from django.conf import settings
+
+    return dt.timedelta(minutes=settings.RESCUE_WATCH_MINUTES)
 
 
 class RescueConfig(AppConfig):
@@ -7,7 +16,36 @@ class RescueConfig(AppConfig):
     label = "rescue"
     verbose_name = _("Rescue missions")
 
+    def register_in_shell(self) -> None:
+        """Navigation entries, dashboard cards and periodic tasks (see base.shell)."""
+        from safepassage.base import schedule, shell
+        from safepassage.rescue import selectors
+
+        shell.register_nav(
+            order=200, url_name="rescue:board", label=_("Missions"), capability="missions.view"
+        )
+        shell.register_nav(
+            order=210,
+            url_name="rescue:safe_points",
+            label=_("Safe points"),
+            capability="missions.view",
+        )
+        shell.register_nav(
+            order=220, url_name="rescue:routes", label=_("Routes"), capability="missions.view"
+        )
+        shell.register_nav(
+            order=230,
+            url_name="rescue:partners",
+            label=_("Field partners"),
+            capability="missions.view",
+        )
+        shell.register_cards(order=200, capability="missions.view", cards=selectors.dashboard_cards)
+        # First at worker start: a silent mission is the most urgent thing to notice.
+        schedule.periodic("safepassage.rescue.tasks.watch_missions", watch_interval, order=10)
+
     def ready(self) -> None:
+        self.register_in_shell()
+
         from safepassage.accounts import permissions
         from safepassage.rescue import policies
         from safepassage.rescue.models import (

@@ -491,3 +491,31 @@ def journeys_for_person(person: Person) -> list[Journey]:
         )
         for row in rows
     ]
+
+
+def dashboard_cards(user) -> list:
+    """The dashboard's figures on missions, for a user who holds ``missions.view``."""
+    from django.utils.translation import gettext
+
+    from safepassage.base.shell import Card
+    from safepassage.rescue.models import Silence
+
+    missions = permissions.visible(user, "missions.view", Mission.objects.all())
+    alerts = permissions.visible(user, "missions.view", Alert.objects.all())
+    return [
+        Card(
+            title=gettext("Missions under way"),
+            value=missions.filter(status=MissionStatus.UNDER_WAY).count(),
+            url_name="rescue:board",
+        ),
+        Card(
+            title=gettext("Overdue or silent missions"),
+            value=missions.filter(status__in=ACTIVE, silence__gt=Silence.NONE).count(),
+            url_name="rescue:board",
+        ),
+        Card(
+            title=gettext("Alerts not yet seen"),
+            value=alerts.filter(acknowledged_at__isnull=True, mission__status__in=ACTIVE).count(),
+            url_name="rescue:board",
+        ),
+    ]

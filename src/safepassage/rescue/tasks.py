@@ -15,8 +15,8 @@ from safepassage.audit.context import request_id_scope
 @task
 def watch_missions() -> int:
     """Scan every leg under way for silence; returns how many alerts were raised."""
+    from safepassage.base import schedule
     from safepassage.rescue.services import alerts
-    from safepassage.web import schedule
 
     with request_id_scope("watch"):
         raised = alerts.scan()

@@ -205,7 +205,7 @@ def test_old_attempt_rows_are_pruned_on_a_schedule(settings):
     from django_tasks_db.models import DBTaskResult
 
     from safepassage.accounts import tasks
-    from safepassage.web.schedule import PERIODIC
+    from safepassage.base.schedule import PERIODIC
 
     path = "safepassage.accounts.tasks.prune_sign_in_records"
     assert path in PERIODIC

@@ -15,7 +15,7 @@ from safepassage.audit.chain import head, record
 from safepassage.audit.models import GENESIS_HASH, AuditEntry
 from safepassage.audit.tasks import anchor_head
 from safepassage.audit.tests.tampering import bypass_triggers, keyed_hash, rewrite_from, set_head
-from safepassage.web import schedule
+from safepassage.base import schedule
 
 pytestmark = pytest.mark.django_db
 
