@@ -125,15 +125,27 @@ def link_for_token(token: str, *, now: dt.datetime | None = None) -> CheckInLink
 def check_pin(*, link: CheckInLink, pin: str) -> bool:
     """True for the duress PIN, False for the everyday one; ``WrongPin`` otherwise.
 
-    Both digests are always computed and compared, so the two answers take the same time.
+    Both stored digests are always compared, so the two answers take the same time. A PIN
+    that matched on this link before, in this process, is not hashed again
+    (``tokens.remembered``), the duress PIN alike; a wrong PIN always pays the full scrypt.
     """
-    candidate = tokens.pin_digest(link.id, pin or "")
+    pin = pin or ""
+    candidate = tokens.remembered(link.id, pin)
+    if candidate is None or not _matches_either(link, candidate):
+        candidate = tokens.pin_digest(link.id, pin)
     everyday = tokens.same(link.pin_digest, candidate)
     duress = tokens.same(link.duress_digest, candidate)
     if everyday or duress:
+        tokens.remember(link.id, pin, candidate)
         return duress
     _count_wrong_pin(link)
     raise WrongPin({"pin": _("That PIN is not right.")})
+
+
+def _matches_either(link: CheckInLink, candidate: str) -> bool:
+    everyday = tokens.same(link.pin_digest, candidate)
+    duress = tokens.same(link.duress_digest, candidate)
+    return everyday or duress
 
 
 def _count_wrong_pin(link: CheckInLink) -> None:
