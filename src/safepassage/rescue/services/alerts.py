@@ -14,7 +14,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from safepassage.audit.chain import record
@@ -51,14 +52,17 @@ def _queue_email(alert: Alert) -> None:
     enqueue_after_commit(SEND_TASK, alert_id=str(alert.pk))
 
 
-def refresh_silence(mission: Mission) -> None:
-    """The mission shows the highest alert level of its legs under way."""
-    level = (
-        mission.legs.filter(status=LegStatus.UNDER_WAY).aggregate(m=Max("alert_level"))["m"] or 0
+def silence_of_legs_under_way() -> Coalesce:
+    """A mission's silence, as an expression for an UPDATE of its row: the highest alert
+    level of its legs under way (none under way: no silence)."""
+    highest = (
+        Leg.objects.filter(mission=OuterRef("pk"), status=LegStatus.UNDER_WAY)
+        .order_by()
+        .values("mission")
+        .annotate(level=Max("alert_level"))
+        .values("level")
     )
-    if mission.silence != level:
-        mission.silence = level
-        Mission.objects.filter(pk=mission.pk).update(silence=level, updated_at=timezone.now())
+    return Coalesce(Subquery(highest), Silence.NONE)
 
 
 def raise_now(
