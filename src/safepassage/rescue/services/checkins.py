@@ -3,6 +3,7 @@
 A check-in is recorded once per idempotency key: a retry with the same content answers
 with the first result, a retry with other content is refused. Check-ins on one mission
 are serialised by a lock on the mission row, so concurrent retries cannot both insert.
+What a report does to the mission (legs, deadlines, people's whereabouts) is ``progress``.
 """
 
 from __future__ import annotations
