@@ -237,7 +237,7 @@ def submit(
 
 
 def _recorded(*, mission: Mission, report: Report):
-    return CheckIn.objects.filter(mission=mission, idempotency_key=report.key)
+    return CheckIn.objects.filter(mission_id=mission.pk, idempotency_key=report.key)
 
 
 def _replay(*, mission: Mission, report: Report) -> Result:
