@@ -118,6 +118,6 @@ def check_in(request, body: CheckInIn):
         "effect": check_in.effect,
         "received_at": check_in.received_at,
         "replayed": result.replayed,
-        "mission": checkins.link_status(link),
+        "mission": checkins.status_after(link, result),
     }
     return Status(200 if result.replayed else 201, body)

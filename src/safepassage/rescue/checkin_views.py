@@ -86,11 +86,10 @@ def _answer(request, link):
     except RescueError as exc:
         context["refused"] = exc.messages
         return render(request, "rescue/checkin.html", context, status=400)
+    status = checkins.status_after(link, result)
     context = {
-        "status": checkins.link_status(link),
+        "status": status,
         "check_in": result.check_in,
-        "form": CheckInForm(
-            initial={"key": uuid.uuid4().hex, "point": checkins.link_status(link)["next_point"]}
-        ),
+        "form": CheckInForm(initial={"key": uuid.uuid4().hex, "point": status["next_point"]}),
     }
     return render(request, "rescue/checkin_done.html", context)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
+from django.test import TestCase, override_settings
 
 
 @contextmanager
@@ -24,6 +24,9 @@ def built_demo(mail_folder: Path) -> Iterator[str]:
     }
     with override_settings(MAILERS=mailers), transaction.atomic():
         out = StringIO()
-        call_command("demo", no_serve=True, stdout=out)
+        # What the command queues after its commit (alert e-mails, receipts) is queued
+        # here too, inside the transaction that is rolled back.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("demo", no_serve=True, stdout=out)
         yield out.getvalue()
         transaction.set_rollback(True)

@@ -1,7 +1,11 @@
 """Writes to rescue data: keyword-only, atomic, audited. One module per kind of change.
 
 - ``places``: safe points, routes, field partners
-- ``missions``: plan, start, pause, resume, end, outcomes, costs, staff-recorded check-ins
-- ``checkins``: check-in links and the check-in itself (page, API, staff)
-- ``watch``: the overdue scan and alerts
+- ``missions``: plan, start, pause, resume, end, outcomes, costs
+- ``checkins``: check-in links, PINs and the check-in itself (page, API, staff)
+- ``progress``: what a check-in does to its mission (legs, deadlines, where people are)
+- ``alerts``: the overdue scan, alerts raised at once, acknowledgements
+- ``alert_emails``: who receives an alert, and the e-mail (run by ``tasks.send_alert``)
+- ``journeys``: people's case status following the mission
+- ``timeline``: the mission's timeline events
 """

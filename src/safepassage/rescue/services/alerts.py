@@ -4,7 +4,8 @@ A leg under way is overdue when the clock passes its ``due_at`` by the first thr
 escalated at the second, silent at the third. Each threshold alerts exactly once per
 deadline: the scan raises a leg's level with a conditional UPDATE (``alert_level < n``),
 which only one of several concurrent scanners can win, and only the winner writes the
-alert and queues its e-mail, in the same transaction.
+alert and queues its e-mail, once that transaction commits. Who receives an alert, and the
+e-mail itself, live in ``alert_emails``.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from safepassage.audit.chain import record
+from safepassage.base.tasks import enqueue_after_commit
 from safepassage.rescue.models import (
     SILENCE_ALERTS,
     Alert,
-    AlertKind,
     CheckIn,
     Leg,
     LegStatus,
@@ -32,6 +34,9 @@ from safepassage.rescue.models import (
 )
 from safepassage.rescue.services.timeline import event
 
+# The task that e-mails an alert (``alert_emails.send`` does the work).
+SEND_TASK = "safepassage.rescue.tasks.send_alert"
+
 
 def thresholds() -> dict[int, dt.timedelta]:
     return {
@@ -42,21 +47,22 @@ def thresholds() -> dict[int, dt.timedelta]:
 
 
 def _queue_email(alert: Alert) -> None:
-    from safepassage.rescue.tasks import send_alert
-
-    # Queued in the alert's own transaction: no alert without its e-mail, and no e-mail
-    # for an alert that rolled back.
-    send_alert.enqueue(alert_id=str(alert.pk))
+    # Queued once the alert's transaction commits: no e-mail for an alert that rolled back,
+    # and the worker always finds the alert it is asked to send.
+    enqueue_after_commit(SEND_TASK, alert_id=str(alert.pk))
 
 
-def refresh_silence(mission: Mission) -> None:
-    """The mission shows the highest alert level of its legs under way."""
-    level = (
-        mission.legs.filter(status=LegStatus.UNDER_WAY).aggregate(m=Max("alert_level"))["m"] or 0
+def silence_of_legs_under_way() -> Coalesce:
+    """A mission's silence, as an expression for an UPDATE of its row: the highest alert
+    level of its legs under way (none under way: no silence)."""
+    highest = (
+        Leg.objects.filter(mission=OuterRef("pk"), status=LegStatus.UNDER_WAY)
+        .order_by()
+        .values("mission")
+        .annotate(level=Max("alert_level"))
+        .values("level")
     )
-    if mission.silence != level:
-        mission.silence = level
-        Mission.objects.filter(pk=mission.pk).update(silence=level, updated_at=timezone.now())
+    return Coalesce(Subquery(highest), Silence.NONE)
 
 
 def raise_now(
@@ -162,21 +168,3 @@ def acknowledge(*, actor, alert: Alert) -> Alert:
             data={"kind": alert.kind},
         )
     return alert
-
-
-# Who each alert goes to, by role, besides the mission's own coordinator.
-RECIPIENT_ROLES = {
-    AlertKind.OVERDUE: ("rescue_coordinator",),
-    AlertKind.ESCALATED: ("rescue_coordinator", "director"),
-    AlertKind.SILENT: ("rescue_coordinator", "director", "advocacy"),
-    AlertKind.NEED_HELP: ("rescue_coordinator", "director"),
-    AlertKind.COMPROMISED: ("rescue_coordinator", "director"),
-}
-
-
-def recipients(alert: Alert):
-    from django.contrib.auth import get_user_model
-
-    users = get_user_model().objects.filter(is_active=True)
-    by_role = users.filter(roles__code__in=RECIPIENT_ROLES[alert.kind])
-    return (by_role | users.filter(pk=alert.mission.coordinator_id)).distinct().order_by("email")

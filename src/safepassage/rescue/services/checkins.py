@@ -3,6 +3,7 @@
 A check-in is recorded once per idempotency key: a retry with the same content answers
 with the first result, a retry with other content is refused. Check-ins on one mission
 are serialised by a lock on the mission row, so concurrent retries cannot both insert.
+What a report does to the mission (legs, deadlines, people's whereabouts) is ``progress``.
 """
 
 from __future__ import annotations
@@ -26,21 +27,18 @@ from safepassage.rescue.models import (
     CheckInKind,
     CheckInLink,
     FieldPartner,
-    Leg,
     LegStatus,
     Mission,
     MissionStatus,
     Outcome,
     SafePoint,
-    Silence,
 )
-from safepassage.rescue.services import alerts, journeys
+from safepassage.rescue.services import alerts, progress
 from safepassage.rescue.services.errors import KeyReused, MissionClosed, RescueError, WrongPin
-from safepassage.rescue.services.missions import current_leg, lock, rebase, start_leg, travelling
+from safepassage.rescue.services.missions import lock
 from safepassage.rescue.services.timeline import event
 
 MAX_DELAY_HOURS = 72
-DEFAULT_DELAY_HOURS = 6
 MAX_REASON = 500
 
 
@@ -125,15 +123,27 @@ def link_for_token(token: str, *, now: dt.datetime | None = None) -> CheckInLink
 def check_pin(*, link: CheckInLink, pin: str) -> bool:
     """True for the duress PIN, False for the everyday one; ``WrongPin`` otherwise.
 
-    Both digests are always computed and compared, so the two answers take the same time.
+    Both stored digests are always compared, so the two answers take the same time. A PIN
+    that matched on this link before, in this process, is not hashed again
+    (``tokens.remembered``), the duress PIN alike; a wrong PIN always pays the full scrypt.
     """
-    candidate = tokens.pin_digest(link.id, pin or "")
+    pin = pin or ""
+    candidate = tokens.remembered(link.id, pin)
+    if candidate is None or not _matches_either(link, candidate):
+        candidate = tokens.pin_digest(link.id, pin)
     everyday = tokens.same(link.pin_digest, candidate)
     duress = tokens.same(link.duress_digest, candidate)
     if everyday or duress:
+        tokens.remember(link.id, pin, candidate)
         return duress
     _count_wrong_pin(link)
     raise WrongPin({"pin": _("That PIN is not right.")})
+
+
+def _matches_either(link: CheckInLink, candidate: str) -> bool:
+    everyday = tokens.same(link.pin_digest, candidate)
+    duress = tokens.same(link.duress_digest, candidate)
+    return everyday or duress
 
 
 def _count_wrong_pin(link: CheckInLink) -> None:
@@ -193,8 +203,12 @@ def validate(report: Report) -> None:
 
 @dataclass(frozen=True)
 class Result:
+    """``status`` is what ``link_status`` answers right after a check-in recorded through
+    a link (read in its transaction); None for replays and staff check-ins."""
+
     check_in: CheckIn
     replayed: bool
+    status: dict | None = None
 
 
 def submit(
@@ -212,7 +226,7 @@ def submit(
     report received by phone (``actor``). The caller has checked the PIN (``duress``).
     """
     validate(report)
-    if CheckIn.objects.filter(mission=mission, idempotency_key=report.key).exists():
+    if _recorded(mission=mission, report=report).exists():
         return _replay(mission=mission, report=report)  # a retry: no lock, no write
     try:
         return _submit(mission=mission, report=report, link=link, actor=actor, duress=duress, at=at)
@@ -222,8 +236,12 @@ def submit(
         return _replay(mission=mission, report=report)
 
 
+def _recorded(*, mission: Mission, report: Report):
+    return CheckIn.objects.filter(mission_id=mission.pk, idempotency_key=report.key)
+
+
 def _replay(*, mission: Mission, report: Report) -> Result:
-    existing = CheckIn.objects.filter(mission=mission, idempotency_key=report.key).first()
+    existing = _recorded(mission=mission, report=report).first()
     if existing is None:
         raise RescueError({"idempotency_key": _("The check-in could not be recorded.")})
     if existing.fingerprint != report.fingerprint():
@@ -233,16 +251,21 @@ def _replay(*, mission: Mission, report: Report) -> Result:
     return Result(check_in=existing, replayed=True)
 
 
+def _lock(mission: Mission) -> Mission:
+    # The route is not needed here: ``missions.lock`` would join it.
+    return Mission.objects.select_for_update().get(pk=mission.pk)
+
+
 @transaction.atomic
 def _submit(*, mission, report, link, actor, duress, at) -> Result:
-    mission = lock(mission)
-    if CheckIn.objects.filter(mission=mission, idempotency_key=report.key).exists():
+    mission = _lock(mission)
+    if _recorded(mission=mission, report=report).exists():
         return _replay(mission=mission, report=report)
     if mission.status not in ACTIVE:
         raise MissionClosed({"mission": _("This mission has ended; the report was not recorded.")})
     at = at or timezone.now()
     who = f"partner:{link.partner.pseudonym}" if link is not None else actor
-    leg = current_leg(mission)
+    leg = progress.current_leg(mission)
     check_in = CheckIn(
         mission=mission,
         link=link,
@@ -257,10 +280,15 @@ def _submit(*, mission, report, link, actor, duress, at) -> Result:
     )
     if report.reason.strip():
         check_in.reason = report.reason.strip()
-    check_in.effect = _apply(mission=mission, leg=leg, report=report, check_in=check_in, at=at)
+    moved = progress.apply(mission=mission, leg=leg, report=report, check_in=check_in, at=at)
+    check_in.effect = moved.effect
     check_in.save()
+    # The mission row is written once: the time of contact, and its silence if it changed.
     mission.last_check_in_at = at
-    mission.save(update_fields=["last_check_in_at", "updated_at"])
+    changes = {"last_check_in_at": at, "updated_at": timezone.now()}
+    if moved.silence is not None:
+        changes["silence"] = moved.silence
+    Mission.objects.filter(pk=mission.pk).update(**changes)
     if link is not None:
         CheckInLink.objects.filter(pk=link.pk).update(last_used_at=at)
     event(
@@ -278,7 +306,7 @@ def _submit(*, mission, report, link, actor, duress, at) -> Result:
     if report.kind == CheckInKind.NEED_HELP:
         alerts.raise_now(mission=mission, kind=AlertKind.NEED_HELP, actor=who, check_in=check_in)
     if report.kind == CheckInKind.COMPROMISED or duress:
-        _compromised(mission=mission, at=at)
+        progress.compromised(mission=mission, at=at)
         alerts.raise_now(
             mission=mission,
             kind=AlertKind.COMPROMISED,
@@ -298,91 +326,17 @@ def _submit(*, mission, report, link, actor, duress, at) -> Result:
         # Sealed on every check-in, so no entry tells which one was made under duress.
         sealed={"duress": duress},
     )
-    return Result(check_in=check_in, replayed=False)
-
-
-def _compromised(*, mission: Mission, at: dt.datetime) -> None:
-    if mission.compromised_at is None:
-        mission.compromised_at = at
-        mission.save(update_fields=["compromised_at", "updated_at"])
-
-
-def _heard_from(*, mission: Mission, leg: Leg, until: dt.datetime) -> None:
-    """Contact: silence counts again from ``until`` at the earliest."""
-    if leg.due_at is None or leg.due_at < until:
-        leg.due_at = until
-        leg.alert_level = 0
-        leg.save(update_fields=["due_at", "alert_level", "updated_at"])
-        alerts.refresh_silence(mission)
-
-
-def _apply(*, mission, leg, report: Report, check_in: CheckIn, at) -> str:
-    """Change the mission as the report says; returns what was done, for the timeline."""
-    if mission.status == MissionStatus.PLANNED:
-        return "not_started"
-    if report.kind != CheckInKind.ARRIVED:
-        if leg is not None:
-            until = at
-            if report.kind == CheckInKind.DELAYED:
-                # "N hours late": later than the window by N hours, or N hours from now
-                # when the window has already passed.
-                hours = report.delay_hours or DEFAULT_DELAY_HOURS
-                until = max(leg.due_at or at, at) + dt.timedelta(hours=hours)
-            _heard_from(mission=mission, leg=leg, until=until)
-        return "recorded"
-    return _arrive(mission=mission, leg=leg, report=report, check_in=check_in, at=at)
-
-
-def _arrive(*, mission, leg, report: Report, check_in: CheckIn, at) -> str:
-    legs = list(mission.legs.select_related("to_point").order_by("position"))
-    code = report.point.strip().upper()
-    if leg is None:
-        check_in.safe_point = legs[-1].to_point
-        return "already_arrived"
-    if code:
-        target = next((g for g in legs if g.to_point.code_name == code), None)
-        if target is None and legs[0].from_point.code_name == code:
-            return "already_arrived"
-        if target is None:
-            raise RescueError({"point": _("That safe point is not on this mission's route.")})
-    else:
-        target = leg
-    check_in.safe_point = target.to_point
-    if target.position < leg.position:
-        return "already_arrived"
-    start_country = legs[0].from_point.country
-    for passed in legs:
-        if leg.position <= passed.position <= target.position:
-            passed.status = LegStatus.ARRIVED
-            passed.arrived_at = at
-            passed.alert_level = 0
-            passed.due_at = None
-            if passed.started_at is None:
-                passed.started_at = at
-            passed.save(
-                update_fields=[
-                    "status",
-                    "arrived_at",
-                    "alert_level",
-                    "due_at",
-                    "started_at",
-                    "updated_at",
-                ]
+    status = None
+    if link is not None:
+        if moved.planned:
+            status = link_status(link, mission=mission)
+        else:
+            status = _status(
+                mission,
+                next_point=moved.next_leg.next_point if moved.next_leg else "",
+                head_count=_head_count(mission),
             )
-    for traveller in travelling(mission):
-        journeys.crossed_into(
-            actor=f"mission:{mission.code}",
-            person=traveller.person,
-            country=target.to_point.country,
-            start_country=start_country,
-        )
-    following = [g for g in legs if g.position > target.position]
-    if following:
-        rebase(following, start=at)
-        start_leg(following[0], at=at)
-    mission.silence = Silence.NONE
-    mission.save(update_fields=["silence", "updated_at"])
-    return "skipped_ahead" if target.position > leg.position else "arrived"
+    return Result(check_in=check_in, replayed=False, status=status)
 
 
 def check_in_by_staff(*, actor, mission: Mission, report: Report) -> Result:
@@ -390,18 +344,35 @@ def check_in_by_staff(*, actor, mission: Mission, report: Report) -> Result:
     return submit(mission=mission, report=report, actor=actor)
 
 
-def link_status(link: CheckInLink) -> dict:
-    """What the partner's page and the API may show: codes and a head-count, nothing else."""
-    mission = link.mission
+def link_status(link: CheckInLink, *, mission: Mission | None = None) -> dict:
+    """What the partner's page and the API may show: codes and a head-count, nothing else.
+
+    ``mission`` is a fresher copy of the link's mission, when the caller holds one."""
+    mission = mission or link.mission
     legs = mission.legs.select_related("to_point").order_by("position")
     leg = legs.filter(status=LegStatus.UNDER_WAY).first()
     if leg is None and mission.status == MissionStatus.PLANNED:
         leg = legs.first()
+    return _status(
+        mission, next_point=leg.to_point.code_name if leg else "", head_count=_head_count(mission)
+    )
+
+
+def status_after(link: CheckInLink, result: Result) -> dict:
+    """``link_status(link)`` once ``result`` is in: already known for a new check-in."""
+    return result.status if result.status is not None else link_status(link)
+
+
+def _head_count(mission: Mission) -> int:
+    return mission.travellers.filter(outcome=Outcome.TRAVELLING).count()
+
+
+def _status(mission: Mission, *, next_point: str, head_count: int) -> dict:
     return {
         "mission": mission.code,
         "status": mission.status,
-        "next_point": leg.to_point.code_name if leg else "",
-        "head_count": mission.travellers.filter(outcome=Outcome.TRAVELLING).count(),
+        "next_point": next_point,
+        "head_count": head_count,
         "open": mission.status in ACTIVE,
     }
 

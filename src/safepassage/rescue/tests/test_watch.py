@@ -195,3 +195,29 @@ def test_ending_a_mission_settles_its_open_alerts(thresholds):
     alerts.scan(now=_due(mission) + dt.timedelta(days=2))
     missions.mission_end(actor=None, mission=mission, status="aborted")
     assert not Alert.objects.filter(mission=mission, acknowledged_at__isnull=True).exists()
+
+
+def test_an_alert_queues_its_email_only_when_its_transaction_commits(
+    django_capture_on_commit_callbacks,
+):
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    mission = make_mission(started=True)
+    queued = DBTaskResult.objects.filter(task_path="safepassage.rescue.tasks.send_alert")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        alerts.raise_now(mission=mission, kind=AlertKind.NEED_HELP, actor="test")
+        assert not queued.exists()
+    assert queued.count() == 1
+
+    class Undo(Exception):
+        pass
+
+    def raise_and_undo():
+        with transaction.atomic():
+            alerts.raise_now(mission=mission, kind=AlertKind.NEED_HELP, actor="test")
+            raise Undo
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Undo):
+        raise_and_undo()
+    assert queued.count() == 1
