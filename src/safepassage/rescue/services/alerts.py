@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from safepassage.audit.chain import record
-from safepassage.base.tasks import enqueue_after_commit
+from safepassage.base.tasks import enqueue_on_commit
 from safepassage.rescue.models import (
     SILENCE_ALERTS,
     Alert,
@@ -49,7 +49,7 @@ def thresholds() -> dict[int, dt.timedelta]:
 def _queue_email(alert: Alert) -> None:
     # Queued once the alert's transaction commits: no e-mail for an alert that rolled back,
     # and the worker always finds the alert it is asked to send.
-    enqueue_after_commit(SEND_TASK, alert_id=str(alert.pk))
+    enqueue_on_commit(SEND_TASK, alert_id=str(alert.pk))
 
 
 def silence_of_legs_under_way() -> Coalesce:
