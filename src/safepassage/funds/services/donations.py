@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Collection, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.conf import settings
@@ -276,34 +277,107 @@ def post(donation: Donation) -> None:
     ledger.post(**posting(donation))
 
 
+def _credited(fields: dict) -> dict:
+    """A gift to a volunteer team's page is soft-credited to the team unless another
+    credit is given."""
+    campaign = fields.get("campaign")
+    if campaign is not None and fields.get("soft_credit") is None and campaign.fundraiser_id:
+        fields = {**fields, "soft_credit": campaign.fundraiser}
+    return fields
+
+
+def _recorded(donation: Donation) -> dict:
+    """The data of a gift's ``funds.donation_recorded`` audit entry."""
+    return {
+        "gross_minor": donation.gross_minor,
+        "currency": donation.currency,
+        "base_gross_minor": donation.base_gross_minor,
+        "channel": donation.channel,
+        "restriction": donation.restriction,
+    }
+
+
+_ALREADY_RECORDED = {"source_key": _("This gift was already recorded.")}
+
+
 @transaction.atomic
 def donation_record(*, actor, donor: Donor, **fields) -> Donation:
     """Record one gift as received and post it. See ``build`` for the fields. A gift to a
     volunteer team's page is soft-credited to the team unless another credit is given."""
-    campaign = fields.get("campaign")
-    if campaign is not None and fields.get("soft_credit") is None and campaign.fundraiser_id:
-        fields["soft_credit"] = campaign.fundraiser
-    donation = build(donor=donor, actor=actor, **fields)
+    donation = build(donor=donor, actor=actor, **_credited(fields))
     try:
         with transaction.atomic():
             donation.save()
     except IntegrityError:
-        raise FundsError({"source_key": _("This gift was already recorded.")}) from None
+        raise FundsError(_ALREADY_RECORDED) from None
     post(donation)
-    record(
-        actor=actor,
-        action="funds.donation_recorded",
-        target=donation,
-        data={
-            "gross_minor": donation.gross_minor,
-            "currency": donation.currency,
-            "base_gross_minor": donation.base_gross_minor,
-            "channel": donation.channel,
-            "restriction": donation.restriction,
-        },
-    )
+    record(actor=actor, action="funds.donation_recorded", target=donation, data=_recorded(donation))
     hooks.gift_recorded(donation=donation, actor=actor)
     return donation
+
+
+@transaction.atomic
+def gifts_record_many(
+    *, actor, gifts: Sequence[Mapping], statements: Collection[str] = ()
+) -> list[Donation]:
+    """Record many gifts at once, as ``donation_record`` records each: every gift is
+    checked, converted and soft-credited the same way and posted in a ledger transaction of
+    its own, then the gift hooks run once for all of them. Each of ``gifts`` holds
+    ``donation_record``'s keyword arguments (``donor`` and the fields of ``build``). Returns
+    the saved gifts in the order given. All or nothing: one gift refused (``FundsError``,
+    ``source_key`` already recorded) and none is.
+
+    Each gift gets its own ``funds.donation_recorded`` audit entry, except those on a
+    channel in ``statements`` (a bank statement, a platform export entered in one go): the
+    gifts of each such channel get one ``funds.donations_recorded`` entry listing them.
+    Cheaper than one call a gift: a few inserts for all, one rate lookup per currency and
+    day."""
+    day_rates: dict[tuple[str, dt.date], Decimal] = {}
+    built = []
+    for fields in gifts:
+        fields = _credited(dict(fields))
+        if fields.get("rate") is None:
+            key = (_currency(fields["currency"]), fields["received_on"])
+            if key not in day_rates:
+                day_rates[key] = rates.rate_for(*key)
+            fields["rate"] = day_rates[key]
+        built.append(build(actor=actor, **fields))
+    if not built:
+        return []
+    postings = [ledger.prepare(**posting(donation)) for donation in built]
+    try:
+        with transaction.atomic():
+            Donation.objects.bulk_create(built)
+    except IntegrityError:
+        raise FundsError(_ALREADY_RECORDED) from None
+    ledger.post_many(postings)
+    listed: dict[str, list[Donation]] = {}
+    for donation in built:
+        if donation.channel in statements:
+            listed.setdefault(donation.channel, []).append(donation)
+            continue
+        record(
+            actor=actor,
+            action="funds.donation_recorded",
+            target=donation,
+            data=_recorded(donation),
+        )
+    for channel, statement in listed.items():
+        record(
+            actor=actor,
+            action="funds.donations_recorded",
+            data={
+                "channel": channel,
+                "received_on": sorted({d.received_on.isoformat() for d in statement}),
+                "gifts": [d.code for d in statement],
+                "base_gross_minor": sum(d.base_gross_minor for d in statement),
+            },
+        )
+    if hooks.GIFT_HOOKS:
+        hooks.gifts_recorded(
+            donations=Donation.objects.filter(pk__in=[d.pk for d in built]), actor=actor
+        )
+    return built
 
 
 @transaction.atomic
