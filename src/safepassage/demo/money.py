@@ -22,7 +22,7 @@ history) with the clock set to the moment it happened. Over the twelve months up
   overdraws the rescue fund with an audited reason.
 
 Two shortcuts keep the year to a few seconds, each through a service: every evening the
-day's gifts are recorded in one ``donations.gifts_record_many`` (saved in bulk, each posted
+day's gifts are recorded in one ``services.gifts_record_many`` (saved in bulk, each posted
 and audited as ``donations.donation_record`` does, except that the day's bank statement and
 platform export get one audit entry each, as an import does); and a day's rates are loaded
 as one table with one audit entry (``rates.rates_import``).
@@ -51,6 +51,7 @@ from django.utils import timezone
 from safepassage.base import money
 from safepassage.demo import generate
 from safepassage.demo.organisation import Event
+from safepassage.funds import services
 from safepassage.funds.models import (
     Channel,
     Donation,
@@ -386,12 +387,12 @@ class Books:
             self.add(min(at, self.now - MINUTE), lambda gifts=gifts: self.record_gifts(gifts))
 
     def record_gifts(self, gifts: list[Gift]) -> None:
-        """The day's gifts in one ``donations.gifts_record_many``: each gift with a ledger
+        """The day's gifts in one ``services.gifts_record_many``: each gift with a ledger
         transaction of its own as when recorded by hand (an import of a file would post one
         summary a day instead). Gifts entered by hand are audited one by one; the day's bank
         statement and platform export get one entry each, listing their gifts, as an import
         would."""
-        recorded = donations.gifts_record_many(
+        recorded = services.gifts_record_many(
             actor=self.finance,
             gifts=[
                 {

@@ -54,11 +54,10 @@ from safepassage.funds.models import (
     Account,
     Campaign,
     ColumnMapping,
-    Donation,
     ExchangeRate,
     ImportBatch,
 )
-from safepassage.funds.services import donations, donors, hooks, ledger, rates
+from safepassage.funds.services import donations, donors, ledger, rates
 from safepassage.funds.services.errors import FundsError
 
 FORMATS = {
@@ -219,8 +218,6 @@ def import_donations(
                 raise Refused(plan.rejected)
             plan.write(batch=batch, actor=actor, progress=progress)
             faults.point("funds.import.written")
-            # Pledges, matching and Hope Sharing: one query when no gift concerns them.
-            hooks.gifts_recorded(donations=Donation.objects.filter(batch=batch), actor=actor)
             plan.fill(report)
             batch.counts = report.counts()
             batch.save(update_fields=["counts", "updated_at"])

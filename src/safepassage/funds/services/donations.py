@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Collection, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.conf import settings
@@ -19,7 +18,7 @@ from safepassage.funds.services import hooks, ledger, rates
 from safepassage.funds.services.errors import FundsError
 
 
-def _currency(value: str) -> str:
+def currency_of(value: str) -> str:
     try:
         return money.currency_code(value)
     except money.MoneyError as exc:
@@ -75,7 +74,7 @@ def build(
     actor=None,
 ) -> Donation:
     """A checked, converted, unsaved donation (imports save many at once)."""
-    currency = _currency(currency)
+    currency = currency_of(currency)
     check(
         gross_minor=gross_minor,
         fee_minor=fee_minor,
@@ -277,7 +276,7 @@ def post(donation: Donation) -> None:
     ledger.post(**posting(donation))
 
 
-def _credited(fields: dict) -> dict:
+def credited(fields: dict) -> dict:
     """A gift to a volunteer team's page is soft-credited to the team unless another
     credit is given."""
     campaign = fields.get("campaign")
@@ -286,7 +285,7 @@ def _credited(fields: dict) -> dict:
     return fields
 
 
-def _recorded(donation: Donation) -> dict:
+def recorded_data(donation: Donation) -> dict:
     """The data of a gift's ``funds.donation_recorded`` audit entry."""
     return {
         "gross_minor": donation.gross_minor,
@@ -297,87 +296,28 @@ def _recorded(donation: Donation) -> dict:
     }
 
 
-_ALREADY_RECORDED = {"source_key": _("This gift was already recorded.")}
+ALREADY_RECORDED = {"source_key": _("This gift was already recorded.")}
 
 
 @transaction.atomic
 def donation_record(*, actor, donor: Donor, **fields) -> Donation:
     """Record one gift as received and post it. See ``build`` for the fields. A gift to a
     volunteer team's page is soft-credited to the team unless another credit is given."""
-    donation = build(donor=donor, actor=actor, **_credited(fields))
+    donation = build(donor=donor, actor=actor, **credited(fields))
     try:
         with transaction.atomic():
             donation.save()
     except IntegrityError:
-        raise FundsError(_ALREADY_RECORDED) from None
+        raise FundsError(ALREADY_RECORDED) from None
     post(donation)
-    record(actor=actor, action="funds.donation_recorded", target=donation, data=_recorded(donation))
+    record(
+        actor=actor,
+        action="funds.donation_recorded",
+        target=donation,
+        data=recorded_data(donation),
+    )
     hooks.gift_recorded(donation=donation, actor=actor)
     return donation
-
-
-@transaction.atomic
-def gifts_record_many(
-    *, actor, gifts: Sequence[Mapping], statements: Collection[str] = ()
-) -> list[Donation]:
-    """Record many gifts at once, as ``donation_record`` records each: every gift is
-    checked, converted and soft-credited the same way and posted in a ledger transaction of
-    its own, then the gift hooks run once for all of them. Each of ``gifts`` holds
-    ``donation_record``'s keyword arguments (``donor`` and the fields of ``build``). Returns
-    the saved gifts in the order given. All or nothing: one gift refused (``FundsError``,
-    ``source_key`` already recorded) and none is.
-
-    Each gift gets its own ``funds.donation_recorded`` audit entry, except those on a
-    channel in ``statements`` (a bank statement, a platform export entered in one go): the
-    gifts of each such channel get one ``funds.donations_recorded`` entry listing them.
-    Cheaper than one call a gift: a few inserts for all, one rate lookup per currency and
-    day."""
-    day_rates: dict[tuple[str, dt.date], Decimal] = {}
-    built = []
-    for fields in gifts:
-        fields = _credited(dict(fields))
-        if fields.get("rate") is None:
-            key = (_currency(fields["currency"]), fields["received_on"])
-            if key not in day_rates:
-                day_rates[key] = rates.rate_for(*key)
-            fields["rate"] = day_rates[key]
-        built.append(build(actor=actor, **fields))
-    if not built:
-        return []
-    postings = [ledger.prepare(**posting(donation)) for donation in built]
-    try:
-        with transaction.atomic():
-            Donation.objects.bulk_create(built)
-    except IntegrityError:
-        raise FundsError(_ALREADY_RECORDED) from None
-    ledger.post_many(postings)
-    listed: dict[str, list[Donation]] = {}
-    for donation in built:
-        if donation.channel in statements:
-            listed.setdefault(donation.channel, []).append(donation)
-            continue
-        record(
-            actor=actor,
-            action="funds.donation_recorded",
-            target=donation,
-            data=_recorded(donation),
-        )
-    for channel, statement in listed.items():
-        record(
-            actor=actor,
-            action="funds.donations_recorded",
-            data={
-                "channel": channel,
-                "received_on": sorted({d.received_on.isoformat() for d in statement}),
-                "gifts": [d.code for d in statement],
-                "base_gross_minor": sum(d.base_gross_minor for d in statement),
-            },
-        )
-    if hooks.GIFT_HOOKS:
-        hooks.gifts_recorded(
-            donations=Donation.objects.filter(pk__in=[d.pk for d in built]), actor=actor
-        )
-    return built
 
 
 @transaction.atomic

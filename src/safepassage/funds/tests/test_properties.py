@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from safepassage.base import money
+from safepassage.funds import services
 from safepassage.funds.models import Entry
 from safepassage.funds.services import donations, donors, expenses, ledger, rates
 
@@ -394,7 +395,7 @@ class BatchProperties(TestCase):
             heard.clear()
             since = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
             with transaction.atomic():
-                recorded = donations.gifts_record_many(actor=actor, gifts=fields)
+                recorded = services.gifts_record_many(actor=actor, gifts=fields)
                 at_once, heard_once = _written(since), list(heard)
                 transaction.set_rollback(True)
         finally:
@@ -431,6 +432,6 @@ class BatchRefusal(TestCase):
         with pytest.raises(FundsError) as one:
             donations.donation_record(actor=None, **gift)
         with pytest.raises(FundsError) as many:
-            donations.gifts_record_many(actor=None, gifts=[{**gift, "source_key": "b:2"}, gift])
+            services.gifts_record_many(actor=None, gifts=[{**gift, "source_key": "b:2"}, gift])
         assert many.value.args == one.value.args
         assert Donation.objects.count() == 1
