@@ -11,10 +11,7 @@ from safepassage.base.money_fields import CurrencyField, MinorUnitsField
 from safepassage.funds.models.campaigns import Campaign
 from safepassage.funds.models.choices import Channel, Restriction
 from safepassage.funds.models.donations import Donation
-from safepassage.funds.models.expenses import (
-    Expense,
-    ExpenseCategory,
-)
+from safepassage.funds.models.expenses import Expense, ExpenseCategory
 from safepassage.funds.models.imports import ImportBatch
 
 

@@ -11,11 +11,7 @@ from django.utils.html import escape
 from django.utils.translation import get_language, to_locale
 
 from safepassage.base import money
-from safepassage.funds.models import (
-    Donation,
-    Entry,
-    Expense,
-)
+from safepassage.funds.models import Donation, Entry, Expense
 
 
 @dataclass(frozen=True)

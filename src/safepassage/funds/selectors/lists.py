@@ -10,12 +10,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from safepassage.accounts import permissions
-from safepassage.funds.models import (
-    Donation,
-    Donor,
-    Entry,
-    Expense,
-)
+from safepassage.funds.models import Donation, Donor, Entry, Expense
 from safepassage.funds.selectors.amounts import Amount, base, with_amounts
 from safepassage.vault import records
 
