@@ -18,7 +18,7 @@ from safepassage.funds.services import hooks, ledger, rates
 from safepassage.funds.services.errors import FundsError
 
 
-def currency_of(value: str) -> str:
+def _currency(value: str) -> str:
     try:
         return money.currency_code(value)
     except money.MoneyError as exc:
@@ -72,9 +72,11 @@ def build(
     source_key: str | None = None,
     batch: ImportBatch | None = None,
     actor=None,
+    day_rates: dict[tuple[str, dt.date], Decimal] | None = None,
 ) -> Donation:
-    """A checked, converted, unsaved donation (imports save many at once)."""
-    currency = currency_of(currency)
+    """A checked, converted, unsaved donation (imports save many at once). ``day_rates``,
+    when given, keeps the rates read by currency and day for the next gifts of a batch."""
+    currency = _currency(currency)
     check(
         gross_minor=gross_minor,
         fee_minor=fee_minor,
@@ -83,7 +85,12 @@ def build(
         channel=channel,
         restriction=restriction,
     )
-    rate = rate if rate is not None else rates.rate_for(currency, received_on)
+    if rate is None and day_rates is not None:
+        rate = day_rates.get((currency, received_on))
+        if rate is None:
+            rate = day_rates[currency, received_on] = rates.rate_for(currency, received_on)
+    elif rate is None:
+        rate = rates.rate_for(currency, received_on)
     base = settings.BASE_CURRENCY
     base_gross = to_base(gross_minor, currency, rate)
     base_fee = to_base(fee_minor, currency, rate)
@@ -296,7 +303,9 @@ def recorded_data(donation: Donation) -> dict:
     }
 
 
-ALREADY_RECORDED = {"source_key": _("This gift was already recorded.")}
+def already_recorded() -> FundsError:
+    """The error for a gift whose ``source_key`` is recorded already."""
+    return FundsError({"source_key": _("This gift was already recorded.")})
 
 
 @transaction.atomic
@@ -308,7 +317,7 @@ def donation_record(*, actor, donor: Donor, **fields) -> Donation:
         with transaction.atomic():
             donation.save()
     except IntegrityError:
-        raise FundsError(ALREADY_RECORDED) from None
+        raise already_recorded() from None
     post(donation)
     record(
         actor=actor,

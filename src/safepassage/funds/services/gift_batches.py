@@ -27,8 +27,7 @@ from django.utils import timezone
 from safepassage.audit.chain import record
 from safepassage.base import bulk
 from safepassage.funds.models import Donation, Entry, ImportBatch, Transaction
-from safepassage.funds.services import donations, hooks, ledger, rates
-from safepassage.funds.services.errors import FundsError
+from safepassage.funds.services import donations, hooks, ledger
 
 # Gifts per COPY of an import: the rows of one chunk are made while the database inserts.
 IMPORT_CHUNK = 10000
@@ -54,12 +53,7 @@ def gifts_record_many(
     built = []
     for fields in gifts:
         fields = donations.credited(dict(fields))
-        if fields.get("rate") is None:
-            key = (donations.currency_of(fields["currency"]), fields["received_on"])
-            if key not in day_rates:
-                day_rates[key] = rates.rate_for(*key)
-            fields["rate"] = day_rates[key]
-        built.append(donations.build(actor=actor, **fields))
+        built.append(donations.build(actor=actor, day_rates=day_rates, **fields))
     if not built:
         return []
     postings = [ledger.prepare(**donations.posting(donation)) for donation in built]
@@ -67,7 +61,7 @@ def gifts_record_many(
         with transaction.atomic():
             Donation.objects.bulk_create(built)
     except IntegrityError:
-        raise FundsError(donations.ALREADY_RECORDED) from None
+        raise donations.already_recorded() from None
     ledger.post_many(postings)
     listed: dict[str, list[Donation]] = {}
     for donation in built:

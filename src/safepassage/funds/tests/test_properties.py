@@ -435,3 +435,26 @@ class BatchRefusal(TestCase):
             services.gifts_record_many(actor=None, gifts=[{**gift, "source_key": "b:2"}, gift])
         assert many.value.args == one.value.args
         assert Donation.objects.count() == 1
+
+    def test_a_refused_gift_gets_the_error_it_gets_alone(self):
+        from safepassage.funds.models import Donation
+        from safepassage.funds.services.errors import FundsError
+        from safepassage.testing.members import ensure_chart
+
+        ensure_chart()
+        donor = donors.donor_create(actor=None, name="Early")
+        future = {
+            "donor": donor,
+            "gross_minor": 1000,
+            "currency": "CAD",  # no rate on any day: the future date is refused first
+            "received_on": dt.date(2999, 1, 1),
+            "channel": "bank",
+        }
+        no_rate = {**future, "received_on": DAY}
+        for gift in (future, no_rate):
+            with pytest.raises(FundsError) as one:
+                donations.donation_record(actor=None, **gift)
+            with pytest.raises(FundsError) as many:
+                services.gifts_record_many(actor=None, gifts=[gift])
+            assert many.value.args == one.value.args
+        assert Donation.objects.count() == 0
