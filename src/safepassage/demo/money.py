@@ -21,12 +21,11 @@ history) with the clock set to the moment it happened. Over the twelve months up
   until it is there); once, for a critical rescue before a grant arrived, the director
   overdraws the rescue fund with an audited reason.
 
-Three shortcuts keep the year to a few seconds, each writing what the service would:
-every evening the day's gifts are built with ``donations.build`` and booked as
-``donations.posting`` says, but saved in bulk as imports save them; gifts entered by hand
-are audited one by one as ``donations.donation_record`` does, while the day's bank
-statement and platform export get one entry each, as an import does; and a day's rates
-are loaded as one table with one audit entry (``rates.rates_import``).
+Two shortcuts keep the year to a few seconds, each through a service: every evening the
+day's gifts are recorded in one ``services.gifts_record_many`` (saved in bulk, each posted
+and audited as ``donations.donation_record`` does, except that the day's bank statement and
+platform export get one audit entry each, as an import does); and a day's rates are loaded
+as one table with one audit entry (``rates.rates_import``).
 Expenses, donors and reversals go through their services call by call.
 
 Names are generated (``demo.generate``); e-mail addresses are at example.org or .invalid,
@@ -49,21 +48,19 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
-from safepassage.audit.chain import record
 from safepassage.base import money
 from safepassage.demo import generate
 from safepassage.demo.organisation import Event
+from safepassage.funds import services
 from safepassage.funds.models import (
     Channel,
     Donation,
     Donor,
     DonorKind,
-    Entry,
     Expense,
     ExpenseCategory,
     ExpenseStatus,
     Restriction,
-    Transaction,
 )
 from safepassage.funds.services import donations, donors, expenses, ledger, rates
 from safepassage.rescue.models import MissionCost
@@ -390,56 +387,29 @@ class Books:
             self.add(min(at, self.now - MINUTE), lambda gifts=gifts: self.record_gifts(gifts))
 
     def record_gifts(self, gifts: list[Gift]) -> None:
-        """Each gift built by ``donations.build`` and booked as ``donations.posting`` says,
-        saved in bulk (one insert for the gifts, one for their ledger transactions, one for
-        the entries), each gift with a transaction of its own as when recorded by hand (an
-        import of a file would post one summary a day instead). Gifts entered by hand get
-        the audit entry ``donations.donation_record`` writes; the day's bank statement and
-        platform export get one entry each, listing their gifts, as an import would."""
-        for gift in gifts:
-            gift.donation = donations.build(
-                donor=self.donor(gift.giver),
-                gross_minor=gift.gross_minor,
-                fee_minor=gift.fee_minor,
-                currency=gift.currency,
-                received_on=timezone.localdate(gift.at),
-                channel=gift.channel,
-                restriction=gift.restriction,
-                actor=self.finance,
-            )
-        built = [gift.donation for gift in gifts]
-        postings = [ledger.prepare(**donations.posting(donation)) for donation in built]
-        Donation.objects.bulk_create(built)
-        Transaction.objects.bulk_create([posted for posted, _entries in postings])
-        Entry.objects.bulk_create([entry for _posted, entries in postings for entry in entries])
-        statements: dict[str, list[Donation]] = {}
-        for donation in built:
-            if donation.channel in STATEMENTS:
-                statements.setdefault(donation.channel, []).append(donation)
-                continue
-            record(
-                actor=self.finance,
-                action="funds.donation_recorded",
-                target=donation,
-                data={
-                    "gross_minor": donation.gross_minor,
-                    "currency": donation.currency,
-                    "base_gross_minor": donation.base_gross_minor,
-                    "channel": donation.channel,
-                    "restriction": donation.restriction,
-                },
-            )
-        for channel, listed in statements.items():
-            record(
-                actor=self.finance,
-                action="funds.donations_recorded",
-                data={
-                    "channel": channel,
-                    "received_on": sorted({d.received_on.isoformat() for d in listed}),
-                    "gifts": [d.code for d in listed],
-                    "base_gross_minor": sum(d.base_gross_minor for d in listed),
-                },
-            )
+        """The day's gifts in one ``services.gifts_record_many``: each gift with a ledger
+        transaction of its own as when recorded by hand (an import of a file would post one
+        summary a day instead). Gifts entered by hand are audited one by one; the day's bank
+        statement and platform export get one entry each, listing their gifts, as an import
+        would."""
+        recorded = services.gifts_record_many(
+            actor=self.finance,
+            gifts=[
+                {
+                    "donor": self.donor(gift.giver),
+                    "gross_minor": gift.gross_minor,
+                    "fee_minor": gift.fee_minor,
+                    "currency": gift.currency,
+                    "received_on": timezone.localdate(gift.at),
+                    "channel": gift.channel,
+                    "restriction": gift.restriction,
+                }
+                for gift in gifts
+            ],
+            statements=STATEMENTS,
+        )
+        for gift, donation in zip(gifts, recorded, strict=True):
+            gift.donation = donation
 
     def fund(self, weights: list[int]) -> str:
         return self.rng.choices(GIFT_FUNDS, weights=weights)[0]

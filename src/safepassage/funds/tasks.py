@@ -1,4 +1,7 @@
-"""Background work for money, run by ``safepassage worker``: e-mailing receipts."""
+"""Background work for money, run by ``safepassage worker``: e-mailing receipts.
+
+Tasks call services; services queue these by dotted path through
+``safepassage.base.tasks.enqueue_on_commit`` and never import this module."""
 
 from __future__ import annotations
 
@@ -9,6 +12,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from safepassage.audit.context import request_id_scope
+from safepassage.base import money
+from safepassage.funds.models import DonorKind, Receipt
+from safepassage.funds.services import receipts
+from safepassage.vault import services as vault
+from safepassage.vault.errors import VaultError
 
 
 @task
@@ -19,12 +27,6 @@ def send_receipt(*, receipt_id: str) -> dict:
     contact, always to the donor kept after a merge. Returns what happened, e.g.
     ``{"sent": False, "reason": "no e-mail"}``; nothing is sent for a void receipt.
     """
-    from safepassage.base import money
-    from safepassage.funds.models import DonorKind, Receipt
-    from safepassage.funds.services import receipts
-    from safepassage.vault import services as vault
-    from safepassage.vault.errors import VaultError
-
     receipt = Receipt.objects.select_related("donor").filter(pk=receipt_id).first()
     if receipt is None:
         return {"sent": False, "reason": "gone"}

@@ -6,7 +6,8 @@ then ``Plan.write`` inserts everything in bulk.
 
 Writing builds no model instance per gift: at a million rows, building them cost more
 than inserting them. New donors are sealed as plain rows (``donors.NewDonors``); each gift
-becomes its row through ``donations.gift_rows``, which books it with the same
+is handed to the service that writes an import's gifts (``gift_batches.gifts_import_rows``):
+each becomes its row through ``donations.gift_rows``, booked with the same
 ``donations.lines`` and ``ledger.entry_rows`` as a gift recorded by hand; those entries are
 summed into one ledger transaction per day of the file (``ledger.Summary``: kind "import",
 tied to the batch), as a bank deposit is booked, so the ledger grows by a few rows a day
@@ -33,16 +34,13 @@ from safepassage.funds.models import (
     Channel,
     Donation,
     Donor,
-    Entry,
     ImportBatch,
     Restriction,
-    Transaction,
 )
-from safepassage.funds.services import donations, donors, ledger
+from safepassage.funds.services import donations, donors, gift_batches
 from safepassage.vault import masks
 from safepassage.vault import records as vault_records
 
-BATCH_SIZE = 10000
 PREVIEW_ROWS = 20
 
 
@@ -184,8 +182,9 @@ class Plan:
             )
 
     def write(self, *, batch: ImportBatch, actor, progress: Progress | None) -> None:
-        """Insert the new donors, the gifts and their ledger postings (one a day). Call inside the
-        import's transaction, after ``make`` (in it); the rows passed ``runner._check``."""
+        """Insert the new donors, then hand the gifts to ``gift_batches.gifts_import_rows``
+        (their ledger postings, one a day, and the gift hooks). Call inside the import's
+        transaction, after ``make`` (in it); the rows passed ``runner._check``."""
         now = timezone.now()
         anonymous = donors.anonymous_donor().pk if self.anonymous else None
         codes = bulk.fresh_codes(Donor, len(self.new_donors))
@@ -199,51 +198,31 @@ class Plan:
                 code__in={row.campaign for row, _d in self.rows if row.campaign}
             ).values_list("code", "pk")
         )
-        created_by = actor.pk if getattr(actor, "pk", None) else None
-        summary = ledger.Summary()
-        total, done = len(self.rows), 0
-        for chunk in batched(self.rows, BATCH_SIZE):
-            codes = bulk.fresh_codes(Donation, len(chunk))
 
-            def gifts(chunk=chunk, codes=codes):
-                # Made as COPY sends them, so that the database works meanwhile; no query
-                # may run in here (the connection is busy with the COPY).
-                for (row, target), code in zip(chunk, codes, strict=True):
-                    if target == self.ANONYMOUS:
-                        donor = anonymous
-                    elif isinstance(target, _NewDonor):
-                        donor = target.pk
-                    else:
-                        donor = target
-                    gift, booked = donations.gift_rows(
-                        donation_id=uuid.uuid4(),
-                        code=code,
-                        donor_id=donor,
-                        gross_minor=row.gross_minor,
-                        fee_minor=row.fee_minor,
-                        currency=row.currency,
-                        rate=row.rate,
-                        received_on=row.received_on,
-                        channel=row.channel,
-                        restriction=row.restriction,
-                        campaign_id=campaigns[row.campaign] if row.campaign else None,
-                        source_key=row.source_key,
-                        batch_id=batch.pk,
-                        created_by_id=created_by,
-                        now=now,
-                    )
-                    summary.add(booked)
-                    yield gift
+        def gifts():
+            for row, target in self.rows:
+                if target == self.ANONYMOUS:
+                    donor = anonymous
+                elif isinstance(target, _NewDonor):
+                    donor = target.pk
+                else:
+                    donor = target
+                yield gift_batches.ImportedGift(
+                    donor,
+                    row.gross_minor,
+                    row.fee_minor,
+                    row.currency,
+                    row.rate,
+                    row.received_on,
+                    row.channel,
+                    row.restriction,
+                    campaigns[row.campaign] if row.campaign else None,
+                    row.source_key,
+                )
 
-            bulk.insert_rows(Donation, donations.DONATION_COLUMNS, gifts())
-            done += len(chunk)
-            if progress is not None:
-                progress("writing", done, total)
-        postings, entries = summary.rows(
-            kind=Transaction.Kind.IMPORT.value, batch_id=batch.pk, now=now
+        gift_batches.gifts_import_rows(
+            actor=actor, batch=batch, gifts=gifts(), total=len(self.rows), progress=progress
         )
-        bulk.insert_rows(Transaction, ledger.TRANSACTION_COLUMNS, postings)
-        bulk.insert_rows(Entry, ledger.ENTRY_COLUMNS, entries)
 
 
 class _Digests:

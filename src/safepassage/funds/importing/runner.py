@@ -14,9 +14,11 @@ rejected row by its place in the file.
 **Then plan, then write, in one transaction.** Gifts whose source key is already recorded
 are skipped (an overlapping statement); donors are matched through blind indexes (e-mail,
 then IBAN, then phone; never by decrypting anyone), within the file too, so two rows of one
-new donor make one donor; the rest are new donors, sealed in bulk. Each gift becomes plain
-rows through ``donations.gift_rows``: the same conversion as one gift, booked with the same
-``donations.lines`` and ``ledger.entry_rows`` (the same balanced entries). The ledger gets
+new donor make one donor; the rest are new donors, sealed in bulk. The gifts are written by
+the service for an import's gifts (``gift_batches.gifts_import_rows``, which also runs the
+gift hooks once): each becomes plain rows through ``donations.gift_rows``, the same
+conversion as one gift, booked with the same ``donations.lines`` and ``ledger.entry_rows``
+(the same balanced entries). The ledger gets
 those entries summed into one transaction per day of the gifts (kind "import", tied to the
 batch by ``Transaction.batch``), as a deposit is booked: every total is the same as with a
 transaction per gift. Everything is inserted in bulk (``safepassage.base.bulk``: COPY on
@@ -54,11 +56,10 @@ from safepassage.funds.models import (
     Account,
     Campaign,
     ColumnMapping,
-    Donation,
     ExchangeRate,
     ImportBatch,
 )
-from safepassage.funds.services import donations, donors, hooks, ledger, rates
+from safepassage.funds.services import donations, donors, ledger, rates
 from safepassage.funds.services.errors import FundsError
 
 FORMATS = {
@@ -219,8 +220,6 @@ def import_donations(
                 raise Refused(plan.rejected)
             plan.write(batch=batch, actor=actor, progress=progress)
             faults.point("funds.import.written")
-            # Pledges, matching and Hope Sharing: one query when no gift concerns them.
-            hooks.gifts_recorded(donations=Donation.objects.filter(batch=batch), actor=actor)
             plan.fill(report)
             batch.counts = report.counts()
             batch.save(update_fields=["counts", "updated_at"])

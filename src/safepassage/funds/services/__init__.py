@@ -4,6 +4,12 @@
 - ``rates``: exchange rates, dated, with their source
 - ``donors``: donors, matching by blind index, merging
 - ``donations``: recording and reversing gifts
+- ``gift_batches``: recording many gifts at once, by the same rules (``gifts_record_many``,
+  exported here, and an import's ``gifts_import_rows``)
 - ``expenses``: the approval trail and payment
 - ``receipts``: numbered receipts and year-end statements
 """
+
+from safepassage.funds.services.gift_batches import gifts_record_many
+
+__all__ = ["gifts_record_many"]

@@ -72,8 +72,10 @@ def build(
     source_key: str | None = None,
     batch: ImportBatch | None = None,
     actor=None,
+    day_rates: dict[tuple[str, dt.date], Decimal] | None = None,
 ) -> Donation:
-    """A checked, converted, unsaved donation (imports save many at once)."""
+    """A checked, converted, unsaved donation (imports save many at once). ``day_rates``,
+    when given, keeps the rates read by currency and day for the next gifts of a batch."""
     currency = _currency(currency)
     check(
         gross_minor=gross_minor,
@@ -83,7 +85,12 @@ def build(
         channel=channel,
         restriction=restriction,
     )
-    rate = rate if rate is not None else rates.rate_for(currency, received_on)
+    if rate is None and day_rates is not None:
+        rate = day_rates.get((currency, received_on))
+        if rate is None:
+            rate = day_rates[currency, received_on] = rates.rate_for(currency, received_on)
+    elif rate is None:
+        rate = rates.rate_for(currency, received_on)
     base = settings.BASE_CURRENCY
     base_gross = to_base(gross_minor, currency, rate)
     base_fee = to_base(fee_minor, currency, rate)
@@ -276,31 +283,47 @@ def post(donation: Donation) -> None:
     ledger.post(**posting(donation))
 
 
+def credited(fields: dict) -> dict:
+    """A gift to a volunteer team's page is soft-credited to the team unless another
+    credit is given."""
+    campaign = fields.get("campaign")
+    if campaign is not None and fields.get("soft_credit") is None and campaign.fundraiser_id:
+        fields = {**fields, "soft_credit": campaign.fundraiser}
+    return fields
+
+
+def recorded_data(donation: Donation) -> dict:
+    """The data of a gift's ``funds.donation_recorded`` audit entry."""
+    return {
+        "gross_minor": donation.gross_minor,
+        "currency": donation.currency,
+        "base_gross_minor": donation.base_gross_minor,
+        "channel": donation.channel,
+        "restriction": donation.restriction,
+    }
+
+
+def already_recorded() -> FundsError:
+    """The error for a gift whose ``source_key`` is recorded already."""
+    return FundsError({"source_key": _("This gift was already recorded.")})
+
+
 @transaction.atomic
 def donation_record(*, actor, donor: Donor, **fields) -> Donation:
     """Record one gift as received and post it. See ``build`` for the fields. A gift to a
     volunteer team's page is soft-credited to the team unless another credit is given."""
-    campaign = fields.get("campaign")
-    if campaign is not None and fields.get("soft_credit") is None and campaign.fundraiser_id:
-        fields["soft_credit"] = campaign.fundraiser
-    donation = build(donor=donor, actor=actor, **fields)
+    donation = build(donor=donor, actor=actor, **credited(fields))
     try:
         with transaction.atomic():
             donation.save()
     except IntegrityError:
-        raise FundsError({"source_key": _("This gift was already recorded.")}) from None
+        raise already_recorded() from None
     post(donation)
     record(
         actor=actor,
         action="funds.donation_recorded",
         target=donation,
-        data={
-            "gross_minor": donation.gross_minor,
-            "currency": donation.currency,
-            "base_gross_minor": donation.base_gross_minor,
-            "channel": donation.channel,
-            "restriction": donation.restriction,
-        },
+        data=recorded_data(donation),
     )
     hooks.gift_recorded(donation=donation, actor=actor)
     return donation

@@ -197,6 +197,13 @@ def post(**posting) -> Transaction:
     return transaction
 
 
+def post_many(postings: list[tuple[Transaction, list[Entry]]]) -> None:
+    """Write many transactions made by ``prepare`` (one insert for the transactions, one
+    for their entries). Call inside the transaction of the changes they book."""
+    Transaction.objects.bulk_create([posted for posted, _entries in postings])
+    Entry.objects.bulk_create([entry for _posted, entries in postings for entry in entries])
+
+
 def fund_balance(restriction: str) -> int:
     """Base-currency minor units available in a fund: income less fees and spending."""
     total = (

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record
 from safepassage.base import money
+from safepassage.base.tasks import enqueue_on_commit
 from safepassage.funds.models import Donation, Donor, DonorKind, Receipt, ReceiptCounter
 from safepassage.funds.services.errors import FundsError
 from safepassage.vault import services as vault
@@ -298,9 +299,8 @@ def is_void(receipt: Receipt) -> bool:
 @transaction.atomic
 def receipt_send(*, actor, receipt: Receipt) -> None:
     """Queue the receipt's e-mail to the donor. A receipt is a legal document: it is sent
-    whether or not the donor agreed to other contact."""
-    from safepassage.funds.tasks import send_receipt
-
+    whether or not the donor agreed to other contact. The task is queued once the
+    surrounding transaction commits."""
     if is_void(receipt):
         raise FundsError({"receipt": _("This gift was reversed: its receipt is void.")})
     donor = addressee(receipt.donor)
@@ -312,8 +312,7 @@ def receipt_send(*, actor, receipt: Receipt) -> None:
         target=receipt,
         data={"number": receipt.number},
     )
-    receipt_id = str(receipt.pk)
-    transaction.on_commit(lambda: send_receipt.enqueue(receipt_id=receipt_id))
+    enqueue_on_commit("safepassage.funds.tasks.send_receipt", receipt_id=str(receipt.pk))
 
 
 def mark_emailed(*, receipt: Receipt) -> None:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from safepassage.base import money
+from safepassage.funds import services
 from safepassage.funds.models import Entry
 from safepassage.funds.services import donations, donors, expenses, ledger, rates
 
@@ -234,3 +235,226 @@ class ImportProperties(TestCase):
                 campaign=campaigns.get(gift["campaign"]),
             )
         assert ledger_totals() == imported
+
+
+batch_gift_st = st.fixed_dictionaries(
+    {
+        "donor": st.integers(min_value=0, max_value=2),
+        "gross_minor": st.integers(min_value=1, max_value=10**9),
+        "fee_share": st.integers(min_value=0, max_value=100),
+        "currency": st.sampled_from(["KRW", "USD", "EUR", "JPY"]),
+        "restriction": st.sampled_from(["rescue", "relief", "unrestricted"]),
+        "channel": st.sampled_from(["platform", "bank", "cash", "event"]),
+        "campaign": st.sampled_from(["", "spring", "team"]),
+        "on": st.sampled_from(IMPORT_DAYS),
+        "keyed": st.booleans(),
+    }
+)
+
+
+def _gift_signature(donation) -> tuple:
+    """What a recorded gift is, apart from its generated id, code and times."""
+    return (
+        donation.donor_id,
+        donation.currency,
+        donation.gross_minor,
+        donation.fee_minor,
+        donation.net_minor,
+        donation.rate,
+        donation.base_currency,
+        donation.base_gross_minor,
+        donation.base_fee_minor,
+        donation.base_net_minor,
+        donation.received_on,
+        donation.channel,
+        donation.restriction,
+        donation.campaign_id,
+        donation.soft_credit_id,
+        donation.reverses_id,
+        donation.reason,
+        donation.batch_id,
+        donation.source_key or "",
+        donation.created_by_id,
+    )
+
+
+def _written(since: int) -> dict:
+    """Everything recording gifts wrote after audit entry ``since``, with each gift named
+    by its signature: the gifts, their ledger transactions with their entries, the ledger's
+    totals, and the audit entries in order."""
+    from collections import Counter
+
+    from safepassage.audit.models import AuditEntry
+    from safepassage.funds.models import Donation, Transaction
+
+    by_pk = {d.pk: _gift_signature(d) for d in Donation.objects.all()}
+    postings = Counter(
+        (
+            posted.kind,
+            posted.on,
+            by_pk.get(posted.donation_id),
+            posted.expense_id,
+            tuple(
+                posted.entries.order_by("account", "amount_minor").values_list(
+                    "account",
+                    "amount_minor",
+                    "on",
+                    "restriction",
+                    "campaign",
+                    "channel",
+                    "category",
+                    "currency",
+                    "original_minor",
+                )
+            ),
+        )
+        for posted in Transaction.objects.all()
+    )
+    audit = [
+        (
+            entry.action,
+            entry.actor_id,
+            entry.actor_label,
+            entry.target_type,
+            by_pk.get(uuid_or_none(entry.target_id), entry.target_id),
+            entry.data,
+        )
+        for entry in AuditEntry.objects.filter(seq__gt=since).order_by("seq")
+    ]
+    return {
+        "gifts": Counter(by_pk.values()),
+        "postings": postings,
+        "totals": ledger_totals(),
+        "audit": audit,
+    }
+
+
+def uuid_or_none(value: str):
+    import uuid
+
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+class BatchProperties(TestCase):
+    @settings(max_examples=30, deadline=None)
+    @given(rate=rates_st, gifts=st.lists(batch_gift_st, min_size=1, max_size=10))
+    def test_recording_many_gifts_writes_what_recording_them_one_by_one_writes(self, rate, gifts):
+        """``gifts_record_many`` writes the same gifts (converted, soft-credited), the same
+        ledger transactions, the same audit entries in the same order, and hands the gift
+        hooks the same gifts, as ``donation_record`` called once a gift."""
+        from collections import Counter
+
+        from django.db import transaction
+
+        from safepassage.audit.models import AuditEntry
+        from safepassage.funds.models import Campaign
+        from safepassage.funds.services import hooks
+        from safepassage.testing.members import ensure_chart, make_member
+
+        ensure_chart()
+        actor = make_member("finance").user
+        for on in IMPORT_DAYS:
+            for currency in ("USD", "EUR", "JPY"):
+                rates.rate_set(actor=None, currency=currency, on=on, rate=rate, source="property")
+        givers = [donors.donor_create(actor=None, name=f"Giver {n}") for n in range(3)]
+        team = donors.donor_create(actor=None, name="Team")
+        campaigns = {
+            "spring": Campaign.objects.create(code="spring", name="spring"),
+            "team": Campaign.objects.create(code="team", name="team", fundraiser=team),
+        }
+        fields = [
+            {
+                "donor": givers[gift["donor"]],
+                "gross_minor": gift["gross_minor"],
+                "fee_minor": gift["gross_minor"] * gift["fee_share"] // 100,
+                "currency": gift["currency"],
+                "received_on": gift["on"],
+                "channel": gift["channel"],
+                "restriction": gift["restriction"],
+                "campaign": campaigns.get(gift["campaign"]),
+                "source_key": f"property-{n}" if gift["keyed"] else None,
+            }
+            for n, gift in enumerate(gifts)
+        ]
+        heard: list[tuple] = []
+
+        def hear(*, donations, actor):
+            heard.append((actor, Counter(_gift_signature(d) for d in donations)))
+
+        hooks.GIFT_HOOKS.append(hear)
+        try:
+            since = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+            with transaction.atomic():
+                for each in fields:
+                    donations.donation_record(actor=actor, **each)
+                one_by_one, heard_each = _written(since), list(heard)
+                transaction.set_rollback(True)
+            heard.clear()
+            since = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+            with transaction.atomic():
+                recorded = services.gifts_record_many(actor=actor, gifts=fields)
+                at_once, heard_once = _written(since), list(heard)
+                transaction.set_rollback(True)
+        finally:
+            hooks.GIFT_HOOKS.remove(hear)
+
+        assert at_once == one_by_one
+        assert [(d.donor_id, d.gross_minor, d.received_on, d.channel) for d in recorded] == [
+            (f["donor"].pk, f["gross_minor"], f["received_on"], f["channel"]) for f in fields
+        ]
+        assert len(heard_each) == len(fields)
+        assert len(heard_once) == 1
+        assert heard_once[0][0] == actor
+        assert heard_once[0][1] == sum((counted for _a, counted in heard_each), Counter())
+        assert all(who == actor for who, _counted in heard_each)
+
+
+class BatchRefusal(TestCase):
+    def test_a_gift_already_recorded_refuses_the_whole_batch(self):
+        from safepassage.funds.models import Donation
+        from safepassage.funds.services.errors import FundsError
+        from safepassage.testing.members import ensure_chart
+
+        ensure_chart()
+        donor = donors.donor_create(actor=None, name="Twice")
+        gift = {
+            "donor": donor,
+            "gross_minor": 1000,
+            "currency": "KRW",
+            "received_on": DAY,
+            "channel": "bank",
+            "source_key": "bank:1",
+        }
+        donations.donation_record(actor=None, **gift)
+        with pytest.raises(FundsError) as one:
+            donations.donation_record(actor=None, **gift)
+        with pytest.raises(FundsError) as many:
+            services.gifts_record_many(actor=None, gifts=[{**gift, "source_key": "b:2"}, gift])
+        assert many.value.args == one.value.args
+        assert Donation.objects.count() == 1
+
+    def test_a_refused_gift_gets_the_error_it_gets_alone(self):
+        from safepassage.funds.models import Donation
+        from safepassage.funds.services.errors import FundsError
+        from safepassage.testing.members import ensure_chart
+
+        ensure_chart()
+        donor = donors.donor_create(actor=None, name="Early")
+        future = {
+            "donor": donor,
+            "gross_minor": 1000,
+            "currency": "CAD",  # no rate on any day: the future date is refused first
+            "received_on": dt.date(2999, 1, 1),
+            "channel": "bank",
+        }
+        no_rate = {**future, "received_on": DAY}
+        for gift in (future, no_rate):
+            with pytest.raises(FundsError) as one:
+                donations.donation_record(actor=None, **gift)
+            with pytest.raises(FundsError) as many:
+                services.gifts_record_many(actor=None, gifts=[gift])
+            assert many.value.args == one.value.args
+        assert Donation.objects.count() == 0

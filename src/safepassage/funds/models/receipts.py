@@ -1,0 +1,74 @@
+"""Tax receipts, numbered without gaps per year."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from safepassage.base.money_fields import CurrencyField, MinorUnitsField
+from safepassage.funds.models.donations import Donation
+from safepassage.funds.models.donors import Donor
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number used in a year; locked while a number is taken, so numbers
+    have no gaps (a rolled-back receipt rolls its number back too)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Receipt(models.Model):
+    """A tax receipt: for one donation, or a donor's statement for a year."""
+
+    class Kind(models.TextChoices):
+        GIFT = "gift", _("Receipt for a gift")
+        ANNUAL = "annual", _("Statement for a year")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(max_length=20, unique=True)
+    year = models.PositiveSmallIntegerField()
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="receipts")
+    donation = models.OneToOneField(
+        Donation, on_delete=models.PROTECT, null=True, blank=True, related_name="receipt"
+    )
+    period = models.PositiveSmallIntegerField(null=True, blank=True)
+    language = models.CharField(max_length=8)
+    total_minor = MinorUnitsField()
+    currency = CurrencyField()
+    # What the receipt listed when last issued (gift codes, dates, amounts; nothing
+    # personal), so a PDF made again later shows what was issued, whatever was reversed
+    # or merged since.
+    lines = models.JSONField(default=list, editable=False)
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    times_issued = models.PositiveSmallIntegerField(default=1)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "-seq"]
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "seq"], name="funds_receipt_seq"),
+            models.UniqueConstraint(
+                fields=["donor", "period"],
+                condition=models.Q(kind="annual"),
+                name="funds_one_statement_per_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

@@ -1,0 +1,91 @@
+"""Reads for the finance pages, filtered by the asking user in the query itself.
+
+Every total is one aggregate query (over ``Donation``, ``Expense`` or the ledger's
+``Entry``), grouped in SQL, never a Python loop over rows; a count of gifts beside ledger
+totals is one more, over ``Donation`` (an import's entries sum a day's gifts). Amounts come back as
+``Amount`` values, which print in the reader's language through Babel.
+
+One module per concern: ``amounts`` (printable amounts), ``lists`` (donations, donors,
+expenses and their totals), ``reports`` (ledger reports) and ``dashboard`` (the shell's
+cards). Every name is importable from
+here, as ``from safepassage.funds.selectors import Amount``.
+"""
+
+from safepassage.funds.selectors.amounts import Amount, base, rate_text, with_amounts
+from safepassage.funds.selectors.dashboard import dashboard_cards
+from safepassage.funds.selectors.lists import (
+    EXPENSE_COLUMNS,
+    SEALED_DONOR_COLUMNS,
+    CurrencyTotal,
+    DonationFilter,
+    DonationTotals,
+    ExpenseFilter,
+    ExpenseTotals,
+    donation_entries,
+    donation_totals,
+    donations_for,
+    donations_list,
+    donor_gifts,
+    donor_soft_credits,
+    donor_total,
+    donors_for,
+    donors_list,
+    expense_detail,
+    expense_totals,
+    expenses_for,
+    expenses_list,
+)
+from safepassage.funds.selectors.reports import (
+    SPENT_ACCOUNTS,
+    CurrencyGifts,
+    FlowRow,
+    first_of_month,
+    gifts_by_currency,
+    import_posting,
+    import_postings,
+    recent_rates,
+    totals_by_campaign,
+    totals_by_channel,
+    totals_by_fund,
+    totals_by_month,
+)
+
+__all__ = [
+    "EXPENSE_COLUMNS",
+    "SEALED_DONOR_COLUMNS",
+    "SPENT_ACCOUNTS",
+    "Amount",
+    "CurrencyGifts",
+    "CurrencyTotal",
+    "DonationFilter",
+    "DonationTotals",
+    "ExpenseFilter",
+    "ExpenseTotals",
+    "FlowRow",
+    "base",
+    "dashboard_cards",
+    "donation_entries",
+    "donation_totals",
+    "donations_for",
+    "donations_list",
+    "donor_gifts",
+    "donor_soft_credits",
+    "donor_total",
+    "donors_for",
+    "donors_list",
+    "expense_detail",
+    "expense_totals",
+    "expenses_for",
+    "expenses_list",
+    "first_of_month",
+    "gifts_by_currency",
+    "import_posting",
+    "import_postings",
+    "rate_text",
+    "recent_rates",
+    "totals_by_campaign",
+    "totals_by_channel",
+    "totals_by_fund",
+    "totals_by_month",
+    "with_amounts",
+]
