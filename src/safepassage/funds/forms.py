@@ -342,6 +342,12 @@ class ExpenseForm(MoneyForm):
         label=gettext_lazy("Case code (optional)"), max_length=12, required=False
     )
 
+    def __init__(self, *args, cases, **kwargs):
+        """``cases``: the cases the user may charge an expense to
+        (``permissions.visible(user, "funds.link", ...)``)."""
+        super().__init__(*args, **kwargs)
+        self.cases = cases
+
     def clean_mission(self):
         from safepassage.rescue.models import Mission
 
@@ -354,12 +360,11 @@ class ExpenseForm(MoneyForm):
         return found
 
     def clean_case(self):
-        from safepassage.cases.models import Case
-
         code = self.cleaned_data["case"].strip().upper()
         if not code:
             return None
-        found = Case.objects.filter(code=code).only("id", "code").first()
+        # A code that does not exist and one the user may not use get the same answer.
+        found = self.cases.filter(code=code).only("id", "code").first()
         if found is None:
             raise forms.ValidationError(_("No case has this code."))
         return found
