@@ -1,7 +1,11 @@
-"""Every URL pattern, every role (and anonymous): the expected answer, or the suite fails.
+"""Every URL pattern, every role, anonymous and an outsider: the expected answer, or the
+suite fails.
 
 A new URL without an entry in MATRIX fails ``test_every_url_pattern_is_in_the_matrix``.
-Pages a role may not use answer 404, the same as pages that do not exist.
+Pages a role may not use answer 404, the same as pages that do not exist. The outsider is
+a case worker of another team than the one that owns the matrix's person and case: the
+right role, the wrong team. Pages of the team's objects answer them 404
+(``team_only``); every other page answers them as it answers a case worker.
 """
 
 from __future__ import annotations
@@ -16,16 +20,25 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from safepassage.accounts.models import Role
 from safepassage.cases import services
-from safepassage.testing.members import default_team, make_member, signed_in_client
+from safepassage.testing.members import (
+    default_team,
+    make_member,
+    make_outsider,
+    signed_in_client,
+)
 from safepassage.testing.people import make_person
 
 pytestmark = pytest.mark.django_db
 
 ANON = "anonymous"
 SUPER = "superuser"
+OUTSIDER = "outsider"  # a case worker of another team
 STAFF_ROLES = [c for c, _l in Role.Code.choices if c != Role.Code.DONOR]
-EVERYONE = [ANON, *Role.Code.values, SUPER]
-SIGNED_IN = [*Role.Code.values, SUPER]
+# The outsider asks first: they must change nothing, so the others meet the same state.
+EVERYONE = [ANON, OUTSIDER, *Role.Code.values, SUPER]
+SIGNED_IN = [OUTSIDER, *Role.Code.values, SUPER]
+# Placeholders of objects that belong to the case's team.
+TEAM_OWNED = {"<person>", "<case>", "<testimony>", "<relief>"}
 
 
 def answers(default: int, **by_role: int) -> dict[str, int]:
@@ -36,14 +49,22 @@ def answers(default: int, **by_role: int) -> dict[str, int]:
 
 def only(roles: list[str], *, ok: int = 200, anon: int = 302) -> dict[str, int]:
     """``ok`` for the listed roles (and the superuser, a director), 404 for other
-    signed-in users, a redirect to the login page for anonymous visitors."""
+    signed-in users, a redirect to the login page for anonymous visitors. The outsider,
+    a case worker, gets what a case worker gets: the page names nothing of a team."""
     result = {who: 404 for who in SIGNED_IN}
     for role in roles:
         result[role] = ok
     if Role.Code.DIRECTOR in roles:
         result[SUPER] = ok
+    result[OUTSIDER] = result[Role.Code.CASE_WORKER]
     result[ANON] = anon
     return result
+
+
+def team_only(roles: list[str], *, ok: int = 200, anon: int = 302) -> dict[str, int]:
+    """As ``only``, for a page of the team's person, case or testimony: 404 to the
+    outsider, exactly as if it did not exist."""
+    return {**only(roles, ok=ok, anon=anon), OUTSIDER: 404}
 
 
 @dataclass
@@ -90,65 +111,65 @@ MATRIX: dict[str, Case] = {
     "cases:people_exact": Case(
         only(PEOPLE_ROLES, ok=302), method="post", data={"reason": "matrix test"}
     ),
-    "cases:person": Case(only(PEOPLE_ROLES), kwargs={"code": "<person>"}),
+    "cases:person": Case(team_only(PEOPLE_ROLES), kwargs={"code": "<person>"}),
     "cases:person_reveal": Case(
-        only(PEOPLE_ROLES, ok=302),
+        team_only(PEOPLE_ROLES, ok=302),
         method="post",
         kwargs={"code": "<person>"},
         data={"field": "real_name", "reason": "matrix test"},
     ),
     "cases:person_status": Case(
-        only(PEOPLE_ROLES, ok=302),
+        team_only(PEOPLE_ROLES, ok=302),
         method="post",
         kwargs={"code": "<person>"},
         data={"status": "in_hiding"},
     ),
     "cases:person_flags": Case(
-        only(PEOPLE_ROLES, ok=302),
+        team_only(PEOPLE_ROLES, ok=302),
         method="post",
         kwargs={"code": "<person>"},
         data={"pregnant": "on"},
     ),
     "cases:relief_add": Case(
-        only(PEOPLE_ROLES, ok=302),
+        team_only(PEOPLE_ROLES, ok=302),
         method="post",
         kwargs={"code": "<person>"},
         data={"kind": "food", "cost": "10", "currency": "USD", "given_on": "2026-01-05"},
     ),
     "cases:relief_confirm": Case(
-        only(PEOPLE_ROLES, ok=302),
+        team_only(PEOPLE_ROLES, ok=302),
         method="post",
         kwargs={"code": "<person>", "relief_id": "<relief>"},
     ),
     "cases:support_add": Case(
-        only(PEOPLE_ROLES, ok=302),
+        team_only(PEOPLE_ROLES, ok=302),
         method="post",
         kwargs={"code": "<person>"},
         data={"kind": "legal", "provider": "A legal clinic", "started_on": "2026-02-01"},
     ),
     "cases:testimony_add": Case(
-        only(PEOPLE_ROLES, ok=302),
+        team_only(PEOPLE_ROLES, ok=302),
         method="post",
         kwargs={"code": "<person>"},
         data={"raw_text": "matrix words", "language": "en"},
     ),
     "cases:testimony_consent": Case(
-        only(PEOPLE_ROLES, ok=302),
+        team_only(PEOPLE_ROLES, ok=302),
         method="post",
         kwargs={"code": "<testimony>"},
         data={"scope": "donors", "given_on": "2026-01-01"},
     ),
     "cases:testimony_withdraw": Case(
-        only(PEOPLE_ROLES, ok=302), method="post", kwargs={"code": "<testimony>"}
+        team_only(PEOPLE_ROLES, ok=302), method="post", kwargs={"code": "<testimony>"}
     ),
     "cases:testimony_reveal": Case(
-        only(PEOPLE_ROLES, ok=302),
+        team_only(PEOPLE_ROLES, ok=302),
         method="post",
         kwargs={"code": "<testimony>"},
         data={"field": "raw_text", "reason": "matrix test"},
     ),
     "cases:case_urgency": Case(
-        only(PEOPLE_ROLES, ok=302),
+        team_only(PEOPLE_ROLES, ok=302),
         method="post",
         kwargs={"code": "<case>"},
         data={"urgency": "critical"},
@@ -157,10 +178,10 @@ MATRIX: dict[str, Case] = {
     "cases:team": Case(only(STAFF_VIEW), kwargs={"team_id": "<team>"}),
     "cases:cases": Case(only(PEOPLE_ROLES)),
     "cases:case_new": Case(only(PEOPLE_ROLES)),
-    "cases:case": Case(only(PEOPLE_ROLES), kwargs={"code": "<case>"}),
-    "cases:case_person_new": Case(only(PEOPLE_ROLES), kwargs={"code": "<case>"}),
+    "cases:case": Case(team_only(PEOPLE_ROLES), kwargs={"code": "<case>"}),
+    "cases:case_person_new": Case(team_only(PEOPLE_ROLES), kwargs={"code": "<case>"}),
     "cases:case_group_new": Case(
-        only(PEOPLE_ROLES, ok=302),
+        team_only(PEOPLE_ROLES, ok=302),
         method="post",
         kwargs={"code": "<case>"},
         data={"label": "Family A", "people": []},
@@ -337,14 +358,14 @@ MATRIX: dict[str, Case] = {
         only(HOPE_MANAGE, ok=302), method="post", data={"donor": "<donor>", "mode": "pool"}
     ),
     "fundraising:consent": Case(
-        only(HOPE_CONSENT, ok=302),
+        team_only(HOPE_CONSENT, ok=302),
         method="post",
         kwargs={"code": "<person>"},
         data={"given_on": "2026-01-01"},
     ),
     # The director (first to ask) withdraws it; after that there is none to withdraw (400).
     "fundraising:consent_withdraw": Case(
-        {**only(HOPE_CONSENT, ok=400), Role.Code.DIRECTOR: 302},
+        {**team_only(HOPE_CONSENT, ok=400), Role.Code.DIRECTOR: 302},
         method="post",
         kwargs={"code": "<person>"},
     ),
@@ -368,6 +389,27 @@ ADMIN_SUPERUSER_OK = {
     "admin:accounts_user_changelist": 200,
     "admin:audit_auditentry_changelist": 200,
 }
+
+
+def placeholders(name: str) -> set[str]:
+    """The objects a URL of the matrix names, by their placeholders."""
+    case = MATRIX[name]
+    values = [*case.kwargs.values(), *case.data.values()]
+    flat = [v for value in values for v in (value if isinstance(value, list) else [value])]
+    return {v for v in flat if isinstance(v, str) and v.startswith("<")}
+
+
+def test_every_page_of_a_teams_object_is_404_to_the_outsider():
+    """A page of the team's person, case or testimony that a case worker may use must be
+    ``team_only``: the outsider, a case worker of another team, may not."""
+    missed = [
+        name
+        for name, case in MATRIX.items()
+        if placeholders(name) & TEAM_OWNED
+        and case.expected[Role.Code.CASE_WORKER] != 404
+        and case.expected[OUTSIDER] != 404
+    ]
+    assert missed == []
 
 
 def _walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
@@ -398,14 +440,16 @@ def test_every_url_pattern_is_in_the_matrix():
 def clients(db):
     people = {}
     for who in EVERYONE:
-        if who == ANON:
+        if who in (ANON, OUTSIDER):
             people[who] = None
         elif who == SUPER:
             people[who] = make_member(Role.Code.DIRECTOR, superuser=True)
         else:
             people[who] = make_member(who)
-    # The case worker belongs to the team that owns the test case (see
-    # tests/attack/test_authorization.py for a case worker of another team).
+    # The case worker belongs to the team that owns the test case; the outsider, a case
+    # worker too, to another team only (tests/attack/test_authorization.py adds a
+    # coordinator not named on a safe point).
+    people[OUTSIDER] = make_outsider()
     default_team().members.add(people[Role.Code.CASE_WORKER].user)
     return people
 

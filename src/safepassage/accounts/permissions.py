@@ -5,6 +5,16 @@ registered per model by the app that owns it, answer for one object (``can``) an
 queryset (``visible``), so lists filter in the query and single objects are checked the
 same way. Views fetch objects through access helpers built on these two functions, which
 answer 404 for "not allowed" exactly as for "does not exist".
+
+Some questions about a person or a case belong to another app than the one that owns the
+model: which people a mission can be planned for (rescue), which people a funded share can
+go to (fundraising), which cases an expense can be charged to (funds). Each is an action
+named in ``ACTIONS`` whose rule the asking app registers from its ``AppConfig.ready``
+with ``register_action``; ``can`` and ``visible`` then answer that action with that rule
+instead of the model's policy, so "who may see this person" has no answer outside the
+registered policies. Forms that look a person or a case up by code take such a
+``visible(...)`` queryset: a code that does not exist and one the user may not use get
+the same answer.
 """
 
 from __future__ import annotations
@@ -12,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.http import Http404
 
@@ -36,6 +47,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "cases.all",
             "missions.view",
             "missions.manage",
+            "missions.plan",
             "places.manage",
             "places.name",
             "places.reveal",
@@ -45,6 +57,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "funds.approve",
             "funds.import",
             "funds.export",
+            "funds.link",
             "donors.reveal",
             "hope.view",
             "hope.manage",
@@ -69,6 +82,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "dashboard.view",
             "missions.view",
             "missions.manage",
+            "missions.plan",
             "places.manage",
             "places.reveal",
             "partners.reveal",
@@ -84,6 +98,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "funds.approve",
             "funds.import",
             "funds.export",
+            "funds.link",
             "donors.reveal",
             "hope.view",
         }
@@ -107,26 +122,71 @@ def has_capability(user, capability: str) -> bool:
     return capability in capabilities(user)
 
 
+# A rule: the objects of a queryset on which the user may do the action, in SQL.
+Rule = Callable[[object, str, models.QuerySet], models.QuerySet]
+
+
 @dataclass(frozen=True)
 class Policy:
     """How one model answers both questions. ``filter`` must agree with ``check``."""
 
     check: Callable[[object, str, models.Model], bool]
-    filter: Callable[[object, str, models.QuerySet], models.QuerySet]
+    filter: Rule
 
+
+# Actions on people and cases whose rule an app other than cases registers, with the app
+# that answers them. Reserved names have no rule and no role yet, so ``visible`` gives
+# nothing and ``can`` says no. On a model its app registered no rule for, an action falls
+# back to the model's policy (``missions.plan`` on a Mission is ``missions.manage``'s).
+ACTIONS: dict[str, str] = {
+    "missions.plan": "rescue: the people a mission can be planned for",
+    "hope.assign": "fundraising: the people a funded share can be given to",
+    "funds.link": "funds: the cases and missions an expense can be charged to, by code",
+    "reports.count": "reports (reserved): the people a report counts, never lists",
+    "advocacy.link": "advocacy (reserved): the cases an advocacy file may cite, by code",
+}
 
 _POLICIES: dict[type[models.Model], Policy] = {}
+_ACTION_POLICIES: dict[tuple[str, type[models.Model]], Policy] = {}
 
 
 def register(model: type[models.Model], policy: Policy) -> None:
     _POLICIES[model] = policy
 
 
-def _policy(model: type[models.Model]) -> Policy:
-    try:
-        return _POLICIES[model]
-    except KeyError:
-        raise LookupError(f"no access policy registered for {model._meta.label}") from None
+def register_action(action: str, model: type[models.Model], rule: Rule) -> None:
+    """Answer ``action`` on ``model`` with ``rule`` instead of the model's policy.
+
+    Called from the ``AppConfig.ready`` of the app that owns the action. ``action`` must
+    be named in ``ACTIONS``; a second, different rule for the same action and model is
+    refused, so two apps cannot both answer one question. The check on one object is
+    the rule applied to that object's row, so the two answers cannot disagree.
+    """
+    if action not in ACTIONS:
+        raise ImproperlyConfigured(f"{action!r} is not an action named in permissions.ACTIONS")
+    known = _ACTION_POLICIES.get((action, model))
+    if known is not None and known.filter is not rule:
+        raise ImproperlyConfigured(
+            f"{action!r} on {model._meta.label} already has a rule: {known.filter!r}"
+        )
+
+    def check(user, action: str, obj: models.Model) -> bool:
+        return rule(user, action, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+    _ACTION_POLICIES[action, model] = Policy(check=check, filter=rule)
+
+
+def rule_for(action: str, model: type[models.Model]) -> Rule | None:
+    """The rule registered for ``action`` on ``model``, or None (the model's policy)."""
+    found = _ACTION_POLICIES.get((action, model))
+    return None if found is None else found.filter
+
+
+def _policy(model: type[models.Model], action: str) -> Policy:
+    found = _ACTION_POLICIES.get((action, model)) or _POLICIES.get(model)
+    if found is None:
+        raise LookupError(f"no access policy registered for {model._meta.label}")
+    return found
 
 
 def can(user, action: str, obj: models.Model | None = None) -> bool:
@@ -135,14 +195,14 @@ def can(user, action: str, obj: models.Model | None = None) -> bool:
         return False
     if obj is None:
         return True
-    return _policy(type(obj)).check(user, action, obj)
+    return _policy(type(obj), action).check(user, action, obj)
 
 
 def visible(user, action: str, queryset: models.QuerySet) -> models.QuerySet:
     """The objects of ``queryset`` on which ``user`` may do ``action``, filtered in SQL."""
     if not has_capability(user, action):
         return queryset.none()
-    return _policy(queryset.model).filter(user, action, queryset)
+    return _policy(queryset.model, action).filter(user, action, queryset)
 
 
 def get_or_404(user, action: str, queryset: models.QuerySet, **lookup) -> models.Model:

@@ -1,9 +1,13 @@
 """Who may see and act on cases and people.
 
 The director sees everything (capability ``cases.all``); a case worker sees the cases of
-the teams they belong to, and the people in them. Rescue coordinators will see the people
-in missions they run (the rescue app registers that); finance and communications see no
-identities at all.
+the teams they belong to, and the people in them. These policies answer every action on
+cases and people except the ones another app asks and answers itself, each registered
+with ``permissions.register_action`` from that app's ``ready`` and named in
+``permissions.ACTIONS``: ``missions.plan`` (``rescue.policies``: the people awaiting
+rescue, for coordinators), ``hope.assign`` (``fundraising.policies``: the people awaiting
+rescue, by code only) and ``funds.link`` (``funds.policies``: a case code on an expense).
+Finance and communications see no identities at all.
 """
 
 from __future__ import annotations

@@ -47,3 +47,12 @@ class FundraisingConfig(AppConfig):
         for model in (Event, MatchingPledge, Pledge, Share, Sponsor):
             permissions.register(model, permissions.CAPABILITY_ONLY)
         hooks.connect()
+        self._register_actions()
+
+    def _register_actions(self) -> None:
+        """The questions about people that fundraising answers (``permissions.ACTIONS``)."""
+        from safepassage.accounts import permissions
+        from safepassage.cases.models import Person
+        from safepassage.fundraising import policies
+
+        permissions.register_action("hope.assign", Person, policies.assignable_people)

@@ -38,7 +38,8 @@ def _board(request, *, status: int = 200, cost_form=None, assign_form=None):
             ],
             "may_assign": may_assign,
             "cost_form": cost_form or (forms.CostForm() if may_manage else None),
-            "assign_form": assign_form or (forms.AssignForm() if may_assign else None),
+            "assign_form": assign_form
+            or (forms.AssignForm(people=selectors.assignable_people(user)) if may_assign else None),
         },
         status=status,
     )
@@ -106,7 +107,7 @@ def assign_waiting(request):
 @require_POST
 def share_assign(request):
     """One funded share to the person a coordinator chooses, under the same rules."""
-    form = forms.AssignForm(request.POST)
+    form = forms.AssignForm(request.POST, people=selectors.assignable_people(request.user))
     if form.is_valid():
         share, person = form.cleaned_data["share"], form.cleaned_data["person"]
         try:

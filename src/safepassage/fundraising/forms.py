@@ -23,7 +23,7 @@ from safepassage.base.money_forms import (
     currency_field,
     to_minor,
 )
-from safepassage.cases.models import Person, Status
+from safepassage.cases.models import Person
 from safepassage.fundraising.models import (
     EventKind,
     Frequency,
@@ -81,7 +81,9 @@ class CostForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    """One funded share to a person a coordinator chooses, by the person's code."""
+    """One funded share to a person a coordinator chooses, by the person's code, among
+    ``people``: the view passes the people the user may give a share to
+    (``permissions.visible(user, "hope.assign", ...)``)."""
 
     share = forms.ModelChoiceField(
         label=gettext_lazy("Funded share"),
@@ -95,11 +97,14 @@ class AssignForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = people
+
     def clean_person(self) -> Person:
         code = self.cleaned_data["person"].strip().upper()
-        # Only people awaiting rescue, the ones the board lists: nobody else's status is
-        # told to whoever types a code.
-        found = Person.objects.filter(code=code, status=Status.AWAITING_RESCUE).first()
+        # A code that does not exist and one the user may not use get the same answer.
+        found = self.people.filter(code=code).first()
         if found is None:
             raise forms.ValidationError(_("No person awaiting rescue has this code."))
         return found

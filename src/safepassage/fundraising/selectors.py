@@ -1,8 +1,9 @@
 """Reads for fundraising pages: progress, pools, the Hope Sharing board.
 
 Pages reach these only after the view checked the user's capability (``hope.view``); what
-they return never holds a person's identity: people appear as a code (for those who plan
-rescues) and a generalised profile.
+they return never holds a person's identity: people appear as a code (only where the
+``hope.assign`` rule of ``fundraising.policies`` lets the user see it) and a generalised
+profile.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from safepassage.accounts.permissions import has_capability
 from safepassage.base import money
+from safepassage.cases import selectors as case_selectors
 from safepassage.cases.models import Person, Status
 from safepassage.fundraising.models import (
     ACTIVE_SHARE,
@@ -298,6 +299,11 @@ class Board:
 WAITING_SHOWN = 50
 
 
+def assignable_people(user):
+    """The people ``user`` may give a funded share to by hand (``fundraising.policies``)."""
+    return case_selectors.people_for(user, action="hope.assign")
+
+
 def board(user) -> Board:
     """Funded vs waiting, who is unmatched, which sponsors await news."""
     from safepassage.fundraising.models import RescueCost
@@ -311,20 +317,21 @@ def board(user) -> Board:
         SponsorConsent.objects.filter(withdrawn_at__isnull=True).values_list("person_id", flat=True)
     )
     eligible = shares.eligible_people()
-    listed = []
-    may_see_codes = has_capability(user, "hope.assign")
     ordered = waiting_people.order_by("-priority", "status_changed_at", "created_at", "id")
-    for rank, person in enumerate(
-        ordered.only("id", "code", "priority")[:WAITING_SHOWN],
-        start=1,
-    ):
-        listed.append(
-            WaitingPerson(
-                rank=rank,
-                person=person if may_see_codes else None,
-                consent=person.pk in consenting,
-            )
+    top = list(ordered.only("id", "code", "priority")[:WAITING_SHOWN])
+    # Everyone with the board sees the ranks; a code only where the user may give that
+    # person a share (no query at all for those who may not).
+    named = set(
+        assignable_people(user).filter(pk__in=[p.pk for p in top]).values_list("pk", flat=True)
+    )
+    listed = [
+        WaitingPerson(
+            rank=rank,
+            person=person if person.pk in named else None,
+            consent=person.pk in consenting,
         )
+        for rank, person in enumerate(top, start=1)
+    ]
     assigned = list(
         Share.objects.filter(status=ShareStatus.ASSIGNED)
         .select_related("person")

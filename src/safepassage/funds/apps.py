@@ -37,3 +37,14 @@ class FundsConfig(AppConfig):
 
         for model in (Donation, Donor, Expense, ImportBatch, Receipt):
             permissions.register(model, permissions.CAPABILITY_ONLY)
+        self._register_actions()
+
+    def _register_actions(self) -> None:
+        """The questions about cases and missions that funds answers (``permissions.ACTIONS``)."""
+        from safepassage.accounts import permissions
+        from safepassage.cases.models import Case
+        from safepassage.funds import policies
+        from safepassage.rescue.models import Mission
+
+        permissions.register_action("funds.link", Case, policies.linkable_cases)
+        permissions.register_action("funds.link", Mission, policies.linkable_missions)

@@ -26,10 +26,12 @@ from safepassage.base import money
 from safepassage.base.csv_out import Echo, csv_cell, csv_response
 from safepassage.base.submitting import attach_errors, show_errors
 from safepassage.base.uploads import MemoryOnlyUpload, keep_in_memory
+from safepassage.cases import selectors as case_selectors
 from safepassage.funds import forms, selectors
 from safepassage.funds.models import Expense, ExpenseReceipt, ExpenseStatus
 from safepassage.funds.services import expenses as expense_services
 from safepassage.funds.services.errors import RestrictionOverdrawn
+from safepassage.rescue import selectors as rescue_selectors
 from safepassage.vault import services as vault_services
 from safepassage.vault.errors import Shredded
 
@@ -160,7 +162,11 @@ def expenses_csv(request):
 @staff_required("funds.edit")
 @require_http_methods(["GET", "POST"])
 def expense_new(request):
-    form = forms.ExpenseForm(request.POST or None)
+    form = forms.ExpenseForm(
+        request.POST or None,
+        cases=case_selectors.cases_for(request.user, action="funds.link"),
+        missions=rescue_selectors.missions_for(request.user, action="funds.link"),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             expense = expense_services.expense_create(actor=request.user, **form.expense_fields())

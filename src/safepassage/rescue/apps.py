@@ -63,3 +63,12 @@ class RescueConfig(AppConfig):
         permissions.register(CheckInLink, permissions.CAPABILITY_ONLY)
         permissions.register(FieldPartner, permissions.CAPABILITY_ONLY)
         permissions.register(SafePoint, policies.SAFE_POINT)
+        self._register_actions()
+
+    def _register_actions(self) -> None:
+        """The questions about people that rescue answers (``permissions.ACTIONS``)."""
+        from safepassage.accounts import permissions
+        from safepassage.cases.models import Person
+        from safepassage.rescue import policies
+
+        permissions.register_action("missions.plan", Person, policies.plannable_people)

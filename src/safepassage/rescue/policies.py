@@ -4,11 +4,16 @@ Coordinators and the director see every mission, route and partner (capabilities
 ``missions.view`` / ``missions.manage``). A safe point's real place, directions and contact
 are revealed only to the people named on it (``places.reveal``), whatever their role.
 Case workers see that their people are in transit (the cases pages), never the route.
+
+``missions.plan`` (registered on Person by this app's ``ready``): a coordinator or the
+director may plan a mission for anyone awaiting rescue (``lifecycle.WAITING``) who is
+on no active mission, whatever their team; nobody else is told that a person waits.
 """
 
 from __future__ import annotations
 
 from safepassage.accounts import permissions
+from safepassage.cases import lifecycle
 
 
 def _point_filter(user, action, queryset):
@@ -24,3 +29,8 @@ def _point_check(user, action, point) -> bool:
 
 
 SAFE_POINT = permissions.Policy(check=_point_check, filter=_point_filter)
+
+
+def plannable_people(user, action, queryset):
+    """People a mission can be planned for (the ``missions.plan`` rule on Person)."""
+    return queryset.filter(status__in=lifecycle.WAITING).exclude(journeys__active=True)

@@ -29,10 +29,10 @@ from django.utils.translation import gettext_lazy as _
 
 from safepassage.accounts import permissions
 from safepassage.base import money
-from safepassage.cases import lifecycle, priority
+from safepassage.cases import priority
 from safepassage.cases.disclosure import Shown
 from safepassage.cases.models import Person
-from safepassage.cases.selectors import SEALED_PERSON_COLUMNS
+from safepassage.cases.selectors import SEALED_PERSON_COLUMNS, people_for
 from safepassage.rescue.models import (
     ACTIVE,
     ENDED,
@@ -364,18 +364,12 @@ class PlanningGroup:
 
 
 def planning_people(user) -> QuerySet[Person]:
-    """Everyone a mission can be planned for: awaiting rescue and on no active mission.
+    """Everyone ``user`` may plan a mission for (the ``missions.plan`` rule,
+    ``rescue.policies``): awaiting rescue and on no active mission, whatever their team.
 
-    Not limited to a case worker's teams: a coordinator plans for everyone. The sealed
-    columns are never loaded; only the pseudonym (the mask) is read.
+    The sealed columns are never loaded; only the pseudonym (the mask) is read.
     """
-    if not permissions.has_capability(user, "missions.manage"):
-        return Person.objects.none()
-    return (
-        Person.objects.filter(status__in=lifecycle.WAITING)
-        .exclude(journeys__active=True)
-        .defer(*SEALED_PERSON_COLUMNS)
-    )
+    return people_for(user, action="missions.plan").defer(*SEALED_PERSON_COLUMNS)
 
 
 def family_codes(user, code: str) -> list[str]:

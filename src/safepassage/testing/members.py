@@ -1,4 +1,10 @@
-"""Staff in every role, with a confirmed authenticator, and clients signed in as them."""
+"""Staff in every role, with a confirmed authenticator, and clients signed in as them.
+
+Beside a member of a role, a test asks about the two that differ only by team: a
+teammate (a member of ``default_team``, which owns the cases ``make_person`` creates)
+and an outsider (a member of ``other_team``, which owns none): the right role, the wrong
+team. Every page that shows a person or a case must tell the two apart.
+"""
 
 from __future__ import annotations
 
@@ -99,3 +105,24 @@ def default_team():
     from safepassage.cases.models import Team
 
     return Team.objects.get_or_create(name="Test team")[0]
+
+
+def other_team():
+    """A team that owns none of the cases the test builders create."""
+    from safepassage.cases.models import Team
+
+    return Team.objects.get_or_create(name="Outsiders' team")[0]
+
+
+def make_teammate(*roles: str, **kwargs) -> Member:
+    """A member (a case worker unless ``roles`` say otherwise) of ``default_team``."""
+    member = make_member(*(roles or (Role.Code.CASE_WORKER,)), **kwargs)
+    default_team().members.add(member.user)
+    return member
+
+
+def make_outsider(*roles: str, **kwargs) -> Member:
+    """A member (a case worker unless ``roles`` say otherwise) of ``other_team`` only."""
+    member = make_member(*(roles or (Role.Code.CASE_WORKER,)), **kwargs)
+    other_team().members.add(member.user)
+    return member

@@ -60,24 +60,28 @@ class ExpenseForm(MoneyForm):
         label=gettext_lazy("Case code (optional)"), max_length=12, required=False
     )
 
-    def clean_mission(self):
-        from safepassage.rescue.models import Mission
+    def __init__(self, *args, cases, missions, **kwargs):
+        """``cases`` and ``missions``: those the user may charge an expense to
+        (``permissions.visible(user, "funds.link", ...)``)."""
+        super().__init__(*args, **kwargs)
+        self.cases, self.missions = cases, missions
 
+    def clean_mission(self):
         code = self.cleaned_data["mission"].strip().upper()
         if not code:
             return None
-        found = Mission.objects.filter(code=code).only("id", "code").first()
+        # A code that does not exist and one the user may not use get the same answer.
+        found = self.missions.filter(code=code).only("id", "code").first()
         if found is None:
             raise forms.ValidationError(_("No mission has this code."))
         return found
 
     def clean_case(self):
-        from safepassage.cases.models import Case
-
         code = self.cleaned_data["case"].strip().upper()
         if not code:
             return None
-        found = Case.objects.filter(code=code).only("id", "code").first()
+        # A code that does not exist and one the user may not use get the same answer.
+        found = self.cases.filter(code=code).only("id", "code").first()
         if found is None:
             raise forms.ValidationError(_("No case has this code."))
         return found
