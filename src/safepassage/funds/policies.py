@@ -1,9 +1,9 @@
 """Which cases and missions finance may name.
 
 ``funds.link`` (registered on Case and Mission by this app's ``ready``): the director and
-finance may charge an expense to any case or mission by its code, and learn nothing of it but that the code is
-one they may use (the expense keeps the case's id; no page of funds shows who was
-helped). A code that does not exist and one outside this rule get the same answer, so
+finance may charge an expense to any case or mission by its code, and learn nothing of it
+but that the code is one they may use (the expense keeps the case's id; no page of funds
+shows who was helped). A code that does not exist and one outside this rule get the same answer, so
 narrowing it (to open cases, say) is a change here and nowhere else.
 """
 
