@@ -21,7 +21,10 @@ EXTREMES = (dt.datetime(9999, 12, 31, 23, 59), dt.datetime(1, 1, 1, 0, 0))  # no
 def form_modules():
     for module in pkgutil.walk_packages(safepassage.__path__, "safepassage."):
         leaf = module.name.rsplit(".", 1)[-1]
-        if ".tests" not in module.name and (leaf == "forms" or leaf.endswith("_forms")):
+        in_forms_package = ".forms." in module.name  # funds/forms/ is a package
+        if ".tests" not in module.name and (
+            leaf == "forms" or leaf.endswith("_forms") or in_forms_package
+        ):
             yield importlib.import_module(module.name)
 
 
