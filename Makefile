@@ -36,9 +36,12 @@ demo: install
 system-packages:
 	@bash scripts/system_packages.sh
 
+# The benchmarks at --tiny size: seconds each, no target judged; fails if one crashes.
 test: install system-packages
 	$(BIN)/python -m pytest -p no:cacheprovider
 	$(BIN)/python scripts/pg_throwaway.py -- $(BIN)/python -m pytest -p no:cacheprovider
+	$(BIN)/python -m bench --tiny
+	$(BIN)/python scripts/pg_throwaway.py -- $(BIN)/python -m bench --tiny
 	$(BIN)/ruff check src tests bench scripts conftest.py
 
 test-sqlite: install

@@ -29,6 +29,7 @@ import time
 from bench import harness
 
 ROWS = 1_000_000
+TINY_ROWS = 2_000
 SEED = 20261125
 IMPORT_TARGET = 3.0
 REIMPORT_TARGET = 1.5
@@ -155,9 +156,7 @@ def run(rows: int) -> None:
         total = sum(len(copies[m][1]) for m in timed)
         verdict = ""
         if target is not None:
-            verdict = (
-                f" (target <= {target:.0f}x: {'PASS' if seconds / median <= target else 'OVER'})"
-            )
+            verdict = f" (target <= {target:.0f}x: {harness.verdict(seconds / median, target)})"
         print(
             f"  raw {raw_name} of {label} ({total:,} rows): {median:.2f} s;"
             f" import / raw = {seconds / median:.1f}x{verdict} (median of 3)"
@@ -178,7 +177,7 @@ def run(rows: int) -> None:
         ratio = redo / seconds
         print(
             f"re-import of {label}: {redo:.2f} s, 0 rows added; {ratio:.2f}x the first import"
-            f" (target <= {REIMPORT_TARGET}x: {'PASS' if ratio <= REIMPORT_TARGET else 'OVER'})"
+            f" (target <= {REIMPORT_TARGET}x: {harness.verdict(ratio, REIMPORT_TARGET)})"
         )
         print(f"  report: {report.summary()}")
 
@@ -186,7 +185,10 @@ def run(rows: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.funds_import", description=__doc__)
     parser.add_argument("--rows", type=int, default=ROWS, help=f"gifts (default {ROWS:,})")
+    harness.add_tiny_option(parser)
     args = parser.parse_args(argv)
+    if args.tiny:
+        args.rows = TINY_ROWS
     with harness.throwaway_site():
         run(args.rows)
     return 0

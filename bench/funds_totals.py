@@ -15,6 +15,7 @@ calls it against its own statement. Both sides must give the same figures. Targe
 issue's): <= 1.5x the hand-written SQL.
 
     python -m bench.funds_totals [--donations N] [--expenses N] [--runs N] [--explain] [--jit]
+        [--tiny]
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from bench import harness
 
 DONATIONS, EXPENSES = 5_000_000, 1_000_000
 SQLITE_DONATIONS, SQLITE_EXPENSES = 1_000_000, 200_000
+TINY_DONATIONS, TINY_EXPENSES = 5_000, 500
 REVERSE_EVERY = 250
 DONORS = 2_000
 MONTHS = 24
@@ -1043,7 +1045,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--jit", action="store_true", help="PostgreSQL: leave JIT as the server has it"
     )
+    harness.add_tiny_option(parser)
     args = parser.parse_args(argv)
+    if args.tiny:  # seconds on either backend; no target is judged anyway
+        args.donations, args.expenses, args.runs = TINY_DONATIONS, TINY_EXPENSES, 1
     if args.donations is not None and args.donations < REVERSE_EVERY:
         parser.error(f"--donations must be at least {REVERSE_EVERY}")
     if args.expenses is not None and args.expenses < MONTHS:
