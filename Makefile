@@ -44,7 +44,7 @@ test: install system-packages
 	$(BIN)/python scripts/pg_throwaway.py -- $(BIN)/python -m bench --tiny
 	$(BIN)/ruff check src tests bench scripts conftest.py
 	$(BIN)/ruff format --check src tests bench scripts conftest.py
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 
 test-sqlite: install
 	$(BIN)/python -m pytest
@@ -55,7 +55,7 @@ test-postgres: install
 lint: install
 	$(BIN)/ruff check src tests bench scripts conftest.py
 	$(BIN)/ruff format --check src tests bench scripts conftest.py
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 
 messages: install
 	cd src/safepassage && export SAFEPASSAGE_MODE=test && ../../$(BIN)/safepassage makemessages -l ko -l en --no-obsolete --no-location && ../../$(BIN)/safepassage compilemessages
