@@ -1069,7 +1069,7 @@ def run(
     results = comparisons(finance, statements, runs=runs)
     print("checked: each selector gave the same figures as its hand-written statements")
     print()
-    harness.print_table(results)
+    harness.print_table(results, counted="queries counted in the timed runs")
     page = results[0]
     in_selectors = sum(c.real_queries for c in results[1:])
     print(

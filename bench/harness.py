@@ -205,7 +205,10 @@ def compare(
     )
 
 
-def print_table(comparisons: list[Comparison]) -> None:
+def print_table(
+    comparisons: list[Comparison], *, counted: str = "queries counted in one extra run of each"
+) -> None:
+    """The figures, one comparison a line; ``counted`` says where the queries were counted."""
     width = max([36, *(len(c.name) for c in comparisons)])
     judged = max([7, *(len(c.verdict) for c in comparisons)])
     header = (
@@ -221,4 +224,4 @@ def print_table(comparisons: list[Comparison]) -> None:
             f"{c.name:<{width}} {len(c.real_ns):>5} {c.baseline_ms:>12.2f} {c.real_ms:>10.2f} "
             f"{c.ratio:>6.2f}x {target:>8}  {c.verdict:<{judged}} {queries:>17}"
         )
-    print("(medians of interleaved runs; queries counted in one extra run of each)")
+    print(f"(medians of interleaved runs; {counted})")
