@@ -15,7 +15,7 @@ help:
 	@echo "make demo     install, create a demo organisation and serve it on http://127.0.0.1:8000"
 	@echo "make test     install what the tests need and run them on SQLite, PostgreSQL and Chromium"
 	@echo "make install  create .venv with the locked dependencies"
-	@echo "make lint     ruff"
+	@echo "make lint     ruff (check and format) and lint-imports (the floors)"
 	@echo "make bench    run the benchmarks under bench/"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -36,10 +36,15 @@ demo: install
 system-packages:
 	@bash scripts/system_packages.sh
 
+# The benchmarks at --tiny size: seconds each, no target judged; fails if one crashes.
 test: install system-packages
 	$(BIN)/python -m pytest -p no:cacheprovider
 	$(BIN)/python scripts/pg_throwaway.py -- $(BIN)/python -m pytest -p no:cacheprovider
+	$(BIN)/python -m bench --tiny
+	$(BIN)/python scripts/pg_throwaway.py -- $(BIN)/python -m bench --tiny
 	$(BIN)/ruff check src tests bench scripts conftest.py
+	$(BIN)/ruff format --check src tests bench scripts conftest.py
+	$(BIN)/lint-imports --no-cache
 
 test-sqlite: install
 	$(BIN)/python -m pytest
@@ -50,6 +55,7 @@ test-postgres: install
 lint: install
 	$(BIN)/ruff check src tests bench scripts conftest.py
 	$(BIN)/ruff format --check src tests bench scripts conftest.py
+	$(BIN)/lint-imports --no-cache
 
 messages: install
 	cd src/safepassage && export SAFEPASSAGE_MODE=test && ../../$(BIN)/safepassage makemessages -l ko -l en --no-obsolete --no-location && ../../$(BIN)/safepassage compilemessages

@@ -717,7 +717,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--people", type=int, default=PEOPLE, help=f"people to generate (default {PEOPLE:,})"
     )
+    harness.add_tiny_option(parser)
     args = parser.parse_args(argv)
+    if args.tiny:  # the least --people allows, a few runs; no target is judged anyway
+        global RUNS, WARMUP, QUERY_RUNS, QUERY_WARMUP
+        args.people = PEOPLE_PER_CASE * PAGE
+        RUNS, WARMUP, QUERY_RUNS, QUERY_WARMUP = 3, 1, 3, 1
     if args.people < PEOPLE_PER_CASE * PAGE:
         parser.error(f"--people must be at least {PEOPLE_PER_CASE * PAGE}")
     with harness.throwaway_site():

@@ -8,6 +8,7 @@ test database on that server, the way the test runner does.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 import os
@@ -19,6 +20,41 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+TINY_VERDICT = "tiny: not judged"
+_tiny = False
+
+
+class _TinyAction(argparse.Action):
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        global _tiny
+        _tiny = True
+        setattr(namespace, self.dest, True)
+
+
+def add_tiny_option(parser: argparse.ArgumentParser) -> None:
+    """``--tiny``: a size that runs in seconds, for ``make test``; no target is judged."""
+    parser.add_argument(
+        "--tiny",
+        action=_TinyAction,
+        nargs=0,
+        default=False,
+        help="a size that runs in seconds (a smoke test): figures printed, no target judged",
+    )
+
+
+def is_tiny() -> bool:
+    """Whether ``--tiny`` was given (after the parser that ``add_tiny_option`` armed ran)."""
+    return _tiny
+
+
+def verdict(ratio: float, target: float | None) -> str:
+    """PASS or OVER against ``target``; "-" without one; never judged at the tiny size."""
+    if _tiny:
+        return TINY_VERDICT
+    if target is None:
+        return "-"
+    return "PASS" if ratio <= target else "OVER"
 
 
 @contextlib.contextmanager
@@ -142,9 +178,7 @@ class Comparison:
 
     @property
     def verdict(self) -> str:
-        if self.target is None:
-            return "-"
-        return "PASS" if self.ratio <= self.target else "OVER"
+        return verdict(self.ratio, self.target)
 
 
 def compare(
@@ -171,11 +205,15 @@ def compare(
     )
 
 
-def print_table(comparisons: list[Comparison]) -> None:
+def print_table(
+    comparisons: list[Comparison], *, counted: str = "queries counted in one extra run of each"
+) -> None:
+    """The figures, one comparison a line; ``counted`` says where the queries were counted."""
     width = max([36, *(len(c.name) for c in comparisons)])
+    judged = max([7, *(len(c.verdict) for c in comparisons)])
     header = (
         f"{'benchmark':<{width}} {'runs':>5} {'baseline ms':>12} {'real ms':>10} "
-        f"{'ratio':>7} {'target':>8}  {'verdict':<7} {'queries base/real':>17}"
+        f"{'ratio':>7} {'target':>8}  {'verdict':<{judged}} {'queries base/real':>17}"
     )
     print(header)
     print("-" * len(header))
@@ -184,6 +222,6 @@ def print_table(comparisons: list[Comparison]) -> None:
         target = "-" if c.target is None else f"<={c.target:.1f}x"
         print(
             f"{c.name:<{width}} {len(c.real_ns):>5} {c.baseline_ms:>12.2f} {c.real_ms:>10.2f} "
-            f"{c.ratio:>6.2f}x {target:>8}  {c.verdict:<7} {queries:>17}"
+            f"{c.ratio:>6.2f}x {target:>8}  {c.verdict:<{judged}} {queries:>17}"
         )
-    print("(medians of interleaved runs; queries counted in one extra run of each)")
+    print(f"(medians of interleaved runs; {counted})")
