@@ -1,24 +1,12 @@
-"""``import_cases``: people and their families from a spreadsheet, all or nothing.
+"""Reading a spreadsheet of people: every row checked before anything is written.
 
-Three steps. **Read**: every row is checked before anything is written, and every problem
-is collected (row and column named, names never quoted). **Plan**: rows already imported
-are found by their source key and skipped, so importing a file twice adds nothing.
-**Write**: the new cases, groups, people and status histories go in with
-``safepassage.base.bulk.insert`` (COPY on PostgreSQL) in batches, sealed by
-``vault.records.prepare_for_bulk`` (one INSERT for all data keys of a batch), inside one
-transaction.
-
-The audit log gets one entry for the whole import, with the counts and the file's SHA-256,
-not one per person: a 100,000-row import would otherwise add 100,000 links to a chain that
-serialises every audited write, and the file's hash with the counts already says exactly
-what came in. Each person's source key ties them back to their row.
-
-Source keys are keyed hashes (HMAC-SHA-256 with a key derived from the blind-index secret,
-which is not in the database), not plain SHA-256: the row-hash key covers a full name, sex,
-birth year and province, and a plain hash of that could confirm a guessed identity from a
-database dump. They include the team, so two teams' spreadsheets that both number their
-rows 1, 2, 3 do not skip each other's people. Changing the blind-index secret therefore
-makes an old file import again as new.
+Every problem is collected (row and column named, names never quoted); a valid row becomes
+a ``services.Arrival``. Source keys are keyed hashes (HMAC-SHA-256 with a key derived from
+the blind-index secret, which is not in the database), not plain SHA-256: the row-hash key
+covers a full name, sex, birth year and province, and a plain hash of that could confirm a
+guessed identity from a database dump. They include the team, so two teams' spreadsheets
+that both number their rows 1, 2, 3 do not skip each other's people. Changing the
+blind-index secret therefore makes an old file import again as new.
 """
 
 from __future__ import annotations
@@ -30,33 +18,24 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from itertools import batched
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safepassage.audit.chain import record
-from safepassage.base import bulk
 from safepassage.base.csv_in import cells as read_cell
 from safepassage.base.csv_in.source import (
     MAX_CELL,
     RowError,
     Unreadable,
-    decode,
     has_control_characters,
     looks_like_formula,
-    read_bytes,
     records,
     sniff_delimiter,
 )
-from safepassage.cases import priority, services
+from safepassage.cases import services
 from safepassage.cases.importing import vocabulary as words
-from safepassage.cases.models import Case, Group, Person, Status, StatusChange, Team
+from safepassage.cases.models import Status, Team
 from safepassage.vault import derived
-from safepassage.vault import records as vault_records
-from safepassage.vault.fields import protected_fields
 
 COLUMNS = (
     "source_id",
@@ -72,155 +51,12 @@ COLUMNS = (
     "born_abroad",
 )
 NAME_COLUMNS = frozenset({"surname", "given_name"})
-BATCH_SIZE = 1000
 MAX_ERRORS_KEPT = 1000
 # Cells that mean "nothing here". Words only outside name columns: "Na" is a surname.
 _EMPTY_MARKS = frozenset({"-", "?", "\u2014", "\u2013", "--"})  # and em and en dashes
 _EMPTY_WORDS = frozenset({"n/a", "na", "none", "unknown", "모름", "미상", "없음"})
 
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass
-class ImportReport:
-    """What an import did (or, for a dry run, would do)."""
-
-    rows: int
-    new_people: int
-    cases: int
-    new_cases: int
-    families: int
-    already_imported: int
-    file_sha256: str
-    encoding: str
-    dry_run: bool
-    rejected_rows: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return _(
-            "new people: %(people)s (in %(cases)s cases, %(families)s families); "
-            "already imported: %(skipped)s; rejected rows: %(rejected)s"
-        ) % {
-            "people": self.new_people,
-            "cases": self.cases,
-            "families": self.families,
-            "skipped": self.already_imported,
-            "rejected": self.rejected_rows,
-        }
-
-
-class ImportRejected(Exception):
-    """Nothing was written. ``errors`` holds the first ``MAX_ERRORS_KEPT`` problems in row
-    order; ``error_count`` and ``rejected_rows`` count them all."""
-
-    def __init__(
-        self,
-        errors: list[RowError],
-        *,
-        error_count: int | None = None,
-        rejected_rows: int = 0,
-        notes: list[str] | None = None,
-    ) -> None:
-        self.errors = errors
-        self.error_count = len(errors) if error_count is None else error_count
-        self.rejected_rows = rejected_rows
-        self.notes = notes or []
-        super().__init__(
-            _("Import refused, nothing was written. Problems: %(errors)s; rows rejected: %(rows)s.")
-            % {"errors": self.error_count, "rows": rejected_rows}
-        )
-
-
-@dataclass(slots=True)
-class _Row:
-    number: int
-    person_key: str
-    case_key: str
-    in_family: bool
-    real_name: str
-    surname: str
-    sex: str
-    birth_year: int | None
-    estimated: bool
-    province: str
-    born_abroad: bool
-    status: str
-    status_since: dt.datetime | None  # None: the time of the import
-    opened_on: dt.date
-
-
-def import_cases(
-    source,
-    *,
-    team: Team,
-    actor,
-    country: str = "KR",
-    dry_run: bool = False,
-    progress: Progress | None = None,
-    today: dt.date | None = None,
-) -> ImportReport:
-    """Import the people in a CSV file (a path, bytes, or a file object) into ``team``.
-
-    The caller has checked that ``actor`` may add cases to the team. ``country`` is where
-    the cases are (ISO 3166 alpha-2). ``progress(stage, done, total)`` is called now and
-    then, with stage "reading" (lines) or "writing" (people). Raises ``ImportRejected``,
-    having written nothing, if any row is invalid.
-    """
-    country = country.strip().upper()
-    if not re.fullmatch(r"[A-Z]{2}", country):
-        raise ImportRejected(
-            [RowError(None, "", _("The country must be a two-letter code such as KR or CN."))]
-        )
-    try:
-        decoded = decode(read_bytes(source))
-    except Unreadable as exc:
-        raise ImportRejected([exc.error], rejected_rows=int(exc.error.row is not None)) from None
-    reader = _Reader(team=team, today=today or timezone.localdate())
-    rows = reader.read(decoded.text, progress=progress)
-    notes = reader.notes(decoded.encoding)
-    if reader.errors:
-        raise ImportRejected(
-            reader.errors,
-            error_count=reader.error_count,
-            rejected_rows=len(reader.rejected_rows),
-            notes=notes,
-        )
-    if dry_run:
-        plan = _Plan.make(rows)
-        return plan.report(rows, decoded, dry_run=True, notes=notes)
-    with transaction.atomic():
-        # Two imports into one team take turns, so the second sees the first's keys and
-        # skips them instead of failing on the unique constraint. (SQLite's BEGIN
-        # IMMEDIATE already serialises writers.)
-        if not list(Team.objects.select_for_update().filter(pk=team.pk).values_list("pk")):
-            raise ImportRejected([RowError(None, "", _("The team no longer exists."))])
-        plan = _Plan.make(rows)
-        plan.write(team=team, actor=actor, country=country, progress=progress)
-        report = plan.report(rows, decoded, dry_run=False, notes=notes)
-        record(
-            actor=actor,
-            action="cases.imported",
-            target=team,
-            data={
-                "rows": report.rows,
-                "people": report.new_people,
-                "cases": report.cases,
-                "new_cases": report.new_cases,
-                "families": report.families,
-                "already_imported": report.already_imported,
-                "file_sha256": decoded.sha256,
-                "file_bytes": decoded.size,
-                "encoding": decoded.encoding,
-                "team": str(team.pk),
-                "country": country,
-                "dry_run": False,
-            },
-        )
-    return report
-
-
-# --- reading --------------------------------------------------------------------------------
 
 
 def _column_name(header_cell: str) -> str:
@@ -245,7 +81,7 @@ def full_name(surname: str, given_name: str) -> str:
     return surname or given_name
 
 
-class _Reader:
+class Reader:
     """Checks every row and collects the problems; keeps the valid rows."""
 
     def __init__(self, *, team: Team, today: dt.date) -> None:
@@ -287,8 +123,8 @@ class _Reader:
             notes.append(_("%(n)s birth years estimated from an age.") % {"n": self.estimated})
         return notes
 
-    def read(self, text: str, *, progress: Progress | None) -> list[_Row]:
-        rows: list[_Row] = []
+    def read(self, text: str, *, progress: Progress | None) -> list[services.Arrival]:
+        rows: list[services.Arrival] = []
         reporter = (
             None if progress is None else (lambda done, total: progress("reading", done, total))
         )
@@ -395,7 +231,7 @@ class _Reader:
             ok = False
         return values if ok else None
 
-    def read_row(self, number: int, cells: list[str]) -> _Row | None:
+    def read_row(self, number: int, cells: list[str]) -> services.Arrival | None:
         values = self.clean_cells(number, cells)
         if values is None:
             return None
@@ -499,9 +335,8 @@ class _Reader:
         if status == Status.ARRIVED and arrived is not None:
             status_since = timezone.make_aware(dt.datetime.combine(arrived, dt.time(12)))
         self.estimated += estimated
-        return _Row(
-            number=number,
-            person_key=person_key,
+        return services.Arrival(
+            source_key=person_key,
             case_key=case_key,
             in_family=bool(group),
             real_name=full_name(surname, given_name),
@@ -552,170 +387,3 @@ class _Reader:
         message = json.dumps([self.team_id, *parts], ensure_ascii=False, separators=(",", ":"))
         # 48 hex digits (192 bits) keep "csvgroup:" + digest within the 64-character column.
         return hmac.new(self.secret, message.encode(), hashlib.sha256).hexdigest()[:48]
-
-
-# --- planning and writing -------------------------------------------------------------------
-
-
-def _existing_keys(model, keys: list[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in batched(keys, BATCH_SIZE):
-        found.update(
-            model.objects.filter(source_key__in=chunk).values_list("source_key", flat=True)
-        )
-    return found
-
-
-@dataclass
-class _Plan:
-    new_rows: list[_Row]
-    by_case: dict[str, list[_Row]]
-    existing_cases: dict[str, Case]
-    existing_groups: dict[str, Group]
-
-    @classmethod
-    def make(cls, rows: list[_Row]) -> _Plan:
-        imported = _existing_keys(Person, [row.person_key for row in rows])
-        new_rows = [row for row in rows if row.person_key not in imported]
-        by_case: dict[str, list[_Row]] = {}
-        for row in new_rows:
-            by_case.setdefault(row.case_key, []).append(row)
-        existing_cases: dict[str, Case] = {}
-        for chunk in batched(list(by_case), BATCH_SIZE):
-            for case in Case.objects.filter(source_key__in=chunk):
-                existing_cases[case.source_key] = case
-        existing_groups: dict[str, Group] = {}
-        family_cases = [c.pk for k, c in existing_cases.items() if by_case[k][0].in_family]
-        for chunk in batched(family_cases, BATCH_SIZE):
-            for group in Group.objects.filter(case__in=chunk).order_by("-created_at"):
-                existing_groups[group.case_id] = group  # the oldest group wins
-        return cls(new_rows, by_case, existing_cases, existing_groups)
-
-    def report(self, rows, decoded, *, dry_run: bool, notes: list[str]) -> ImportReport:
-        notes = list(notes)
-        if rows and not self.new_rows:
-            notes.append(_("Nothing new: every row was imported before."))
-        return ImportReport(
-            rows=len(rows),
-            new_people=len(self.new_rows),
-            cases=len(self.by_case),
-            new_cases=len(self.by_case) - len(self.existing_cases),
-            families=sum(1 for rows_ in self.by_case.values() if rows_[0].in_family),
-            already_imported=len(rows) - len(self.new_rows),
-            file_sha256=decoded.sha256,
-            encoding=decoded.encoding,
-            dry_run=dry_run,
-            notes=notes,
-        )
-
-    def write(self, *, team: Team, actor, country: str, progress: Progress | None) -> None:
-        now = timezone.now()
-        user = actor if getattr(actor, "pk", None) and hasattr(actor, "email") else None
-        year = timezone.localdate().year
-        batch = _Batch(now=now, user=user, year=year)
-        families = 0
-        total, done = len(self.new_rows), 0
-        touched: list[Case] = []
-        for key, rows in self.by_case.items():
-            case = self.existing_cases.get(key)
-            if case is None:
-                case = Case(
-                    code=batch.code(),
-                    team=team,
-                    country=country,
-                    opened_on=rows[0].opened_on,
-                    source_key=key,
-                )
-                if all(row.status == Status.CLOSED for row in rows):
-                    case.closed_at = now
-                batch.cases.append(case)
-            else:
-                touched.append(case)
-            group = None
-            if rows[0].in_family:
-                group = self.existing_groups.get(case.pk)
-                if group is None:
-                    families += 1
-                    # A neutral label: the sheet's own group text may be a family's name.
-                    group = Group(case=case, label=_("Family %(n)s") % {"n": families})
-                    batch.groups.append(group)
-            for row in rows:
-                batch.add_person(row, case, group)
-            if len(batch.people) >= BATCH_SIZE:
-                done += batch.flush()
-                if progress is not None:
-                    progress("writing", done, total)
-        done += batch.flush()
-        if progress is not None:
-            progress("writing", done, total)
-        for case in touched:
-            # As services._close_case_if_done: a case is closed when all its people are.
-            open_people = case.people.exclude(status=Status.CLOSED).exists()
-            if open_people == (case.closed_at is not None):
-                case.closed_at = None if open_people else now
-                case.save(update_fields=["closed_at", "updated_at"])
-
-
-@dataclass
-class _Batch:
-    now: dt.datetime
-    user: object
-    year: int
-    cases: list[Case] = field(default_factory=list)
-    groups: list[Group] = field(default_factory=list)
-    people: list[Person] = field(default_factory=list)
-    codes: list[str] = field(default_factory=list)
-
-    def code(self) -> str:
-        if not self.codes:
-            self.codes = bulk.new_codes(BATCH_SIZE)
-        return self.codes.pop()
-
-    def add_person(self, row: _Row, case: Case, group: Group | None) -> None:
-        person = Person(
-            code=self.code(),
-            case=case,
-            group=group,
-            sex=row.sex,
-            birth_year=row.birth_year,
-            birth_year_estimated=row.estimated,
-            province=row.province,
-            born_abroad=row.born_abroad,
-            country=case.country,
-            status=row.status,
-            status_changed_at=row.status_since or self.now,
-            source_key=row.person_key,
-        )
-        # The file says which part is the surname: the pseudonym need not guess it.
-        protected_fields(person)["real_name"].stage(
-            person, row.real_name, surname=row.surname or None
-        )
-        person.priority, person.priority_reasons = priority.assess(person, year=self.year)
-        self.people.append(person)
-
-    def flush(self) -> int:
-        bulk.unique_codes(Case, self.cases)
-        bulk.unique_codes(Person, self.people)
-        # Cases keep no protected value at import, so this seals nothing today; it keeps
-        # the bulk path right if the import ever fills one in.
-        vault_records.prepare_for_bulk(self.cases)
-        bulk.insert(Case, self.cases)
-        bulk.insert(Group, self.groups)
-        vault_records.prepare_for_bulk(self.people)
-        bulk.insert(Person, self.people)
-        bulk.insert(
-            StatusChange,
-            [
-                StatusChange(
-                    person=person,
-                    from_status="",
-                    to_status=person.status,
-                    actor=self.user,
-                    created_at=person.status_changed_at,
-                )
-                for person in self.people
-            ],
-        )
-        written = len(self.people)
-        self.cases, self.groups, self.people = [], [], []
-        return written
