@@ -87,6 +87,9 @@ class ImportPlan:
     by_case: dict[str, list[Arrival]]
     existing_cases: dict[str, Case]
     existing_groups: dict[object, Group]
+    # Filled in by writing: the family groups formed, the new cases closed from the start.
+    new_groups: int = 0
+    new_cases_closed: int = 0
 
     @property
     def cases(self) -> int:
@@ -153,7 +156,7 @@ def people_import(
     if not list(Team.objects.select_for_update().filter(pk=team.pk).values_list("pk")):
         raise CaseError({"team": _("The team no longer exists.")})
     plan = people_import_plan(people=people)
-    closed_on_arrival = _write(plan, actor=actor, team=team, country=country, progress=progress)
+    _write(plan, actor=actor, team=team, country=country, progress=progress)
     record(
         actor=actor,
         action="cases.imported",
@@ -164,8 +167,9 @@ def people_import(
             "people": len(plan.new),
             "cases": plan.cases,
             "new_cases": plan.new_cases,
-            "new_cases_closed": closed_on_arrival,
+            "new_cases_closed": plan.new_cases_closed,
             "families": plan.families,
+            "new_groups": plan.new_groups,
             "already_imported": plan.already_imported,
             "team": str(team.pk),
             "country": country,
@@ -175,9 +179,8 @@ def people_import(
     return plan
 
 
-def _write(plan: ImportPlan, *, actor, team: Team, country: str, progress) -> int:
-    """Write the plan's rows; settle the cases that existed. Returns how many new cases
-    were closed from the start (all their people closed)."""
+def _write(plan: ImportPlan, *, actor, team: Team, country: str, progress) -> None:
+    """Write the plan's rows; settle the cases that existed."""
     now = timezone.now()
     batch = _Batch(now=now, user=actor_user(actor), year=timezone.localdate().year)
     families = closed = 0
@@ -217,8 +220,8 @@ def _write(plan: ImportPlan, *, actor, team: Team, country: str, progress) -> in
     done += batch.flush()
     if progress is not None:
         progress(done, total)
-    _settle(touched, plan, actor=actor)
-    return closed
+    _settle(touched, actor=actor)
+    plan.new_groups, plan.new_cases_closed = families, closed
 
 
 def family_label(number: int) -> str:
@@ -226,7 +229,7 @@ def family_label(number: int) -> str:
     return _("Family %(n)s") % {"n": number}
 
 
-def _settle(cases: list[Case], plan: ImportPlan, *, actor) -> None:
+def _settle(cases: list[Case], *, actor) -> None:
     """``case_settle`` for each case that existed, asking the database once per batch."""
     for chunk in batched(cases, BATCH_SIZE):
         still_open = set(
