@@ -31,10 +31,11 @@ from safepassage.audit.chain import record
 from safepassage.base import bulk
 from safepassage.cases.models import Case, Group, Person, Status, StatusChange, Team
 from safepassage.cases.services.rules import (
+    FIRST_STATUS_COLUMNS,
     CaseError,
     actor_user,
     check_person,
-    first_status,
+    first_status_row,
     new_person,
 )
 from safepassage.cases.services.statuses import case_settle
@@ -274,8 +275,8 @@ class _Batch:
             source_key=arrival.source_key,
             flags=dict(arrival.flags),
             year=self.year,
+            code=self.code(),
         )
-        person.code = self.code()
         self.people.append(person)
 
     def flush(self) -> int:
@@ -288,7 +289,11 @@ class _Batch:
         bulk.insert(Group, self.groups)
         vault_records.prepare_for_bulk(self.people)
         bulk.insert(Person, self.people)
-        bulk.insert(StatusChange, [first_status(p, user=self.user) for p in self.people])
+        bulk.insert_rows(
+            StatusChange,
+            FIRST_STATUS_COLUMNS,
+            [first_status_row(person, user=self.user) for person in self.people],
+        )
         written = len(self.people)
         self.cases, self.groups, self.people = [], [], []
         return written

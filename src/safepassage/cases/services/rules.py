@@ -96,10 +96,13 @@ def new_person(
     source_key: str | None,
     flags: dict,
     year: int | None = None,
+    code: str | None = None,
 ) -> Person:
     """An unsaved person with its name staged for sealing and its priority assessed.
-    ``surname``, when the source says which part of the name it is, decides the pseudonym."""
+    ``surname``, when the source says which part of the name it is, decides the pseudonym.
+    ``code``: one made in advance (a batch draws them all at once); a new one if None."""
     person = Person(
+        **({} if code is None else {"code": code}),
         case=case,
         group=group,
         sex=sex,
@@ -121,12 +124,21 @@ def new_person(
 
 def first_status(person: Person, *, user) -> StatusChange:
     """The first line of a person's status history: where they were when recorded."""
-    return StatusChange(
-        person=person,
-        from_status="",
-        to_status=person.status,
-        actor=user,
-        created_at=person.status_changed_at,
+    row = first_status_row(person, user=user)
+    return StatusChange(**dict(zip(FIRST_STATUS_COLUMNS, row, strict=True)))
+
+
+# ``first_status`` as a row of these columns, for ``base.bulk.insert_rows``.
+FIRST_STATUS_COLUMNS = ("person_id", "from_status", "to_status", "actor_id", "created_at")
+
+
+def first_status_row(person: Person, *, user) -> tuple:
+    return (
+        person.pk,
+        "",
+        person.status,
+        None if user is None else user.pk,
+        person.status_changed_at,
     )
 
 
