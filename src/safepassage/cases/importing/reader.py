@@ -89,6 +89,7 @@ class Reader:
         self.today = today
         # Read once: asking for the current time zone per row cost a tenth of the reading.
         self.tz = timezone.get_current_timezone()
+        self.parsed: dict[tuple, tuple] = {}
         self.secret = _source_key_secret()
         self.errors: list[RowError] = []
         self.error_count = 0
@@ -354,11 +355,19 @@ class Reader:
         )
 
     def parse(self, number: int, column: str, parser, cell: str):
+        # The parsers depend on the cell alone, and a sheet repeats its spellings ("F",
+        # "함북", "arrived"): each distinct cell is parsed once per file.
         try:
-            return parser(cell)
-        except read_cell.BadCell as exc:
-            self.error(number, column, str(exc))
-            return None
+            value, problem = self.parsed[parser, cell]
+        except KeyError:
+            try:
+                value, problem = parser(cell), None
+            except read_cell.BadCell as exc:
+                value, problem = None, str(exc)
+            self.parsed[parser, cell] = value, problem
+        if problem is not None:
+            self.error(number, column, problem)
+        return value
 
     def birth_year(self, number, year_cell, age_cell, arrived) -> tuple[int | None, bool]:
         year = age = None
