@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -52,18 +51,17 @@ def case_new(request):
     if request.method == "POST" and case_form.is_valid() and person_form.is_valid():
         data = case_form.cleaned_data
         try:
-            with transaction.atomic():
-                case = services.case_open(
-                    actor=request.user,
-                    team=data["team"],
-                    country=data["country"],
-                    region=data["region"],
-                    urgency=data["urgency"],
-                    relayed_by=data["relayed_by"],
-                    exact_place=data["exact_place"],
-                    situation=data["situation"],
-                )
-                services.person_add(actor=request.user, case=case, **person_form.person_fields())
+            case = services.case_intake(
+                actor=request.user,
+                team=data["team"],
+                country=data["country"],
+                region=data["region"],
+                urgency=data["urgency"],
+                relayed_by=data["relayed_by"],
+                exact_place=data["exact_place"],
+                situation=data["situation"],
+                people=[person_form.person_fields()],
+            )
         except ValidationError as exc:
             attach_errors(person_form, exc)
         else:

@@ -218,7 +218,8 @@ class Person(VaultRecord):
 
 
 class StatusChange(models.Model):
-    """The full history of a person's status; written only by ``services.person_set_status``."""
+    """The full history of a person's status; written only by the services (``person_add``,
+    ``person_set_status``, ``people_import``)."""
 
     id = models.BigAutoField(primary_key=True)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="status_changes")

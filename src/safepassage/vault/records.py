@@ -207,7 +207,10 @@ def prepare_for_bulk(instances) -> None:
             instance.data_key = data_key
             instance.__dict__[_DATA_KEY_CACHE] = plain
             new_keys.append(data_key)
-    DataKey.objects.bulk_create(new_keys, batch_size=1000)
+    # COPY on PostgreSQL: bulk_create compiled SQL text for every key, a tenth of an import.
+    from safepassage.base import bulk
+
+    bulk.insert(DataKey, new_keys)
     for instance in instances:
         seal_pending(instance)
 

@@ -143,7 +143,7 @@ def test_a_protected_value_cannot_be_copied_by_assignment():
 
 
 def test_a_failure_after_the_save_leaves_nothing_half_written(monkeypatch):
-    from safepassage.cases import services as case_services
+    from safepassage.cases.services import people as case_services  # where person_add audits
 
     case = make_case()
     keys, people = DataKey.objects.count(), Person.objects.count()
