@@ -22,7 +22,7 @@ from itertools import batched
 
 from django.db import connections, models, router
 
-from safepassage.vault.models import CODE_ALPHABET, new_code
+from safepassage.base.codes import CODE_ALPHABET, new_code
 
 BATCH_SIZE = 1000
 
@@ -48,7 +48,7 @@ _BASE32_TO_CODE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", CODE_ALPHABE
 
 
 def new_codes(count: int) -> list[str]:
-    """``count`` codes as ``vault.models.new_code`` makes them (8 symbols of the same
+    """``count`` codes as ``base.codes.new_code`` makes them (8 symbols of the same
     32-symbol alphabet, uniformly random), from one call to the random source: 5 random
     bytes are exactly 8 base-32 symbols."""
     symbols = base64.b32encode(secrets.token_bytes(5 * count)).decode().translate(_BASE32_TO_CODE)

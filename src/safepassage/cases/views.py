@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
 from safepassage.base.submitting import show_errors, submit
-from safepassage.cases import forms, lifecycle, lists, priority, selectors, services
+from safepassage.cases import forms, lifecycle, lists, person_page, priority, selectors, services
 from safepassage.cases.models import Person, Relief, Testimony
 from safepassage.vault import grants, pages
 from safepassage.vault.forms import RevealForm
@@ -138,9 +138,6 @@ def people_exact(request):
 @staff_required("people.view")
 @require_GET
 def person(request, code: str):
-    # Imported here: rescue builds on cases, so cases must not need rescue to load.
-    from safepassage.rescue import selectors as rescue_selectors
-
     found = _person(request, code)
     may_edit = permissions.can(request.user, "people.edit", found)
     may_reveal = permissions.can(request.user, "people.reveal", found)
@@ -160,10 +157,10 @@ def person(request, code: str):
         "relief": found.relief.all(),
         "support": found.support.all(),
         "testimonies": testimonies,
-        # Which missions the person is on, never the route: see rescue.selectors.
-        "journeys": rescue_selectors.journeys_for_person(found),
         "may_edit": may_edit and not shredded,
         "flags": [label for flag, label in forms.FLAG_LABELS.items() if getattr(found, flag)],
+        # What other apps add (rescue: which missions the person is on, never the route).
+        **person_page.context_for(found),
     }
     if context["may_edit"]:
         context.update(

@@ -46,6 +46,11 @@ class RescueConfig(AppConfig):
     def ready(self) -> None:
         self.register_in_shell()
 
+        from safepassage.cases import person_page
+        from safepassage.rescue import selectors
+
+        person_page.register(selectors.person_page_context)
+
         from safepassage.accounts import permissions
         from safepassage.rescue import policies
         from safepassage.rescue.models import (

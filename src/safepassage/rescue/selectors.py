@@ -487,6 +487,12 @@ def journeys_for_person(person: Person) -> list[Journey]:
     ]
 
 
+def person_page_context(person: Person) -> dict:
+    """What a person's page shows of rescue (``cases.person_page``): which missions the
+    person is on, never the route."""
+    return {"journeys": journeys_for_person(person)}
+
+
 def dashboard_cards(user) -> list:
     """The dashboard's figures on missions, for a user who holds ``missions.view``."""
     from django.utils.translation import gettext

@@ -1,19 +1,13 @@
 from __future__ import annotations
 
-import secrets
 import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Migrations name the default ``safepassage.vault.models.new_code``: re-exported here.
+from safepassage.base.codes import CODE_ALPHABET, new_code  # noqa: F401
 from safepassage.vault.fields import ProtectedField
-
-CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-
-
-def new_code() -> str:
-    """A short random code for URLs and conversation: 8 characters, no 0/O or 1/I mix-ups."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
 
 
 class DataKey(models.Model):
