@@ -37,14 +37,16 @@ system-packages:
 	@bash scripts/system_packages.sh
 
 # The benchmarks at --tiny size: seconds each, no target judged; fails if one crashes.
+# The quick checks first (style, format, the floors' import contracts), then the suite on
+# SQLite and PostgreSQL (browser tests included), then every benchmark at its tiny size.
 test: install system-packages
+	$(BIN)/ruff check src tests bench scripts conftest.py
+	$(BIN)/ruff format --check src tests bench scripts conftest.py
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -p no:cacheprovider
 	$(BIN)/python scripts/pg_throwaway.py -- $(BIN)/python -m pytest -p no:cacheprovider
 	$(BIN)/python -m bench --tiny
 	$(BIN)/python scripts/pg_throwaway.py -- $(BIN)/python -m bench --tiny
-	$(BIN)/ruff check src tests bench scripts conftest.py
-	$(BIN)/ruff format --check src tests bench scripts conftest.py
-	$(BIN)/lint-imports --no-cache
 
 test-sqlite: install
 	$(BIN)/python -m pytest

@@ -28,7 +28,7 @@ import statistics
 import sys
 import time
 
-from bench.harness import describe_site, throwaway_site
+from bench.harness import TINY_VERDICT, add_tiny_option, describe_site, is_tiny, throwaway_site
 
 TARGET = 3.0
 KINDS = ("raw", "one chain", "chains")
@@ -85,12 +85,12 @@ def run_once(kind: str, writers: int, seconds: float) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--tiny", action="store_true", help="seconds, not minutes; no verdict")
+    add_tiny_option(parser)
     parser.add_argument("--seconds", type=float, default=3.0, help="per run (default 3)")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (default 3)")
     args = parser.parse_args(argv)
     seconds, runs, counts = args.seconds, args.runs, (1, 4, 8)
-    if args.tiny:
+    if is_tiny():
         seconds, runs, counts = 0.3, 1, (1, 2)
 
     with throwaway_site():
@@ -136,8 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         if not result.ok:
             print(result.reason)
             return 1
-        if args.tiny:
-            print("tiny: not judged")
+        if is_tiny():
+            print(TINY_VERDICT)
         elif 4 in counts:
             growth = median["chains", 4] / median["chains", 1]
             verdict = "PASS" if growth >= TARGET else "OVER"
