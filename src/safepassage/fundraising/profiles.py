@@ -14,9 +14,9 @@ ever in it.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.conf import settings
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -77,40 +77,98 @@ def minimum_group() -> int:
     return int(getattr(settings, "HOPE_PROFILE_MIN_GROUP", 5))
 
 
-COLUMNS = ("id", "sex", "birth_year", "province", "born_abroad", "group_id")  # attnames
+def _born_in(band: str, year: int) -> Q:
+    """People whose birth year puts them in an age band (``_age_band``) or, for
+    "young" and "adult", in the coarser band of ``_adult``."""
+    if band == "unknown":
+        return Q(birth_year__isnull=True)
+    if band == "child":
+        return Q(birth_year__gt=year - 13)
+    if band in ("teen", "young"):
+        return Q(birth_year__gt=year - 20, birth_year__lte=year - 13)
+    if band == "adult":
+        return Q(birth_year__lte=year - 20)
+    if band == "60s":
+        return Q(birth_year__lte=year - 60)
+    decade = int(band[:-1])
+    return Q(birth_year__gt=year - decade - 10, birth_year__lte=year - decade)
+
+
+def _from(region: str) -> Q:
+    """People whose region (``REGIONS``, or "abroad") is ``region``."""
+    if region == "abroad":
+        return Q(born_abroad=True)
+    if region:
+        return Q(born_abroad=False, province__in=[p for p, r in REGIONS.items() if r == region])
+    return Q(born_abroad=False) & ~Q(province__in=list(REGIONS))
+
+
+def _travelling_with(year: int):
+    """Each person's companions (``_companions``) as a database expression: one look-up
+    of their group's other members by the group index."""
+    others = (
+        Person.objects.filter(group_id=OuterRef("group_id"))
+        .exclude(pk=OuterRef("pk"))
+        .order_by()
+        .values("group_id")
+        .annotate(
+            n=Count("pk"),
+            children=Count("pk", filter=Q(birth_year__gt=year - 18)),
+            young=Count("pk", filter=Q(birth_year__gt=year - 7)),
+        )
+        .annotate(
+            word=Case(
+                When(Q(n=1, children=1, young=1), then=Value("young_child")),
+                When(children=F("n"), then=Value("children")),
+                default=Value("family"),
+            )
+        )
+        .values("word")[:1]
+    )
+    return Coalesce(Subquery(others), Value("alone"))
 
 
 def profile_for(person: Person) -> dict:
     """The most precise profile of ``person`` that at least k people share.
 
-    Reads the population as plain rows (two queries), whatever its size."""
+    Counts in the database only the people who share the person's sex and age (two
+    queries, and one for the person's own group), whatever the population's size."""
     year = timezone.localdate().year
-    rows = list(Person.objects.filter(status__in=POPULATION).values_list(*COLUMNS))
-    if all(row[0] != person.pk for row in rows):
-        rows.append(tuple(getattr(person, name) for name in COLUMNS))
-    # Companions are read from the whole group, whatever its members' status.
-    members: dict = defaultdict(list)
-    grouped = Person.objects.filter(group_id__isnull=False)
-    for pk, group_id, born in grouped.values_list("id", "group_id", "birth_year"):
-        members[group_id].append((pk, born))
-    attributes = {}
-    for pk, sex, born, province, abroad, group_id in rows:
-        band = _age_band(born, year)
-        others = [b for other, b in members.get(group_id, []) if other != pk] if group_id else []
-        attributes[pk] = {
-            "sex": sex,
-            "age": band,
-            "adult": _adult(band),
-            "region": "abroad" if abroad else REGIONS.get(province, ""),
-            "with": _companions(born, others, year),
-        }
-    mine = attributes[person.pk]
+    band = _age_band(person.birth_year, year)
+    others = []
+    if person.group_id:
+        others = list(
+            Person.objects.filter(group_id=person.group_id)
+            .exclude(pk=person.pk)
+            .values_list("birth_year", flat=True)
+        )
+    mine = {
+        "sex": person.sex,
+        "age": band,
+        "adult": _adult(band),
+        "region": "abroad" if person.born_abroad else REGIONS.get(person.province, ""),
+        "with": _companions(person.birth_year, others, year),
+    }
+    # Everyone who could be the person, and the person themselves whatever their status.
+    population = Person.objects.filter(Q(status__in=POPULATION) | Q(pk=person.pk)).filter(
+        sex=person.sex
+    )
     k = minimum_group()
-    for level, keys in enumerate(LEVELS):
-        wanted = tuple(mine[key] for key in keys)
-        shared = sum(1 for a in attributes.values() if tuple(a[key] for key in keys) == wanted)
-        if shared >= k:
+    same_with = Q(travelling_with=mine["with"])
+    shared = (
+        population.filter(_born_in(band, year))
+        .annotate(travelling_with=_travelling_with(year))
+        .aggregate(
+            level0=Count("pk", filter=same_with & _from(mine["region"])),
+            level1=Count("pk", filter=same_with),
+            level2=Count("pk"),
+        )
+    )
+    for level, keys in enumerate(LEVELS[:3]):
+        if shared[f"level{level}"] >= k:
             return {"level": level, **{key: mine[key] for key in keys}}
+    if population.filter(_born_in(mine["adult"], year)).count() >= k:
+        return {"level": 3, **{key: mine[key] for key in LEVELS[3]}}
     return {"level": len(LEVELS)}
 
 

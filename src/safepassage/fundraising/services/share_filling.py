@@ -1,0 +1,258 @@
+"""Rescue shares filled by gifts.
+
+A gift to a Hope Sharing campaign (or one under it) goes, in the base currency and net of
+fees (money that really arrived), into its donor's own share when the donor sponsors
+alone, or into the oldest open pooled share of that campaign; a gift larger than what a
+share lacks opens the next one. Matches drawn from matching pledges fill pooled shares in
+the matcher's name. A share whose gifts reach its cost is funded, and given to a person
+(``share_assignment``). A reversed gift leaves the shares it filled.
+
+Row locks are taken in one order: matching pledges, the sponsor, shares (oldest first),
+people; the audit head last.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.utils import timezone
+
+from safepassage.audit.chain import record
+from safepassage.cases.models import Person, Status
+from safepassage.fundraising.models import (
+    Contribution,
+    GiftIntake,
+    Match,
+    NewsKind,
+    Share,
+    ShareStatus,
+    Sponsor,
+    SponsorMode,
+)
+from safepassage.fundraising.services import matching, pledges
+from safepassage.fundraising.services.cost_in_force import cost_on, is_set
+from safepassage.fundraising.services.share_assignment import assign_next, reopen
+from safepassage.fundraising.services.share_news import tell
+from safepassage.funds.models import Campaign, Donation, DonorKind
+
+
+def chain(campaign: Campaign | None) -> list[Campaign]:
+    """A campaign and those above it, nearest first (cycles are cut)."""
+    found: list[Campaign] = []
+    while campaign is not None and campaign not in found and len(found) < 20:
+        found.append(campaign)
+        campaign = campaign.parent
+    return found
+
+
+def hope_campaign(campaign: Campaign | None) -> Campaign | None:
+    """The Hope Sharing campaign a gift to ``campaign`` counts for, or None."""
+    return next((c for c in chain(campaign) if c.hope_sharing), None)
+
+
+def take_in_all(*, donations, actor) -> list[Share]:
+    """``take_in`` for the gifts of a queryset that fundraising cares about: gifts to a
+    campaign, reversals of gifts it took in, and gifts from donors with an active pledge.
+    One query when there are none (an import of plain gifts)."""
+    from safepassage.fundraising.models import Pledge
+
+    pledging = Pledge.objects.filter(donor=OuterRef("donor_id"), status=Pledge.Status.ACTIVE)
+    taken = GiftIntake.objects.filter(donation=OuterRef("reverses_id"))
+    wanted = (
+        donations.filter(Q(campaign__isnull=False) | Exists(pledging) | Exists(taken))
+        .select_related("donor", "campaign", "reverses")
+        .order_by("received_on", "created_at", "id")
+    )
+    funded: list[Share] = []
+    for donation in wanted:
+        funded += take_in(donation=donation, actor=actor)
+    return funded
+
+
+@transaction.atomic
+def take_in(*, donation: Donation, actor) -> list[Share]:
+    """What fundraising does with a recorded gift, once: pledge payments counted, matches
+    drawn, shares filled, funded shares assigned. A reversal undoes the gift's part.
+    Returns the shares that became funded."""
+    intake, created = GiftIntake.objects.select_for_update().get_or_create(donation=donation)
+    if not created and not intake.pending:
+        return []
+    if donation.reverses_id:
+        _take_back(donation, actor)
+        return []
+    paid = pledges.count_payment(donation=donation) if created else None
+    hope = hope_campaign(donation.campaign)
+    if hope is not None and not is_set(donation.received_on):
+        # Recorded all the same: the gift fills shares once the director sets the cost.
+        if not intake.pending:
+            intake.pending = True
+            intake.save(update_fields=["pending"])
+        return []
+    if intake.pending:
+        intake.pending = False
+        intake.save(update_fields=["pending"])
+    matches = matching.draw(donation=donation, campaigns=chain(donation.campaign))
+    funded: list[Share] = []
+    if hope is not None:
+        _fill(donation, hope, matches, funded)
+    if paid or matches or hope is not None:
+        record(
+            actor=actor,
+            action="fundraising.gift_taken_in",
+            target=donation,
+            data={
+                "pledge": paid.pledge.code if paid else "",
+                "matches": {m.matching.code: m.amount_minor for m in matches},
+                "shares": sorted({c for c in _shares_filled(donation)}),
+                "funded": [share.code for share in funded],
+            },
+        )
+    for share in funded:
+        assign_next(share=share, actor=actor)
+    return funded
+
+
+@transaction.atomic
+def take_in_pending(*, actor) -> int:
+    """Gifts recorded while no cost of rescue was set: fill shares with them now."""
+    taken = 0
+    for intake in GiftIntake.objects.filter(pending=True).select_related("donation__donor"):
+        take_in(donation=intake.donation, actor=actor)
+        taken += 1
+    return taken
+
+
+def _shares_filled(donation: Donation) -> list[str]:
+    return list(
+        Contribution.objects.filter(donation=donation).values_list("share__code", flat=True)
+    )
+
+
+def _fill(donation: Donation, hope: Campaign, matches: list[Match], funded: list[Share]) -> None:
+    sponsor = (
+        Sponsor.objects.select_for_update().filter(donor_id=donation.donor_id).first()
+        if donation.donor.kind != DonorKind.ANONYMOUS
+        else None
+    )
+    amount = donation.base_net_minor
+    if sponsor is not None and sponsor.mode == SponsorMode.OWN:
+        _fill_own(sponsor, donation, amount, hope, funded)
+    else:
+        _fill_pool(donation, donation.donor_id, amount, None, hope, funded)
+    for match in matches:
+        _fill_pool(donation, match.matching.donor_id, match.amount_minor, match, hope, funded)
+    for share in funded:
+        tell(share, NewsKind.FUNDED)
+
+
+def _open_share(*, kind: str, sponsor, campaign, on) -> Share:
+    cost = cost_on(on)
+    return Share.objects.create(
+        kind=kind,
+        sponsor=sponsor,
+        campaign=campaign,
+        currency=cost.currency,
+        cost_minor=cost.amount_minor,
+    )
+
+
+def _put(share: Share, donation, donor_id, amount: int, match, funded: list[Share]) -> int:
+    """Put up to what ``share`` lacks into it; returns what was put."""
+    put = min(amount, share.missing_minor)
+    if put <= 0:
+        return 0
+    Contribution.objects.create(
+        share=share, donation=donation, donor_id=donor_id, match=match, amount_minor=put
+    )
+    share.funded_minor += put
+    fields = ["funded_minor", "updated_at"]
+    if share.funded_minor >= share.cost_minor and share.status == ShareStatus.OPEN:
+        share.status = ShareStatus.FUNDED
+        share.funded_at = timezone.now()
+        fields += ["status", "funded_at"]
+        funded.append(share)
+    share.save(update_fields=fields)
+    return put
+
+
+def _fill_own(sponsor: Sponsor, donation, amount: int, campaign, funded: list[Share]) -> None:
+    while amount > 0:
+        share = (
+            Share.objects.select_for_update()
+            .filter(sponsor=sponsor, kind=Share.Kind.OWN, status=ShareStatus.OPEN)
+            .first()
+        )
+        if share is None:
+            share = _open_share(
+                kind=Share.Kind.OWN, sponsor=sponsor, campaign=campaign, on=donation.received_on
+            )
+        amount -= _put(share, donation, donation.donor_id, amount, None, funded)
+
+
+def _fill_pool(donation, donor_id, amount: int, match, campaign, funded: list[Share]) -> None:
+    while amount > 0:
+        share = (
+            Share.objects.select_for_update()
+            .filter(kind=Share.Kind.POOLED, status=ShareStatus.OPEN, campaign=campaign)
+            .order_by("created_at", "id")
+            .first()
+        )
+        if share is None:
+            share = _open_share(
+                kind=Share.Kind.POOLED, sponsor=None, campaign=campaign, on=donation.received_on
+            )
+        amount -= _put(share, donation, donor_id, amount, match, funded)
+
+
+def _take_back(reversal: Donation, actor) -> None:
+    """A reversed gift leaves the shares it filled; what it took from a matching pledge
+    goes back into the pool, and a pledge payment is undone. A share that falls short
+    again gives its person back to the queue, unless their journey has begun (the money
+    is spent or promised to people on the road: the share stays, short)."""
+    original = reversal.reverses
+    # A gift still waiting for a cost of rescue never fills a share now.
+    GiftIntake.objects.filter(donation=original, pending=True).update(pending=False)
+    unpaid = pledges.uncount_payment(reversal=reversal)
+    returned = matching.give_back(reversal=reversal)
+    given = (
+        Contribution.objects.filter(donation=original)
+        .values("share_id", "donor_id", "match_id")
+        .annotate(total=Sum("amount_minor"))
+        .order_by("share_id")
+    )
+    for row in given:
+        if row["total"] <= 0:
+            continue
+        share = Share.objects.select_for_update().get(pk=row["share_id"])
+        Contribution.objects.create(
+            share=share,
+            donation=reversal,
+            donor_id=row["donor_id"],
+            match_id=row["match_id"],
+            amount_minor=-row["total"],
+        )
+        share.funded_minor -= row["total"]
+        fields = ["funded_minor", "updated_at"]
+        short = share.funded_minor < share.cost_minor
+        if short and share.status == ShareStatus.FUNDED:
+            reopen(share, fields)
+        elif short and share.status == ShareStatus.ASSIGNED:
+            person = Person.objects.only("status").get(pk=share.person_id)
+            if person.status == Status.AWAITING_RESCUE:
+                share.person = None
+                share.profile = {}
+                share.assigned_at = None
+                share.assigned_how = ""
+                fields += ["person", "profile", "assigned_at", "assigned_how"]
+                reopen(share, fields)
+        share.save(update_fields=sorted(set(fields)))
+    record(
+        actor=actor,
+        action="fundraising.gift_taken_back",
+        target=original,
+        data={
+            "reversal": reversal.code,
+            "pledge": unpaid.pledge.code if unpaid else "",
+            "matches": {m.matching.code: -m.amount_minor for m in returned},
+        },
+    )
