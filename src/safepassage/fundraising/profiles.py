@@ -131,8 +131,9 @@ def _travelling_with(year: int):
 def profile_for(person: Person) -> dict:
     """The most precise profile of ``person`` that at least k people share.
 
-    Counts in the database only the people who share the person's sex and age (two
-    queries, and one for the person's own group), whatever the population's size."""
+    Asks the database, level by level, whether k people share the profile; each
+    question reads people only until it finds the k-th, so its cost does not grow
+    with the population (one query for the person's group, one per level tried)."""
     year = timezone.localdate().year
     band = _age_band(person.birth_year, year)
     others = []
@@ -150,25 +151,23 @@ def profile_for(person: Person) -> dict:
         "with": _companions(person.birth_year, others, year),
     }
     # Everyone who could be the person, and the person themselves whatever their status.
-    population = Person.objects.filter(Q(status__in=POPULATION) | Q(pk=person.pk)).filter(
-        sex=person.sex
-    )
+    population = Person.objects.filter(Q(status__in=POPULATION) | Q(pk=person.pk))
     k = minimum_group()
-    same_with = Q(travelling_with=mine["with"])
-    shared = (
-        population.filter(_born_in(band, year))
-        .annotate(travelling_with=_travelling_with(year))
-        .aggregate(
-            level0=Count("pk", filter=same_with & _from(mine["region"])),
-            level1=Count("pk", filter=same_with),
-            level2=Count("pk"),
-        )
-    )
-    for level, keys in enumerate(LEVELS[:3]):
-        if shared[f"level{level}"] >= k:
+    for level, keys in enumerate(LEVELS):
+        sharing = population.filter(sex=mine["sex"])
+        if "age" in keys:
+            sharing = sharing.filter(_born_in(mine["age"], year))
+        if "adult" in keys:
+            sharing = sharing.filter(_born_in(mine["adult"], year))
+        if "region" in keys:
+            sharing = sharing.filter(_from(mine["region"]))
+        if "with" in keys:
+            sharing = sharing.annotate(travelling_with=_travelling_with(year)).filter(
+                travelling_with=mine["with"]
+            )
+        # Whether k people share it, not how many: the scan stops at the k-th.
+        if sharing.order_by()[:k].count() >= k:
             return {"level": level, **{key: mine[key] for key in keys}}
-    if population.filter(_born_in(mine["adult"], year)).count() >= k:
-        return {"level": 3, **{key: mine[key] for key in LEVELS[3]}}
     return {"level": len(LEVELS)}
 
 
