@@ -11,6 +11,12 @@ from safepassage.fundraising.models import RescueCost
 from safepassage.fundraising.services.errors import FundraisingError
 
 
+def in_force(on: dt.date | None = None) -> RescueCost | None:
+    """The cost in force on a day, or None if none was ever set."""
+    on = on or timezone.localdate()
+    return RescueCost.objects.filter(starts_on__lte=on).order_by("-starts_on").first()
+
+
 def is_set(on: dt.date | None = None) -> bool:
     return RescueCost.objects.filter(starts_on__lte=on or timezone.localdate()).exists()
 

@@ -55,17 +55,27 @@ def why_not(person: Person) -> str | None:
 
 
 @transaction.atomic
-def assign_next(
-    *, share: Share, actor, news: str = NewsKind.ASSIGNED, locked: bool = False
-) -> Person | None:
+def assign_next(*, share: Share, actor, news: str = NewsKind.ASSIGNED) -> Person | None:
     """Give a funded share to the first eligible person in the queue; None if nobody
-    waits (the share stays funded and is given when someone does). ``locked``: the
-    caller already holds ``share`` (fresh) under SELECT FOR UPDATE, so it is not read
-    again."""
-    if not locked:
-        share = Share.objects.select_for_update().get(pk=share.pk)
+    waits (the share stays funded and is given when someone does)."""
+    share = Share.objects.select_for_update().get(pk=share.pk)
     if share.status != ShareStatus.FUNDED:
         return None
+    return give_next(share, actor=actor, news=news)
+
+
+def give_next(
+    share: Share,
+    *,
+    actor,
+    news: str = NewsKind.ASSIGNED,
+    donors: list[int] | None = None,
+    audit: bool = True,
+) -> Person | None:
+    """``assign_next`` for a caller inside a transaction that holds ``share`` under
+    SELECT FOR UPDATE, funded and as it is in the database. ``donors``: its news
+    recipients, when just read. ``audit=False``: the caller's own audit entry says who
+    the share went to (``assignment``)."""
     while True:
         candidates = list(
             selectors.eligible_people().select_for_update(skip_locked=True, of=("self",))[
@@ -77,10 +87,19 @@ def assign_next(
         for person in candidates:
             try:
                 with transaction.atomic():
-                    _assign(share, person, AssignedHow.PRIORITY, actor, news)
+                    _assign(share, person, AssignedHow.PRIORITY, actor, news, donors, audit)
                 return person
             except IntegrityError:
                 continue  # taken by a concurrent gift between the read and the write
+
+
+def assignment(share: Share) -> dict:
+    """What the audit says of an assigned share: to whom, how, how precise a profile."""
+    return {
+        "person": share.person.code,
+        "how": share.assigned_how,
+        "profile_level": share.profile.get("level"),
+    }
 
 
 @transaction.atomic
@@ -105,7 +124,15 @@ def assign(*, share: Share, person: Person, actor) -> Share:
     return share
 
 
-def _assign(share: Share, person: Person, how: str, actor, news: str) -> None:
+def _assign(
+    share: Share,
+    person: Person,
+    how: str,
+    actor,
+    news: str,
+    donors: list[int] | None = None,
+    audit: bool = True,
+) -> None:
     share.person = person
     share.status = ShareStatus.ASSIGNED
     share.assigned_at = timezone.now()
@@ -123,13 +150,11 @@ def _assign(share: Share, person: Person, how: str, actor, news: str) -> None:
             "updated_at",
         ]
     )
-    tell(share, news)
-    record(
-        actor=actor,
-        action="fundraising.share_assigned",
-        target=share,
-        data={"person": person.code, "how": how, "profile_level": share.profile.get("level")},
-    )
+    tell(share, news, donors=donors)
+    if audit:
+        record(
+            actor=actor, action="fundraising.share_assigned", target=share, data=assignment(share)
+        )
 
 
 @transaction.atomic

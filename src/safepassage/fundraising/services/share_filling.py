@@ -24,15 +24,16 @@ from safepassage.fundraising.models import (
     GiftIntake,
     Match,
     NewsKind,
+    RescueCost,
     Share,
     ShareStatus,
     Sponsor,
     SponsorMode,
 )
 from safepassage.fundraising.services import matching, pledges
-from safepassage.fundraising.services.cost_in_force import cost_on, is_set
-from safepassage.fundraising.services.share_assignment import assign_next, reopen
-from safepassage.fundraising.services.share_news import tell
+from safepassage.fundraising.services.cost_in_force import in_force
+from safepassage.fundraising.services.share_assignment import assignment, give_next, reopen
+from safepassage.fundraising.services.share_news import recipients, tell
 from safepassage.funds.models import Campaign, Donation, DonorKind
 
 
@@ -72,17 +73,23 @@ def take_in_all(*, donations, actor) -> list[Share]:
 @transaction.atomic
 def take_in(*, donation: Donation, actor) -> list[Share]:
     """What fundraising does with a recorded gift, once: pledge payments counted, matches
-    drawn, shares filled, funded shares assigned. A reversal undoes the gift's part.
-    Returns the shares that became funded."""
-    intake, created = GiftIntake.objects.select_for_update().get_or_create(donation=donation)
-    if not created and not intake.pending:
+    drawn, shares filled, funded shares assigned, all said in one audit entry. A
+    reversal undoes the gift's part. Returns the shares that became funded."""
+    intake = GiftIntake.objects.select_for_update().filter(donation=donation).first()
+    created = intake is None
+    if created:
+        # No savepoint: only the transaction recording the gift makes its intake, so
+        # nothing else can make it at the same time.
+        intake = GiftIntake.objects.create(donation=donation)
+    elif not intake.pending:
         return []
     if donation.reverses_id:
         _take_back(donation, actor)
         return []
     paid = pledges.count_payment(donation=donation) if created else None
     hope = hope_campaign(donation.campaign)
-    if hope is not None and not is_set(donation.received_on):
+    cost = in_force(donation.received_on) if hope is not None else None
+    if hope is not None and cost is None:
         # Recorded all the same: the gift fills shares once the director sets the cost.
         if not intake.pending:
             intake.pending = True
@@ -93,8 +100,14 @@ def take_in(*, donation: Donation, actor) -> list[Share]:
         intake.save(update_fields=["pending"])
     matches = matching.draw(donation=donation, campaigns=chain(donation.campaign))
     funded: list[Share] = []
+    filled: set[str] = set()
+    assigned: dict[str, dict] = {}
     if hope is not None:
-        _fill(donation, hope, matches, funded)
+        filled, donors = _fill(donation, hope, cost, matches, funded)
+        # Each share was locked (or made) by the fill and is as the database has it.
+        for share in funded:
+            if give_next(share, actor=actor, donors=donors[share.pk], audit=False):
+                assigned[share.code] = assignment(share)
     if paid or matches or hope is not None:
         record(
             actor=actor,
@@ -103,12 +116,11 @@ def take_in(*, donation: Donation, actor) -> list[Share]:
             data={
                 "pledge": paid.pledge.code if paid else "",
                 "matches": {m.matching.code: m.amount_minor for m in matches},
-                "shares": sorted({c for c in _shares_filled(donation)}),
+                "shares": sorted(filled),
                 "funded": [share.code for share in funded],
+                "assigned": assigned,
             },
         )
-    for share in funded:
-        assign_next(share=share, actor=actor)
     return funded
 
 
@@ -122,86 +134,103 @@ def take_in_pending(*, actor) -> int:
     return taken
 
 
-def _shares_filled(donation: Donation) -> list[str]:
-    return list(
-        Contribution.objects.filter(donation=donation).values_list("share__code", flat=True)
-    )
-
-
-def _fill(donation: Donation, hope: Campaign, matches: list[Match], funded: list[Share]) -> None:
+def _fill(
+    donation: Donation, hope: Campaign, cost: RescueCost, matches: list[Match], funded: list
+) -> tuple[set[str], dict]:
+    """Fill shares with the gift and its matches (written in one insert); news for those
+    funded. Returns the codes of the shares filled and each funded share's recipients."""
     sponsor = (
         Sponsor.objects.select_for_update().filter(donor_id=donation.donor_id).first()
         if donation.donor.kind != DonorKind.ANONYMOUS
         else None
     )
+    given: list[Contribution] = []
+    fill = _Fill(donation, hope, cost, funded, given)
     amount = donation.base_net_minor
     if sponsor is not None and sponsor.mode == SponsorMode.OWN:
-        _fill_own(sponsor, donation, amount, hope, funded)
+        fill.own(sponsor, amount)
     else:
-        _fill_pool(donation, donation.donor_id, amount, None, hope, funded)
+        fill.pool(donation.donor_id, amount, None)
     for match in matches:
-        _fill_pool(donation, match.matching.donor_id, match.amount_minor, match, hope, funded)
+        fill.pool(match.matching.donor_id, match.amount_minor, match)
+    Contribution.objects.bulk_create(given)
+    donors = {}
     for share in funded:
-        tell(share, NewsKind.FUNDED)
+        donors[share.pk] = recipients(share)
+        tell(share, NewsKind.FUNDED, donors=donors[share.pk])
+    return {contribution.share.code for contribution in given}, donors
 
 
-def _open_share(*, kind: str, sponsor, campaign, on) -> Share:
-    cost = cost_on(on)
-    return Share.objects.create(
-        kind=kind,
-        sponsor=sponsor,
-        campaign=campaign,
-        currency=cost.currency,
-        cost_minor=cost.amount_minor,
-    )
+class _Fill:
+    """One gift's filling: the shares it puts money into, oldest open one first, and the
+    contributions it makes (``given``, inserted by the caller)."""
 
+    def __init__(self, donation, campaign, cost, funded: list, given: list):
+        self.donation = donation
+        self.campaign = campaign
+        self.cost = cost
+        self.funded = funded
+        self.given = given
 
-def _put(share: Share, donation, donor_id, amount: int, match, funded: list[Share]) -> int:
-    """Put up to what ``share`` lacks into it; returns what was put."""
-    put = min(amount, share.missing_minor)
-    if put <= 0:
-        return 0
-    Contribution.objects.create(
-        share=share, donation=donation, donor_id=donor_id, match=match, amount_minor=put
-    )
-    share.funded_minor += put
-    fields = ["funded_minor", "updated_at"]
-    if share.funded_minor >= share.cost_minor and share.status == ShareStatus.OPEN:
-        share.status = ShareStatus.FUNDED
-        share.funded_at = timezone.now()
-        fields += ["status", "funded_at"]
-        funded.append(share)
-    share.save(update_fields=fields)
-    return put
-
-
-def _fill_own(sponsor: Sponsor, donation, amount: int, campaign, funded: list[Share]) -> None:
-    while amount > 0:
-        share = (
-            Share.objects.select_for_update()
-            .filter(sponsor=sponsor, kind=Share.Kind.OWN, status=ShareStatus.OPEN)
-            .first()
-        )
-        if share is None:
-            share = _open_share(
-                kind=Share.Kind.OWN, sponsor=sponsor, campaign=campaign, on=donation.received_on
+    def own(self, sponsor: Sponsor, amount: int) -> None:
+        while amount > 0:
+            share = (
+                Share.objects.select_for_update()
+                .filter(sponsor=sponsor, kind=Share.Kind.OWN, status=ShareStatus.OPEN)
+                .first()
             )
-        amount -= _put(share, donation, donation.donor_id, amount, None, funded)
-
-
-def _fill_pool(donation, donor_id, amount: int, match, campaign, funded: list[Share]) -> None:
-    while amount > 0:
-        share = (
-            Share.objects.select_for_update()
-            .filter(kind=Share.Kind.POOLED, status=ShareStatus.OPEN, campaign=campaign)
-            .order_by("created_at", "id")
-            .first()
-        )
-        if share is None:
-            share = _open_share(
-                kind=Share.Kind.POOLED, sponsor=None, campaign=campaign, on=donation.received_on
+            amount -= self._put(
+                share or self._open(Share.Kind.OWN, sponsor), self.donation.donor_id, amount, None
             )
-        amount -= _put(share, donation, donor_id, amount, match, funded)
+
+    def pool(self, donor_id, amount: int, match) -> None:
+        while amount > 0:
+            share = (
+                Share.objects.select_for_update()
+                .filter(kind=Share.Kind.POOLED, status=ShareStatus.OPEN, campaign=self.campaign)
+                .order_by("created_at", "id")
+                .first()
+            )
+            amount -= self._put(
+                share or self._open(Share.Kind.POOLED, None), donor_id, amount, match
+            )
+
+    def _open(self, kind: str, sponsor) -> Share:
+        """A new share at the cost in force (saved by ``_put``, with its first money)."""
+        return Share(
+            kind=kind,
+            sponsor=sponsor,
+            campaign=self.campaign,
+            currency=self.cost.currency,
+            cost_minor=self.cost.amount_minor,
+        )
+
+    def _put(self, share: Share, donor_id, amount: int, match) -> int:
+        """Put up to what ``share`` lacks into it; returns what was put."""
+        put = min(amount, share.missing_minor)
+        if put <= 0:
+            return 0
+        self.given.append(
+            Contribution(
+                share=share,
+                donation=self.donation,
+                donor_id=donor_id,
+                match=match,
+                amount_minor=put,
+            )
+        )
+        share.funded_minor += put
+        fields = ["funded_minor", "updated_at"]
+        if share.funded_minor >= share.cost_minor and share.status == ShareStatus.OPEN:
+            share.status = ShareStatus.FUNDED
+            share.funded_at = timezone.now()
+            fields += ["status", "funded_at"]
+            self.funded.append(share)
+        if share._state.adding:
+            share.save()
+        else:
+            share.save(update_fields=fields)
+        return put
 
 
 def _take_back(reversal: Donation, actor) -> None:

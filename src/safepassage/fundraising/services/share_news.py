@@ -38,14 +38,23 @@ def recipients(share: Share) -> list[int]:
     )
 
 
-def tell(share: Share, kind: str, *, testimonies: list[str] | None = None) -> News:
+def tell(
+    share: Share,
+    kind: str,
+    *,
+    testimonies: list[str] | None = None,
+    donors: list[int] | None = None,
+) -> News:
     """Make the news of ``kind`` for ``share`` (with its profile as it stands) and queue
-    one e-mail per recipient. Call inside the transaction that made the event."""
+    one e-mail per recipient. Call inside the transaction that made the event.
+    ``donors``: ``recipients(share)`` when the caller has just read it (its
+    contributions have not changed since)."""
     news = News.objects.create(
         share=share, kind=kind, profile=dict(share.profile), testimonies=testimonies or []
     )
     deliveries = NewsDelivery.objects.bulk_create(
-        NewsDelivery(news=news, donor_id=donor_id) for donor_id in recipients(share)
+        NewsDelivery(news=news, donor_id=donor_id)
+        for donor_id in (recipients(share) if donors is None else donors)
     )
     for delivery in deliveries:
         enqueue_after_commit(SEND_NEWS, delivery_id=delivery.pk)
