@@ -15,8 +15,7 @@ ever in it.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -77,55 +76,49 @@ def minimum_group() -> int:
     return int(getattr(settings, "HOPE_PROFILE_MIN_GROUP", 5))
 
 
-def _born_in(band: str, year: int) -> Q:
-    """People whose birth year puts them in an age band (``_age_band``) or, for
+def _born_in(band: str, year: int) -> tuple[str, list]:
+    """SQL for people whose birth year puts them in an age band (``_age_band``) or, for
     "young" and "adult", in the coarser band of ``_adult``."""
     if band == "unknown":
-        return Q(birth_year__isnull=True)
+        return "p.birth_year IS NULL", []
     if band == "child":
-        return Q(birth_year__gt=year - 13)
+        return "p.birth_year > %s", [year - 13]
     if band in ("teen", "young"):
-        return Q(birth_year__gt=year - 20, birth_year__lte=year - 13)
+        return "p.birth_year > %s AND p.birth_year <= %s", [year - 20, year - 13]
     if band == "adult":
-        return Q(birth_year__lte=year - 20)
+        return "p.birth_year <= %s", [year - 20]
     if band == "60s":
-        return Q(birth_year__lte=year - 60)
+        return "p.birth_year <= %s", [year - 60]
     decade = int(band[:-1])
-    return Q(birth_year__gt=year - decade - 10, birth_year__lte=year - decade)
+    return "p.birth_year > %s AND p.birth_year <= %s", [year - decade - 10, year - decade]
 
 
-def _from(region: str) -> Q:
-    """People whose region (``REGIONS``, or "abroad") is ``region``."""
+def _from(region: str) -> tuple[str, list]:
+    """SQL for people whose region (``REGIONS``, or "abroad") is ``region``."""
     if region == "abroad":
-        return Q(born_abroad=True)
-    if region:
-        return Q(born_abroad=False, province__in=[p for p, r in REGIONS.items() if r == region])
-    return Q(born_abroad=False) & ~Q(province__in=list(REGIONS))
+        return "p.born_abroad = %s", [True]
+    provinces = [p for p, r in REGIONS.items() if r == region] if region else list(REGIONS)
+    marks = ", ".join(["%s"] * len(provinces))
+    # A province outside the table (or none) is the region "".
+    inside = "IN" if region else "NOT IN"
+    return f"p.born_abroad = %s AND p.province {inside} ({marks})", [False, *provinces]
 
 
-def _travelling_with(year: int):
-    """Each person's companions (``_companions``) as a database expression: one look-up
-    of their group's other members by the group index."""
-    others = (
-        Person.objects.filter(group_id=OuterRef("group_id"))
-        .exclude(pk=OuterRef("pk"))
-        .order_by()
-        .values("group_id")
-        .annotate(
-            n=Count("pk"),
-            children=Count("pk", filter=Q(birth_year__gt=year - 18)),
-            young=Count("pk", filter=Q(birth_year__gt=year - 7)),
-        )
-        .annotate(
-            word=Case(
-                When(Q(n=1, children=1, young=1), then=Value("young_child")),
-                When(children=F("n"), then=Value("children")),
-                default=Value("family"),
-            )
-        )
-        .values("word")[:1]
+def _travelling_with(year: int, table: str) -> tuple[str, list]:
+    """SQL for a person's companions (``_companions``): their group's other members,
+    found by the group index."""
+    child = "SUM(CASE WHEN o.birth_year > %s THEN 1 ELSE 0 END)"
+    young = "SUM(CASE WHEN o.birth_year > %s THEN 1 ELSE 0 END)"
+    # Only the table's quoted name and fixed SQL are formatted in; values are parameters.
+    sql = (
+        "(SELECT CASE"  # noqa: S608
+        " WHEN COUNT(*) = 0 THEN 'alone'"
+        f" WHEN COUNT(*) = 1 AND {child} = 1 AND {young} = 1 THEN 'young_child'"
+        f" WHEN {child} = COUNT(*) THEN 'children'"
+        " ELSE 'family' END"
+        f" FROM {table} o WHERE o.group_id = p.group_id AND o.id <> p.id) = %s"
     )
-    return Coalesce(Subquery(others), Value("alone"))
+    return sql, [year - 18, year - 7, year - 18]
 
 
 def profile_for(person: Person) -> dict:
@@ -150,24 +143,34 @@ def profile_for(person: Person) -> dict:
         "region": "abroad" if person.born_abroad else REGIONS.get(person.province, ""),
         "with": _companions(person.birth_year, others, year),
     }
+    table = connection.ops.quote_name(Person._meta.db_table)
+    pk = Person._meta.pk.get_db_prep_value(person.pk, connection)
     # Everyone who could be the person, and the person themselves whatever their status.
-    population = Person.objects.filter(Q(status__in=POPULATION) | Q(pk=person.pk))
+    statuses = [str(status) for status in POPULATION]
+    population = f"(p.status IN ({', '.join(['%s'] * len(statuses))}) OR p.id = %s) AND p.sex = %s"
     k = minimum_group()
     for level, keys in enumerate(LEVELS):
-        sharing = population.filter(sex=mine["sex"])
-        if "age" in keys:
-            sharing = sharing.filter(_born_in(mine["age"], year))
-        if "adult" in keys:
-            sharing = sharing.filter(_born_in(mine["adult"], year))
-        if "region" in keys:
-            sharing = sharing.filter(_from(mine["region"]))
-        if "with" in keys:
-            sharing = sharing.annotate(travelling_with=_travelling_with(year)).filter(
-                travelling_with=mine["with"]
-            )
+        where, params = [population], [*statuses, pk, mine["sex"]]
+        for key, condition in (
+            ("age", lambda: _born_in(mine["age"], year)),
+            ("adult", lambda: _born_in(mine["adult"], year)),
+            ("region", lambda: _from(mine["region"])),
+            ("with", lambda: _travelling_with(year, table)),
+        ):
+            if key in keys:
+                sql, more = condition()
+                where.append(sql)
+                params += [*more, mine["with"]] if key == "with" else more
         # Whether k people share it, not how many: the scan stops at the k-th.
-        if sharing.order_by()[:k].count() >= k:
-            return {"level": level, **{key: mine[key] for key in keys}}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # Only the table's quoted name and fixed conditions are formatted in.
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} p WHERE {' AND '.join(where)}"  # noqa: S608
+                " LIMIT %s) AS sharing",
+                [*params, k],
+            )
+            if cursor.fetchone()[0] >= k:
+                return {"level": level, **{key: mine[key] for key in keys}}
     return {"level": len(LEVELS)}
 
 

@@ -35,6 +35,9 @@ from safepassage.fundraising.services.errors import FundraisingError
 from safepassage.fundraising.services.share_news import tell
 
 CANDIDATES_AT_ONCE = 20
+# What an assignment reads of a candidate (the profile's attributes, the code for the
+# audit): never the sealed fields, a photo among them.
+CANDIDATE_FIELDS = ("id", "code", "status", "sex", "birth_year", "province", "born_abroad", "group")
 
 
 def why_not(person: Person) -> str | None:
@@ -78,9 +81,9 @@ def give_next(
     the share went to (``assignment``)."""
     while True:
         candidates = list(
-            selectors.eligible_people().select_for_update(skip_locked=True, of=("self",))[
-                :CANDIDATES_AT_ONCE
-            ]
+            selectors.eligible_people()
+            .only(*CANDIDATE_FIELDS)
+            .select_for_update(skip_locked=True, of=("self",))[:CANDIDATES_AT_ONCE]
         )
         if not candidates:
             return None

@@ -70,11 +70,14 @@ def take_in_all(*, donations, actor) -> list[Share]:
     return funded
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def take_in(*, donation: Donation, actor) -> list[Share]:
     """What fundraising does with a recorded gift, once: pledge payments counted, matches
     drawn, shares filled, funded shares assigned, all said in one audit entry. A
-    reversal undoes the gift's part. Returns the shares that became funded."""
+    reversal undoes the gift's part. Returns the shares that became funded.
+
+    No savepoint of its own: an error here undoes the gift's whole transaction, which
+    is what its callers want (none of them goes on after one)."""
     intake = GiftIntake.objects.select_for_update().filter(donation=donation).first()
     created = intake is None
     if created:
