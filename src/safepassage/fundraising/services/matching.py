@@ -123,7 +123,6 @@ def draw(*, donation: Donation, campaigns: list[Campaign]) -> list[Match]:
         .filter(campaign__in=campaigns, starts_on__lte=on, exhausted_at__isnull=True)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
         .exclude(donor_id=donation.donor_id)
-        .select_related("donor")
         .order_by("id")
     )
     matches = []
