@@ -60,7 +60,11 @@ def take_in_all(*, donations, actor) -> list[Share]:
     pledging = Pledge.objects.filter(donor=OuterRef("donor_id"), status=Pledge.Status.ACTIVE)
     taken = GiftIntake.objects.filter(donation=OuterRef("reverses_id"))
     wanted = (
-        donations.filter(Q(campaign__isnull=False) | Exists(pledging) | Exists(taken))
+        donations.annotate(
+            donor_pledging=Exists(pledging),
+            taken_in=Exists(GiftIntake.objects.filter(donation=OuterRef("pk"))),
+        )
+        .filter(Q(campaign__isnull=False) | Q(donor_pledging=True) | Exists(taken))
         .select_related("donor", "campaign", "reverses")
         .order_by("received_on", "created_at", "id")
     )
@@ -78,7 +82,11 @@ def take_in(*, donation: Donation, actor) -> list[Share]:
 
     No savepoint of its own: an error here undoes the gift's whole transaction, which
     is what its callers want (none of them goes on after one)."""
-    intake = GiftIntake.objects.select_for_update().filter(donation=donation).first()
+    # ``take_in_all`` read in the same transaction whether the gift was taken in before
+    # and whether its donor has an active pledge: neither is asked again.
+    intake = None
+    if getattr(donation, "taken_in", True):
+        intake = GiftIntake.objects.select_for_update().filter(donation=donation).first()
     created = intake is None
     if created:
         # No savepoint: only the transaction recording the gift makes its intake, so
@@ -89,7 +97,8 @@ def take_in(*, donation: Donation, actor) -> list[Share]:
     if donation.reverses_id:
         _take_back(donation, actor)
         return []
-    paid = pledges.count_payment(donation=donation) if created else None
+    pledging = created and getattr(donation, "donor_pledging", True)
+    paid = pledges.count_payment(donation=donation) if pledging else None
     hope = hope_campaign(donation.campaign)
     cost = in_force(donation.received_on) if hope is not None else None
     if hope is not None and cost is None:
