@@ -24,6 +24,7 @@ from safepassage.accounts.models import (
     User,
 )
 from safepassage.audit.chain import record
+from safepassage.base.tasks import enqueue_on_commit
 
 
 class AccountError(Exception):
@@ -67,9 +68,9 @@ def staff_invite(
         data={"roles": sorted(r.code for r in roles), "invitation": str(invitation.id)},
     )
     if send:
-        from safepassage.accounts.tasks import send_invitation
-
-        transaction.on_commit(lambda: send_invitation.enqueue(invitation_id=str(invitation.id)))
+        enqueue_on_commit(
+            "safepassage.accounts.tasks.send_invitation", invitation_id=str(invitation.id)
+        )
     return invitation
 
 
@@ -268,10 +269,10 @@ def sign_in_attack_noticed(*, email: str, wrong_codes: bool = False) -> bool:
             target=user,
             data={"failed": kind},
         )
-        from safepassage.accounts.tasks import send_attack_notice
-
-        transaction.on_commit(
-            lambda: send_attack_notice.enqueue(user_id=str(user.pk), wrong_codes=wrong_codes)
+        enqueue_on_commit(
+            "safepassage.accounts.tasks.send_attack_notice",
+            user_id=str(user.pk),
+            wrong_codes=wrong_codes,
         )
     return True
 

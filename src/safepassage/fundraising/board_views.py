@@ -20,7 +20,7 @@ from safepassage.accounts.decorators import staff_required
 from safepassage.base.submitting import attach_errors, show_errors
 from safepassage.fundraising import forms, selectors
 from safepassage.fundraising.models import ShareStatus
-from safepassage.fundraising.services import costs, shares
+from safepassage.fundraising.services import costs, share_assignment
 
 
 def _board(request, *, status: int = 200, cost_form=None, assign_form=None):
@@ -81,7 +81,7 @@ def cost_set(request):
 def assign_waiting(request):
     """Give every funded share waiting for a person to the queue, by priority."""
     try:
-        given = shares.assign_waiting(actor=request.user)
+        given = share_assignment.assign_waiting(actor=request.user)
     except ValidationError as exc:
         show_errors(request, exc)
     else:
@@ -111,7 +111,7 @@ def share_assign(request):
     if form.is_valid():
         share, person = form.cleaned_data["share"], form.cleaned_data["person"]
         try:
-            shares.assign(share=share, person=person, actor=request.user)
+            share_assignment.assign(share=share, person=person, actor=request.user)
         except ValidationError as exc:
             attach_errors(form, exc)
         else:

@@ -18,15 +18,15 @@ WATCHED = (
 
 
 def _on_status(*, person, actor, previous) -> None:
-    from safepassage.fundraising.services import shares
+    from safepassage.fundraising.services import share_journey
 
-    shares.on_status(person=person, actor=actor, previous=previous)
+    share_journey.on_status(person=person, actor=actor, previous=previous)
 
 
 def _on_gifts(*, donations, actor) -> None:
-    from safepassage.fundraising.services import shares
+    from safepassage.fundraising.services import share_filling
 
-    shares.take_in_all(donations=donations, actor=actor)
+    share_filling.take_in_all(donations=donations, actor=actor)
 
 
 def connect() -> None:

@@ -14,9 +14,8 @@ ever in it.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -77,40 +76,101 @@ def minimum_group() -> int:
     return int(getattr(settings, "HOPE_PROFILE_MIN_GROUP", 5))
 
 
-COLUMNS = ("id", "sex", "birth_year", "province", "born_abroad", "group_id")  # attnames
+def _born_in(band: str, year: int) -> tuple[str, list]:
+    """SQL for people whose birth year puts them in an age band (``_age_band``) or, for
+    "young" and "adult", in the coarser band of ``_adult``."""
+    if band == "unknown":
+        return "p.birth_year IS NULL", []
+    if band == "child":
+        return "p.birth_year > %s", [year - 13]
+    if band in ("teen", "young"):
+        return "p.birth_year > %s AND p.birth_year <= %s", [year - 20, year - 13]
+    if band == "adult":
+        return "p.birth_year <= %s", [year - 20]
+    if band == "60s":
+        return "p.birth_year <= %s", [year - 60]
+    decade = int(band[:-1])
+    return "p.birth_year > %s AND p.birth_year <= %s", [year - decade - 10, year - decade]
+
+
+def _from(region: str) -> tuple[str, list]:
+    """SQL for people whose region (``REGIONS``, or "abroad") is ``region``."""
+    if region == "abroad":
+        return "p.born_abroad = %s", [True]
+    provinces = [p for p, r in REGIONS.items() if r == region] if region else list(REGIONS)
+    marks = ", ".join(["%s"] * len(provinces))
+    # A province outside the table (or none) is the region "".
+    inside = "IN" if region else "NOT IN"
+    return f"p.born_abroad = %s AND p.province {inside} ({marks})", [False, *provinces]
+
+
+def _travelling_with(year: int, table: str) -> tuple[str, list]:
+    """SQL for a person's companions (``_companions``): their group's other members,
+    found by the group index."""
+    child = "SUM(CASE WHEN o.birth_year > %s THEN 1 ELSE 0 END)"
+    young = "SUM(CASE WHEN o.birth_year > %s THEN 1 ELSE 0 END)"
+    # Only the table's quoted name and fixed SQL are formatted in; values are parameters.
+    sql = (
+        "(SELECT CASE"  # noqa: S608
+        " WHEN COUNT(*) = 0 THEN 'alone'"
+        f" WHEN COUNT(*) = 1 AND {child} = 1 AND {young} = 1 THEN 'young_child'"
+        f" WHEN {child} = COUNT(*) THEN 'children'"
+        " ELSE 'family' END"
+        f" FROM {table} o WHERE o.group_id = p.group_id AND o.id <> p.id) = %s"
+    )
+    return sql, [year - 18, year - 7, year - 18]
 
 
 def profile_for(person: Person) -> dict:
     """The most precise profile of ``person`` that at least k people share.
 
-    Reads the population as plain rows (two queries), whatever its size."""
+    Asks the database, level by level, whether k people share the profile; each
+    question reads people only until it finds the k-th, so its cost does not grow
+    with the population (one query for the person's group, one per level tried)."""
     year = timezone.localdate().year
-    rows = list(Person.objects.filter(status__in=POPULATION).values_list(*COLUMNS))
-    if all(row[0] != person.pk for row in rows):
-        rows.append(tuple(getattr(person, name) for name in COLUMNS))
-    # Companions are read from the whole group, whatever its members' status.
-    members: dict = defaultdict(list)
-    grouped = Person.objects.filter(group_id__isnull=False)
-    for pk, group_id, born in grouped.values_list("id", "group_id", "birth_year"):
-        members[group_id].append((pk, born))
-    attributes = {}
-    for pk, sex, born, province, abroad, group_id in rows:
-        band = _age_band(born, year)
-        others = [b for other, b in members.get(group_id, []) if other != pk] if group_id else []
-        attributes[pk] = {
-            "sex": sex,
-            "age": band,
-            "adult": _adult(band),
-            "region": "abroad" if abroad else REGIONS.get(province, ""),
-            "with": _companions(born, others, year),
-        }
-    mine = attributes[person.pk]
+    band = _age_band(person.birth_year, year)
+    others = []
+    if person.group_id:
+        others = list(
+            Person.objects.filter(group_id=person.group_id)
+            .exclude(pk=person.pk)
+            .values_list("birth_year", flat=True)
+        )
+    mine = {
+        "sex": person.sex,
+        "age": band,
+        "adult": _adult(band),
+        "region": "abroad" if person.born_abroad else REGIONS.get(person.province, ""),
+        "with": _companions(person.birth_year, others, year),
+    }
+    table = connection.ops.quote_name(Person._meta.db_table)
+    pk = Person._meta.pk.get_db_prep_value(person.pk, connection)
+    # Everyone who could be the person, and the person themselves whatever their status.
+    statuses = [str(status) for status in POPULATION]
+    population = f"(p.status IN ({', '.join(['%s'] * len(statuses))}) OR p.id = %s) AND p.sex = %s"
     k = minimum_group()
     for level, keys in enumerate(LEVELS):
-        wanted = tuple(mine[key] for key in keys)
-        shared = sum(1 for a in attributes.values() if tuple(a[key] for key in keys) == wanted)
-        if shared >= k:
-            return {"level": level, **{key: mine[key] for key in keys}}
+        where, params = [population], [*statuses, pk, mine["sex"]]
+        for key, condition in (
+            ("age", lambda: _born_in(mine["age"], year)),
+            ("adult", lambda: _born_in(mine["adult"], year)),
+            ("region", lambda: _from(mine["region"])),
+            ("with", lambda: _travelling_with(year, table)),
+        ):
+            if key in keys:
+                sql, more = condition()
+                where.append(sql)
+                params += [*more, mine["with"]] if key == "with" else more
+        # Whether k people share it, not how many: the scan stops at the k-th.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # Only the table's quoted name and fixed conditions are formatted in.
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} p WHERE {' AND '.join(where)}"  # noqa: S608
+                " LIMIT %s) AS sharing",
+                [*params, k],
+            )
+            if cursor.fetchone()[0] >= k:
+                return {"level": level, **{key: mine[key] for key in keys}}
     return {"level": len(LEVELS)}
 
 

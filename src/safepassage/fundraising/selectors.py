@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from safepassage.base import money
@@ -22,6 +22,7 @@ from safepassage.fundraising.models import (
     ACTIVE_SHARE,
     Event,
     GiftIntake,
+    Match,
     MatchingPledge,
     MatchUnit,
     NewsDelivery,
@@ -31,7 +32,7 @@ from safepassage.fundraising.models import (
     Sponsor,
     SponsorConsent,
 )
-from safepassage.fundraising.services import costs, matching, pledges, shares
+from safepassage.fundraising.services import matching, pledges
 from safepassage.funds.models import Campaign, Donation, Expense, ExpenseStatus
 
 FUNDED = [ShareStatus.FUNDED, *ACTIVE_SHARE]
@@ -269,7 +270,7 @@ class WaitingPerson:
 @dataclass
 class Board:
     cost: object  # RescueCost or None
-    actual: costs.ActualCost
+    actual: ActualCost
     counts: dict
     open_shares: list[Share]
     funded_waiting: list[Share]
@@ -296,6 +297,81 @@ class Board:
         return "" if per is None else money.display(per, self.actual.currency)
 
 
+# --- the rescue queue and the cost of rescues ------------------------------------------------
+
+
+def eligible_people():
+    """People a funded share may go to: awaiting rescue, consenting, not yet sponsored,
+    not shredded; in the order of the rescue queue."""
+    consenting = SponsorConsent.objects.filter(person=OuterRef("pk"), withdrawn_at__isnull=True)
+    sponsored = Share.objects.filter(person=OuterRef("pk"), status__in=ACTIVE_SHARE)
+    return (
+        Person.objects.filter(status=Status.AWAITING_RESCUE)
+        .filter(Exists(consenting), ~Exists(sponsored))
+        .filter(Q(data_key__isnull=True) | Q(data_key__shredded_at__isnull=True))
+        .order_by("-priority", "status_changed_at", "created_at", "id")
+    )
+
+
+def waiting_people_count() -> int:
+    """How many people a funded share could go to now (``eligible_people``)."""
+    return eligible_people().count()
+
+
+def shares_of(donation: Donation) -> list[Share]:
+    """The shares a gift went into, oldest first."""
+    return list(
+        Share.objects.filter(contributions__donation=donation).distinct().order_by("created_at")
+    )
+
+
+def matches_of(donation: Donation) -> list[Match]:
+    """The matches a gift drew from matching pledges."""
+    return list(Match.objects.filter(donation=donation).select_related("matching"))
+
+
+@dataclass(frozen=True)
+class ActualCost:
+    since: dt.date
+    until: dt.date
+    missions: int
+    people: int
+    spent_minor: int
+    currency: str
+
+    @property
+    def per_person_minor(self) -> int | None:
+        if not self.people or not self.spent_minor:
+            return None  # nothing booked yet: "—", not a misleading ₩0
+        # Half up on whole minor units, in integers: never a float.
+        return (self.spent_minor * 2 + self.people) // (self.people * 2)
+
+
+def actual_cost(*, since: dt.date, until: dt.date) -> ActualCost:
+    """Average cost per person of the missions completed between two days: approved and
+    paid expenses linked to them, over everyone who travelled on them."""
+    from safepassage.funds.models import Expense, ExpenseStatus
+    from safepassage.rescue.models import Mission, MissionStatus, Traveller
+
+    missions = Mission.objects.filter(
+        status=MissionStatus.COMPLETED, ended_at__date__gte=since, ended_at__date__lte=until
+    )
+    spent = Expense.objects.filter(
+        mission__in=missions, status__in=[ExpenseStatus.APPROVED, ExpenseStatus.PAID]
+    ).aggregate(total=Sum("base_amount_minor"))["total"]
+    counted = Traveller.objects.filter(mission__in=missions).aggregate(
+        people=Count("person", distinct=True), missions=Count("mission", distinct=True)
+    )
+    return ActualCost(
+        since=since,
+        until=until,
+        missions=counted["missions"],
+        people=counted["people"],
+        spent_minor=spent or 0,
+        currency=settings.BASE_CURRENCY,
+    )
+
+
 WAITING_SHOWN = 50
 
 
@@ -316,7 +392,7 @@ def board(user) -> Board:
     consenting = set(
         SponsorConsent.objects.filter(withdrawn_at__isnull=True).values_list("person_id", flat=True)
     )
-    eligible = shares.eligible_people()
+    eligible = eligible_people()
     ordered = waiting_people.order_by("-priority", "status_changed_at", "created_at", "id")
     top = list(ordered.only("id", "code", "priority")[:WAITING_SHOWN])
     # Everyone with the board sees the ranks; a code only where the user may give that
@@ -352,7 +428,7 @@ def board(user) -> Board:
     )
     return Board(
         cost=cost,
-        actual=costs.actual_cost(since=today - dt.timedelta(days=365), until=today),
+        actual=actual_cost(since=today - dt.timedelta(days=365), until=today),
         counts=counts,
         open_shares=list(Share.objects.filter(status=ShareStatus.OPEN).order_by("created_at")),
         funded_waiting=list(Share.objects.filter(status=ShareStatus.FUNDED).order_by("funded_at")),
@@ -453,14 +529,7 @@ def dashboard_cards(user) -> list:
         ),
         Card(
             title=gettext("People waiting who could be sponsored"),
-            value=sponsorable_count(),
+            value=waiting_people_count(),
             url_name="fundraising:board",
         ),
     ]
-
-
-def sponsorable_count() -> int:
-    """How many people a funded share could go to now (see ``eligible_people``)."""
-    from safepassage.fundraising.services.shares import eligible_people
-
-    return eligible_people().count()

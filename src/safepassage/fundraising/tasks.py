@@ -163,10 +163,10 @@ def send_pledge_reminder(*, reminder_id: int) -> dict:
 @task
 def assign_shares() -> int:
     """Give funded shares to people who became eligible; returns how many were given."""
-    from safepassage.fundraising.services import shares
+    from safepassage.fundraising.services import share_assignment
 
     with request_id_scope("hope"):
-        return shares.assign_waiting(actor="worker")
+        return share_assignment.assign_waiting(actor="worker")
 
 
 @task

@@ -9,9 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record, user_of
+from safepassage.base.tasks import enqueue_on_commit
 from safepassage.cases.models import Person
 from safepassage.fundraising.models import Share, ShareStatus, SponsorConsent
 from safepassage.fundraising.services.errors import FundraisingError
+from safepassage.fundraising.services.share_assignment import release
+from safepassage.fundraising.services.share_journey import ASSIGN_SHARES
 
 
 @transaction.atomic
@@ -29,9 +32,7 @@ def consent_record(*, actor, person: Person, given_on: dt.date) -> SponsorConsen
         },
     )
     if Share.objects.filter(status=ShareStatus.FUNDED).exists():
-        from safepassage.fundraising.tasks import assign_shares
-
-        assign_shares.enqueue()
+        enqueue_on_commit(ASSIGN_SHARES)
     record(
         actor=actor,
         action="fundraising.consent_recorded",
@@ -45,8 +46,6 @@ def consent_record(*, actor, person: Person, given_on: dt.date) -> SponsorConsen
 def consent_withdraw(*, actor, person: Person) -> None:
     """No sponsor hears of this person again: an active share is released and goes to
     the next person, and its sponsors are told kindly (never why)."""
-    from safepassage.fundraising.services import shares
-
     updated = SponsorConsent.objects.filter(person=person, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now()
     )
@@ -54,5 +53,5 @@ def consent_withdraw(*, actor, person: Person) -> None:
         raise FundraisingError({"consent": _("There is no consent to withdraw.")})
     held = Share.objects.filter(person=person, status=ShareStatus.ASSIGNED).first()
     if held is not None:
-        shares.release(share=held, actor=actor)
+        release(share=held, actor=actor)
     record(actor=actor, action="fundraising.consent_withdrawn", target=person)

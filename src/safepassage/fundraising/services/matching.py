@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from safepassage.audit.chain import record, user_of
 from safepassage.base import money
 from safepassage.fundraising.models import Match, MatchingPledge, MatchUnit
-from safepassage.fundraising.services import costs
+from safepassage.fundraising.services.cost_in_force import cost_on
 from safepassage.fundraising.services.errors import FundraisingError
 from safepassage.funds.models import Campaign, Donation, Donor, DonorKind
 
@@ -60,7 +60,7 @@ def matching_create(
         if not isinstance(rescues_target, int) or not 0 < rescues_target <= 100_000:
             errors["rescues_target"] = _("Say how many rescues the sponsor promises to match.")
         else:
-            cost = costs.cost_on(starts_on).amount_minor
+            cost = cost_on(starts_on).amount_minor
             total_cap_minor = None
     if donor.kind == DonorKind.ANONYMOUS:
         # A matcher may stay anonymous to the public, but the promise needs a donor on
@@ -108,7 +108,7 @@ def room(pledge: MatchingPledge) -> int:
 
 def rescues_funded(pledge: MatchingPledge) -> int:
     """Rescues the matched gifts and their matches have paid for together."""
-    cost = pledge.cost_minor or costs.cost_on().amount_minor
+    cost = pledge.cost_minor or cost_on().amount_minor
     return (pledge.matched_gifts_minor + pledge.drawn_minor) // cost
 
 
@@ -123,7 +123,6 @@ def draw(*, donation: Donation, campaigns: list[Campaign]) -> list[Match]:
         .filter(campaign__in=campaigns, starts_on__lte=on, exhausted_at__isnull=True)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
         .exclude(donor_id=donation.donor_id)
-        .select_related("donor")
         .order_by("id")
     )
     matches = []

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record, user_of
 from safepassage.base import money
+from safepassage.base.tasks import enqueue_on_commit
 from safepassage.fundraising.models import (
     MONTHS,
     Frequency,
@@ -30,6 +31,8 @@ from safepassage.fundraising.models import (
 )
 from safepassage.fundraising.services.errors import FundraisingError
 from safepassage.funds.models import Campaign, Donation, Donor, DonorKind
+
+SEND_REMINDER = "safepassage.fundraising.tasks.send_pledge_reminder"
 
 MAX_INSTALMENTS = 120
 MAX_YEARS = 10
@@ -241,8 +244,6 @@ def uncount_payment(*, reversal: Donation) -> PledgePayment | None:
 def reminders_due(*, today: dt.date | None = None) -> list[PledgeReminder]:
     """One reminder per instalment due within three days (or overdue) and not paid; made
     once (unique per pledge and instalment), e-mailed by the queue."""
-    from safepassage.fundraising.tasks import send_pledge_reminder
-
     today = today or timezone.localdate()
     made = []
     for pledge in Pledge.objects.filter(
@@ -256,6 +257,6 @@ def reminders_due(*, today: dt.date | None = None) -> list[PledgeReminder]:
                 pledge=pledge, instalment=due.number
             )
             if created:
-                send_pledge_reminder.enqueue(reminder_id=reminder.pk)
+                enqueue_on_commit(SEND_REMINDER, reminder_id=reminder.pk)
                 made.append(reminder)
     return made

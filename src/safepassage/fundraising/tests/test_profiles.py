@@ -75,3 +75,72 @@ def test_no_profile_ever_holds_a_birth_year_a_province_or_a_code(settings):
     assert str(mother.birth_year) not in values
     assert mother.province not in values
     assert mother.code not in values
+
+
+def _profile_by_reading_everyone(person) -> dict:
+    """The profile as first written: every person of the population read and compared in
+    Python. The database count must agree with it on any population."""
+    from collections import defaultdict
+
+    from django.utils import timezone
+
+    from safepassage.cases.models import Person
+
+    columns = ("id", "sex", "birth_year", "province", "born_abroad", "group_id")
+    year = timezone.localdate().year
+    rows = list(Person.objects.filter(status__in=profiles.POPULATION).values_list(*columns))
+    if all(row[0] != person.pk for row in rows):
+        rows.append(tuple(getattr(person, name) for name in columns))
+    members: dict = defaultdict(list)
+    grouped = Person.objects.filter(group_id__isnull=False)
+    for pk, group_id, born in grouped.values_list("id", "group_id", "birth_year"):
+        members[group_id].append((pk, born))
+    attributes = {}
+    for pk, sex, born, province, abroad, group_id in rows:
+        band = profiles._age_band(born, year)
+        others = [b for other, b in members.get(group_id, []) if other != pk] if group_id else []
+        attributes[pk] = {
+            "sex": sex,
+            "age": band,
+            "adult": profiles._adult(band),
+            "region": "abroad" if abroad else profiles.REGIONS.get(province, ""),
+            "with": profiles._companions(born, others, year),
+        }
+    mine = attributes[person.pk]
+    for level, keys in enumerate(profiles.LEVELS):
+        wanted = tuple(mine[key] for key in keys)
+        shared = sum(1 for a in attributes.values() if tuple(a[key] for key in keys) == wanted)
+        if shared >= profiles.minimum_group():
+            return {"level": level, **{key: mine[key] for key in keys}}
+    return {"level": len(profiles.LEVELS)}
+
+
+def test_the_profile_counted_in_the_database_is_the_one_read_from_everyone(settings):
+    import random
+
+    from safepassage.cases.models import Group, Person, Province, Status
+
+    settings.HOPE_PROFILE_MIN_GROUP = 3
+    rng = random.Random(13)
+    case = make_case()
+    provinces = [*Province.values, ""]
+    statuses = [Status.AWAITING_RESCUE, Status.IN_HIDING, Status.ARRIVED, Status.DETAINED]
+    people = []
+    for n in range(120):
+        group = Group.objects.create(case=case, label=f"F{n}") if rng.random() < 0.6 else None
+        for _member in range(rng.choice([1, 1, 2, 3]) if group else 1):
+            abroad = rng.random() < 0.15
+            people.append(
+                Person(
+                    case=case,
+                    group=group,
+                    sex=rng.choice(["female", "male"]),
+                    birth_year=rng.choice([None, *range(1950, 2026)]),
+                    province="" if abroad else rng.choice(provinces),
+                    born_abroad=abroad,
+                    status=rng.choice(statuses),
+                )
+            )
+    Person.objects.bulk_create(people)
+    for person in Person.objects.filter(case=case):
+        assert profiles.profile_for(person) == _profile_by_reading_everyone(person), person.pk
