@@ -26,53 +26,13 @@ from safepassage.cases.services.statuses import case_settle
 
 
 @transaction.atomic
-def person_add(
-    *,
-    actor,
-    case: Case,
-    real_name: str,
-    sex: str,
-    birth_year: int | None = None,
-    age: int | None = None,
-    province: str = "",
-    born_abroad: bool = False,
-    languages: str = "ko",
-    country: str = "",
-    phone: str = "",
-    aliases: str = "",
-    whereabouts: str = "",
-    photo: bytes | None = None,
-    group: Group | None = None,
-    status: str = Status.INTAKE,
-    status_since: dt.datetime | None = None,
-    source_key: str | None = None,
-    **flags: bool,
-) -> Person:
-    """Add a person to ``case``. A closed case opens again if the person is not closed
-    (see ``case_settle``)."""
-    person = add_to_case(
-        actor=actor,
-        case=case,
-        real_name=real_name,
-        sex=sex,
-        birth_year=birth_year,
-        age=age,
-        province=province,
-        born_abroad=born_abroad,
-        languages=languages,
-        country=country,
-        phone=phone,
-        aliases=aliases,
-        whereabouts=whereabouts,
-        photo=photo,
-        group=group,
-        status=status,
-        status_since=status_since,
-        source_key=source_key,
-        **flags,
-    )
+def person_add(*, actor, case: Case, **details) -> Person:
+    """Add a person to ``case``: ``details`` are ``add_to_case``'s. A closed case opens
+    again if the person is not closed (see ``case_settle``)."""
+    person = add_to_case(actor=actor, case=case, **details)
     # The person just written is open unless closed: only then ask the database.
-    case_settle(actor=actor, case=case, open_people=True if status != Status.CLOSED else None)
+    is_closed = details.get("status", Status.INTAKE) == Status.CLOSED
+    case_settle(actor=actor, case=case, open_people=None if is_closed else True)
     return person
 
 
