@@ -84,30 +84,37 @@ def record(
             raise ValueError("a sealed name must not also be a key of data")
     request_id = current_request_id()
 
+    entry = {
+        "actor": (actor_id, actor_label),
+        "action": action,
+        "target": (target_type, target_id),
+        "data": data,
+        "sealed": sealed,
+        "request_id": request_id,
+    }
+    # Inside the caller's transaction no savepoint of its own (two round trips on every
+    # audited write): what it refuses, it refuses before writing anything.
+    if transaction.get_connection().in_atomic_block:
+        return _lock_and_append(chain, entry)
     with transaction.atomic():
-        head_row, opened = chains.lock_head(chain)
-        if opened:
-            # Chain 1 names every chain opened, so one deleted whole is missed by verify().
-            first, _ = chains.lock_head(1)
-            _append(
-                first,
-                actor=(None, "system"),
-                action=chains.OPENED,
-                target=("", ""),
-                data={"chain": head_row.id},
-                sealed=None,
-                request_id=request_id,
-            )
-        entry = _append(
-            head_row,
-            actor=(actor_id, actor_label),
-            action=action,
-            target=(target_type, target_id),
-            data=data,
-            sealed=sealed,
-            request_id=request_id,
+        return _lock_and_append(chain, entry)
+
+
+def _lock_and_append(chain: int | None, entry: dict[str, Any]) -> AuditEntry:
+    head_row, opened = chains.lock_head(chain)
+    if opened:
+        # Chain 1 names every chain opened, so one deleted whole is missed by verify().
+        first, _ = chains.lock_head(1)
+        _append(
+            first,
+            actor=(None, "system"),
+            action=chains.OPENED,
+            target=("", ""),
+            data={"chain": head_row.id},
+            sealed=None,
+            request_id=entry["request_id"],
         )
-    return entry
+    return _append(head_row, **entry)
 
 
 def _append(head_row, *, actor, action, target, data, sealed, request_id) -> AuditEntry:
