@@ -116,25 +116,34 @@ def existing(model, column: str, values: list[str]) -> set[str]:
 
 def insert(model, objects: list) -> None:
     """INSERT new model instances. Values go through each field's own ``pre_save`` and
-    ``get_db_prep_save``, as in ``bulk_create``."""
+    ``get_db_prep_save``, as in ``bulk_create`` (skipped where they would change nothing:
+    see ``_preparer``)."""
     if not objects:
         return
     connection = connections[router.db_for_write(model)]
     fields = [f for f in model._meta.concrete_fields if not getattr(f, "db_returning", False)]
-    plain = [type(field) in _PLAIN_FIELDS for field in fields]
-    rows = [
-        [
-            getattr(obj, field.attname)
-            if is_plain
-            else field.get_db_prep_save(field.pre_save(obj, True), connection)
-            for field, is_plain in zip(fields, plain, strict=True)
-        ]
-        for obj in objects
-    ]
+    steps = [(field.attname, _pre_saver(field), _preparer(field, connection)) for field in fields]
+    rows = []
+    for obj in objects:
+        row = []
+        for attname, pre_save, prepare in steps:
+            value = getattr(obj, attname) if pre_save is None else pre_save(obj, True)
+            row.append(value if prepare is None else prepare(value))
+        rows.append(row)
     _write(connection, model, [field.column for field in fields], rows)
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def _pre_saver(field) -> Callable | None:
+    """The field's ``pre_save``, or None where it only reads the attribute (every field
+    but those that override it: a date with ``auto_now``, a file)."""
+    if isinstance(field, models.DateField) and not (field.auto_now or field.auto_now_add):
+        return None
+    if type(field).pre_save is models.Field.pre_save:
+        return None
+    return field.pre_save
 
 
 def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
