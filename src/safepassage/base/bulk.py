@@ -16,6 +16,7 @@ instance per row would cost more than writing it.
 from __future__ import annotations
 
 import base64
+import operator
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from itertools import batched
@@ -122,13 +123,20 @@ def insert(model, objects: list) -> None:
         return
     connection = connections[router.db_for_write(model)]
     fields = [f for f in model._meta.concrete_fields if not getattr(f, "db_returning", False)]
-    steps = [(field.attname, _pre_saver(field), _preparer(field, connection)) for field in fields]
+    # Every value is read in one call; the few a field must still work on are then redone.
+    read = operator.attrgetter(*[field.attname for field in fields])
+    steps = [
+        (at, pre_save, prepare)
+        for at, field in enumerate(fields)
+        for pre_save, prepare in [(_pre_saver(field), _preparer(field, connection))]
+        if pre_save is not None or prepare is not None
+    ]
     rows = []
     for obj in objects:
-        row = []
-        for attname, pre_save, prepare in steps:
-            value = getattr(obj, attname) if pre_save is None else pre_save(obj, True)
-            row.append(value if prepare is None else prepare(value))
+        row = list(read(obj)) if len(fields) > 1 else [read(obj)]
+        for at, pre_save, prepare in steps:
+            value = row[at] if pre_save is None else pre_save(obj, True)
+            row[at] = value if prepare is None else prepare(value)
         rows.append(row)
     _write(connection, model, [field.column for field in fields], rows)
     for obj in objects:
