@@ -16,6 +16,7 @@ instance per row would cost more than writing it.
 from __future__ import annotations
 
 import base64
+import functools
 import operator
 import secrets
 from collections.abc import Callable, Iterable, Sequence
@@ -128,7 +129,8 @@ def insert(model, objects: list) -> None:
     steps = [
         (at, pre_save, prepare)
         for at, field in enumerate(fields)
-        for pre_save, prepare in [(_pre_saver(field), _preparer(field, connection))]
+        for pre_save in [_pre_saver(field)]
+        for prepare in [_preparer(field, connection, distinct=pre_save is not None)]
         if pre_save is not None or prepare is not None
     ]
     rows = []
@@ -176,10 +178,11 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     return _write(connection, model, [field.column for field in fields], rows)
 
 
-def _preparer(field, connection) -> Callable | None:
+def _preparer(field, connection, *, distinct: bool = False) -> Callable | None:
     """How a column's values become what the database driver takes; None: as they are.
     The same as ``field.get_db_prep_save``, without its cost for every value where that
-    is the identity (or only turns a UUID into hex)."""
+    is the identity (or only turns a UUID into hex). ``distinct``: the values seldom
+    repeat (timestamps taken as each row is written), so none is remembered."""
     target = field.target_field if field.is_relation else field
     if type(target) in _PLAIN_FIELDS:
         return None
@@ -191,6 +194,8 @@ def _preparer(field, connection) -> Callable | None:
         return None
     if isinstance(target, models.BinaryField):
         return None
+    if distinct or isinstance(target, models.JSONField):  # a JSON value is seldom hashable
+        return functools.partial(field.get_db_prep_save, connection=connection)
     prepared: dict = {}
 
     def prepare(value):
@@ -200,7 +205,7 @@ def _preparer(field, connection) -> Callable | None:
         except KeyError:
             found = prepared[value] = field.get_db_prep_save(value, connection)
             return found
-        except TypeError:  # not hashable (a dict for a JSON column)
+        except TypeError:  # not hashable
             return field.get_db_prep_save(value, connection)
 
     return prepare

@@ -287,7 +287,7 @@ class _Batch:
             year=self.year,
             code=self.code(),
         )
-        person.group_id = group_id
+        person.group_id = group_id  # a new group is a row, not an instance to link
         self.people.append(person)
 
     def flush(self) -> int:
