@@ -113,17 +113,16 @@ class ImportPlan:
 
 def people_import_plan(*, people: Sequence[Arrival]) -> ImportPlan:
     """A read: who of ``people`` is new, and into which cases they go (a dry run)."""
-    keys = [arrival.source_key for arrival in people]
-    imported = set()
-    for chunk in batched(keys, BATCH_SIZE):
-        imported.update(
-            Person.objects.filter(source_key__in=chunk).values_list("source_key", flat=True)
-        )
+    # Keys first (one array parameter on PostgreSQL); instances only of the cases found.
+    imported = bulk.existing(Person, "source_key", [arrival.source_key for arrival in people])
     new = [arrival for arrival in people if arrival.source_key not in imported]
     by_case: dict[str, list[Arrival]] = {}
     for arrival in new:
         by_case.setdefault(arrival.case_key, []).append(arrival)
-    existing_cases: dict[str, Case] = _existing(Case, list(by_case))  # type: ignore[assignment]
+    known = bulk.existing(Case, "source_key", list(by_case))
+    existing_cases: dict[str, Case] = _existing(  # type: ignore[assignment]
+        Case, [key for key in by_case if key in known]
+    )
     existing_groups: dict[object, Group] = {}
     family_cases = [c.pk for k, c in existing_cases.items() if by_case[k][0].in_family]
     for chunk in batched(family_cases, BATCH_SIZE):
