@@ -16,6 +16,8 @@ instance per row would cost more than writing it.
 from __future__ import annotations
 
 import base64
+import functools
+import operator
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from itertools import batched
@@ -116,25 +118,42 @@ def existing(model, column: str, values: list[str]) -> set[str]:
 
 def insert(model, objects: list) -> None:
     """INSERT new model instances. Values go through each field's own ``pre_save`` and
-    ``get_db_prep_save``, as in ``bulk_create``."""
+    ``get_db_prep_save``, as in ``bulk_create`` (skipped where they would change nothing:
+    see ``_preparer``)."""
     if not objects:
         return
     connection = connections[router.db_for_write(model)]
     fields = [f for f in model._meta.concrete_fields if not getattr(f, "db_returning", False)]
-    plain = [type(field) in _PLAIN_FIELDS for field in fields]
-    rows = [
-        [
-            getattr(obj, field.attname)
-            if is_plain
-            else field.get_db_prep_save(field.pre_save(obj, True), connection)
-            for field, is_plain in zip(fields, plain, strict=True)
-        ]
-        for obj in objects
+    # Every value is read in one call; the few a field must still work on are then redone.
+    read = operator.attrgetter(*[field.attname for field in fields])
+    steps = [
+        (at, pre_save, prepare)
+        for at, field in enumerate(fields)
+        for pre_save in [_pre_saver(field)]
+        for prepare in [_preparer(field, connection, distinct=pre_save is not None)]
+        if pre_save is not None or prepare is not None
     ]
+    rows = []
+    for obj in objects:
+        row = list(read(obj)) if len(fields) > 1 else [read(obj)]
+        for at, pre_save, prepare in steps:
+            value = row[at] if pre_save is None else pre_save(obj, True)
+            row[at] = value if prepare is None else prepare(value)
+        rows.append(row)
     _write(connection, model, [field.column for field in fields], rows)
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def _pre_saver(field) -> Callable | None:
+    """The field's ``pre_save``, or None where it only reads the attribute (every field
+    but those that override it: a date with ``auto_now``, a file)."""
+    if isinstance(field, models.DateField) and not (field.auto_now or field.auto_now_add):
+        return None
+    if type(field).pre_save is models.Field.pre_save:
+        return None
+    return field.pre_save
 
 
 def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
@@ -159,10 +178,11 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     return _write(connection, model, [field.column for field in fields], rows)
 
 
-def _preparer(field, connection) -> Callable | None:
+def _preparer(field, connection, *, distinct: bool = False) -> Callable | None:
     """How a column's values become what the database driver takes; None: as they are.
     The same as ``field.get_db_prep_save``, without its cost for every value where that
-    is the identity (or only turns a UUID into hex)."""
+    is the identity (or only turns a UUID into hex). ``distinct``: the values seldom
+    repeat (timestamps taken as each row is written), so none is remembered."""
     target = field.target_field if field.is_relation else field
     if type(target) in _PLAIN_FIELDS:
         return None
@@ -174,6 +194,8 @@ def _preparer(field, connection) -> Callable | None:
         return None
     if isinstance(target, models.BinaryField):
         return None
+    if distinct or isinstance(target, models.JSONField):  # a JSON value is seldom hashable
+        return functools.partial(field.get_db_prep_save, connection=connection)
     prepared: dict = {}
 
     def prepare(value):
@@ -183,7 +205,7 @@ def _preparer(field, connection) -> Callable | None:
         except KeyError:
             found = prepared[value] = field.get_db_prep_save(value, connection)
             return found
-        except TypeError:  # not hashable (a dict for a JSON column)
+        except TypeError:  # not hashable
             return field.get_db_prep_save(value, connection)
 
     return prepare

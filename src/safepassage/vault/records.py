@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Mapping
 
 from django.db import models
+from django.utils import timezone
 
 from safepassage.vault import crypto, derived, keyring
 from safepassage.vault.errors import Shredded, VaultIntegrityError
@@ -191,28 +192,45 @@ def prepare_for_bulk(instances) -> None:
     Data keys for all the instances are inserted in one statement, so an import of many
     records costs one INSERT for the keys, not one per record, and they are wrapped with
     one reading of the keyring. Call inside the transaction that then bulk-creates the
-    instances.
+    instances. An instance given a new key holds its id (``data_key_id``), not a loaded
+    ``DataKey``.
     """
-    instances = list(instances)
     new_keys = []
     wrapper = None
     for instance in instances:
-        if instance.data_key_id is None and any(
-            field.pending_attr in instance.__dict__ for field in protected_fields(instance).values()
-        ):
+        staged = [
+            field
+            for field in protected_fields(instance).values()
+            if field.pending_attr in instance.__dict__
+        ]
+        if not staged:
+            continue
+        if instance.data_key_id is None:
             wrapper = wrapper or _Wrapper()
             plain = crypto.new_data_key()
-            data_key = DataKey()
-            wrapper.wrap(data_key, plain)
-            instance.data_key = data_key
+            data_key_id = uuid.uuid4()
+            now = timezone.now()
+            new_keys.append(
+                (
+                    data_key_id,
+                    wrapper.master_key_id,
+                    wrapper.wrapped(data_key_id, plain),
+                    None,
+                    now,
+                    now,
+                )
+            )
+            instance.data_key_id = data_key_id
             instance.__dict__[_DATA_KEY_CACHE] = plain
-            new_keys.append(data_key)
+        else:
+            plain = _plain_data_key(instance)
+        for field in staged:
+            _seal_one(instance, field, plain)
     # COPY on PostgreSQL: bulk_create compiled SQL text for every key, a tenth of an import.
     from safepassage.base import bulk
 
-    bulk.insert(DataKey, new_keys)
-    for instance in instances:
-        seal_pending(instance)
+    if new_keys:
+        bulk.insert_rows(DataKey, DATA_KEY_COLUMNS, new_keys)
 
 
 DATA_KEY_COLUMNS = ("id", "master_key_id", "wrapped", "shredded_at", "created_at", "updated_at")

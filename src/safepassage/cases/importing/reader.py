@@ -55,6 +55,12 @@ MAX_ERRORS_KEPT = 1000
 # Cells that mean "nothing here". Words only outside name columns: "Na" is a surname.
 _EMPTY_MARKS = frozenset({"-", "?", "\u2014", "\u2013", "--"})  # and em and en dashes
 _EMPTY_WORDS = frozenset({"n/a", "na", "none", "unknown", "모름", "미상", "없음"})
+# Most cells: ASCII letters and digits or Hangul syllables, with single spaces and . - /
+# inside. Such a cell is no formula, holds no control character and has no spacing to
+# collapse, so the checks in ``clean_cells`` are skipped for it (they would pass it as is).
+_PLAIN_CELL = re.compile(
+    r"[0-9A-Za-z\uac00-\ud7a3][0-9A-Za-z\uac00-\ud7a3./-]*(?: [0-9A-Za-z\uac00-\ud7a3./-]+)*"
+)
 
 Progress = Callable[[str, int, int], None]
 
@@ -91,6 +97,8 @@ class Reader:
         self.tz = timezone.get_current_timezone()
         self.parsed: dict[tuple, tuple] = {}
         self.secret = _source_key_secret()
+        self._keyed = hmac.new(self.secret, digestmod=hashlib.sha256)
+        self._json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         self.errors: list[RowError] = []
         self.error_count = 0
         self.rejected_rows: set[int] = set()
@@ -205,6 +213,9 @@ class Reader:
                     number, name, _("the cell is longer than %(n)s characters.") % {"n": MAX_CELL}
                 )
                 ok = False
+                continue
+            if _PLAIN_CELL.fullmatch(raw):
+                value = raw  # what the checks below would pass and leave as it is
             elif looks_like_formula(raw):
                 self.error(
                     number,
@@ -215,16 +226,18 @@ class Reader:
                     ),
                 )
                 ok = False
+                continue
             elif has_control_characters(raw):
                 self.error(number, name, _("the cell contains control characters."))
                 ok = False
+                continue
             else:
                 value = " ".join(raw.split())
-                if value in _EMPTY_MARKS or (
-                    name not in NAME_COLUMNS and value.casefold() in _EMPTY_WORDS
-                ):
-                    value = ""
-                values[name] = value
+            if value in _EMPTY_MARKS or (
+                name not in NAME_COLUMNS and value.casefold() in _EMPTY_WORDS
+            ):
+                value = ""
+            values[name] = value
         if len(cells) > self.width and any(cell.strip() for cell in cells[self.width :]):
             self.error(
                 number,
@@ -395,6 +408,9 @@ class Reader:
             return None, False
 
     def digest(self, *parts) -> str:
-        message = json.dumps([self.team_id, *parts], ensure_ascii=False, separators=(",", ":"))
+        message = self._json([self.team_id, *parts])
+        # The keyed state is set up once; a copy of it is cheaper than a new hmac per row.
+        keyed = self._keyed.copy()
+        keyed.update(message.encode())
         # 48 hex digits (192 bits) keep "csvgroup:" + digest within the 64-character column.
-        return hmac.new(self.secret, message.encode(), hashlib.sha256).hexdigest()[:48]
+        return keyed.hexdigest()[:48]

@@ -19,6 +19,7 @@ time. A person's first status runs no status hook, as with ``person_add``.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import batched
@@ -42,6 +43,7 @@ from safepassage.cases.services.statuses import case_settle
 from safepassage.vault import records as vault_records
 
 BATCH_SIZE = 1000
+GROUP_COLUMNS = ("id", "case_id", "label", "created_at", "updated_at")
 
 Progress = Callable[[int, int], None]
 
@@ -111,17 +113,16 @@ class ImportPlan:
 
 def people_import_plan(*, people: Sequence[Arrival]) -> ImportPlan:
     """A read: who of ``people`` is new, and into which cases they go (a dry run)."""
-    keys = [arrival.source_key for arrival in people]
-    imported = set()
-    for chunk in batched(keys, BATCH_SIZE):
-        imported.update(
-            Person.objects.filter(source_key__in=chunk).values_list("source_key", flat=True)
-        )
+    # Keys first (one array parameter on PostgreSQL); instances only of the cases found.
+    imported = bulk.existing(Person, "source_key", [arrival.source_key for arrival in people])
     new = [arrival for arrival in people if arrival.source_key not in imported]
     by_case: dict[str, list[Arrival]] = {}
     for arrival in new:
         by_case.setdefault(arrival.case_key, []).append(arrival)
-    existing_cases: dict[str, Case] = _existing(Case, list(by_case))  # type: ignore[assignment]
+    known = bulk.existing(Case, "source_key", list(by_case))
+    existing_cases: dict[str, Case] = _existing(  # type: ignore[assignment]
+        Case, [key for key in by_case if key in known]
+    )
     existing_groups: dict[object, Group] = {}
     family_cases = [c.pk for k, c in existing_cases.items() if by_case[k][0].in_family]
     for chunk in batched(family_cases, BATCH_SIZE):
@@ -204,16 +205,17 @@ def _write(plan: ImportPlan, *, actor, team: Team, country: str, progress) -> No
             batch.cases.append(case)
         else:
             touched.append(case)
-        group = None
+        group_id = None
         if arrivals[0].in_family:
             group = plan.existing_groups.get(case.pk)
             if group is None:
                 families += 1
                 # A neutral label: the sheet's own group text may be a family's name.
-                group = Group(case=case, label=family_label(families))
-                batch.groups.append(group)
+                group_id = batch.add_group(case, family_label(families))
+            else:
+                group_id = group.pk
         for arrival in arrivals:
-            batch.add_person(arrival, case, group)
+            batch.add_person(arrival, case, group_id)
         if len(batch.people) >= BATCH_SIZE:
             done += batch.flush()
             if progress is not None:
@@ -249,7 +251,7 @@ class _Batch:
     user: object
     year: int
     cases: list[Case] = field(default_factory=list)
-    groups: list[Group] = field(default_factory=list)
+    groups: list[tuple] = field(default_factory=list)  # rows of GROUP_COLUMNS
     people: list[Person] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
 
@@ -258,10 +260,17 @@ class _Batch:
             self.codes = bulk.new_codes(BATCH_SIZE)
         return self.codes.pop()
 
-    def add_person(self, arrival: Arrival, case: Case, group: Group | None) -> None:
+    def add_group(self, case: Case, label: str) -> uuid.UUID:
+        """A new family group of ``case``, as a row (``group_create`` saves the same)."""
+        group_id = uuid.uuid4()
+        now = timezone.now()
+        self.groups.append((group_id, case.pk, label, now, now))
+        return group_id
+
+    def add_person(self, arrival: Arrival, case: Case, group_id: uuid.UUID | None) -> None:
         person = new_person(
             case=case,
-            group=group,
+            group=None,
             real_name=arrival.real_name,
             # The source says which part is the surname: the pseudonym need not guess it.
             surname=arrival.surname,
@@ -277,6 +286,7 @@ class _Batch:
             year=self.year,
             code=self.code(),
         )
+        person.group_id = group_id  # a new group is a row, not an instance to link
         self.people.append(person)
 
     def flush(self) -> int:
@@ -286,7 +296,7 @@ class _Batch:
         # the bulk path right if the import ever fills one in.
         vault_records.prepare_for_bulk(self.cases)
         bulk.insert(Case, self.cases)
-        bulk.insert(Group, self.groups)
+        bulk.insert_rows(Group, GROUP_COLUMNS, self.groups)
         vault_records.prepare_for_bulk(self.people)
         bulk.insert(Person, self.people)
         bulk.insert_rows(
