@@ -9,9 +9,14 @@ kinds of transaction, timed in the same run, interleaved:
 - *raw*: one INSERT into a plain table, then COMMIT: the baseline, what the machine and
   the database give without the audit log;
 - *one chain*: the same INSERT and one ``audit.record`` in the same transaction, with the
-  log held to a single chain (``audit.chains.CHAINS = 1``, the log before issue 13): every
+  log held to a single chain (``record(..., chain=1)``, the log before issue 13): every
   audited write waits for the one head row;
-- *chains*: the same with the log as it is (up to ``CHAINS`` chains).
+- *chains*: the same with the log as it is (up to ``audit.chains.CHAINS`` chains).
+
+``--hold-ms M`` makes every transaction (raw ones too) wait M ms after its entry before it
+commits: the statements and round trips that follow an audit entry in a real service, on
+a database across a network, while the head stays locked. It is a model, and says so in
+the table's head; with it, the cost of one lock for every writer shows even on 2 CPUs.
 
 The figure that matters is how throughput grows with writers: target, 4 writers reach at
 least 3x one writer's audited throughput. The raw column says how far this machine lets
@@ -34,15 +39,14 @@ TARGET = 3.0
 KINDS = ("raw", "one chain", "chains")
 
 
-def _writer(kind: str, number: int, seconds: float, start, results) -> None:
+def _writer(kind: str, number: int, seconds: float, hold: float, start, results) -> None:
     """One writer process: count the transactions committed within ``seconds``."""
     from django.db import connection, transaction
 
-    from safepassage.audit import chains
     from safepassage.audit.chain import record
 
-    if kind == "one chain":
-        chains.CHAINS = 1
+    # One chain: every writer waits for chain 1's head, as every audited write did before.
+    pinned = 1 if kind == "one chain" else None
     connection.ensure_connection()
     start.wait()
     deadline = time.perf_counter() + seconds
@@ -54,13 +58,20 @@ def _writer(kind: str, number: int, seconds: float, start, results) -> None:
                     "INSERT INTO bench_audit_raw (writer, n) VALUES (%s, %s)", [number, done]
                 )
             if kind != "raw":
-                record(actor=f"bench writer {number}", action="bench.written", data={"n": done})
+                record(
+                    actor=f"bench writer {number}",
+                    action="bench.written",
+                    data={"n": done},
+                    chain=pinned,
+                )
+            if hold:
+                time.sleep(hold)  # the rest of the transaction, waiting on the network
         done += 1
     connection.close()
     results.put(done / seconds)
 
 
-def run_once(kind: str, writers: int, seconds: float) -> float:
+def run_once(kind: str, writers: int, seconds: float, hold: float) -> float:
     """Transactions per second of ``writers`` writers of ``kind``, together."""
     from django.db import connections
 
@@ -68,7 +79,7 @@ def run_once(kind: str, writers: int, seconds: float) -> float:
     context = multiprocessing.get_context("fork")
     start, results = context.Event(), context.Queue()
     processes = [
-        context.Process(target=_writer, args=(kind, n, seconds, start, results))
+        context.Process(target=_writer, args=(kind, n, seconds, hold, start, results))
         for n in range(writers)
     ]
     for process in processes:
@@ -88,6 +99,12 @@ def main(argv: list[str] | None = None) -> int:
     add_tiny_option(parser)
     parser.add_argument("--seconds", type=float, default=3.0, help="per run (default 3)")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (default 3)")
+    parser.add_argument(
+        "--hold-ms",
+        type=float,
+        default=0.0,
+        help="after the entry, wait this long before the commit (default 0)",
+    )
     args = parser.parse_args(argv)
     seconds, runs, counts = args.seconds, args.runs, (1, 4, 8)
     if is_tiny():
@@ -110,11 +127,16 @@ def main(argv: list[str] | None = None) -> int:
             for writers in counts:
                 order = KINDS if round_number % 2 == 0 else tuple(reversed(KINDS))
                 for kind in order:
-                    rates.setdefault((kind, writers), []).append(run_once(kind, writers, seconds))
+                    rates.setdefault((kind, writers), []).append(
+                        run_once(kind, writers, seconds, args.hold_ms / 1000)
+                    )
         median = {key: statistics.median(values) for key, values in rates.items()}
         result = verify()
 
-        print(f"{seconds:g} s per run, {runs} runs per figure (medians), writers in processes")
+        print(
+            f"{seconds:g} s per run, {runs} runs per figure (medians), writers in processes,"
+            f" {args.hold_ms:g} ms held after the entry"
+        )
         header = (
             f"{'writers':>7} {'raw tx/s':>9} {'one chain':>10} {'chains':>8}  "
             f"{'growth raw':>10} {'one chain':>10} {'chains':>8} {'of raw':>7}"

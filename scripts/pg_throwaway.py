@@ -1,6 +1,6 @@
 """Run a command against a throwaway PostgreSQL cluster, then remove the cluster.
 
-    python scripts/pg_throwaway.py -- python -m pytest
+    python scripts/pg_throwaway.py [--durable] -- python -m pytest
 
 The cluster is made with the machine's own PostgreSQL server binaries (initdb, pg_ctl) in a
 temporary folder, listens only on a Unix socket of its own, and is deleted afterwards even
@@ -8,7 +8,9 @@ when the command fails. PostgreSQL refuses to run as root, so as root the server
 the ``postgres`` system user. The command gets SAFEPASSAGE_DATABASE_URL and
 SAFEPASSAGE_PG_BIN (for pg_dump) in its environment, and SAFEPASSAGE_PG_DATA (the data folder,
 with ``server.log`` beside it) so that a fault test can restart the server in mid-request
-(``pg_ctl restart`` keeps the options it was started with).
+(``pg_ctl restart`` keeps the options it was started with). Commits do not wait for the
+disk (fsync off), which tests do not need; ``--durable`` keeps PostgreSQL's defaults, for a
+benchmark of commit rates (``bench.audit``).
 """
 
 from __future__ import annotations
@@ -46,8 +48,10 @@ def as_server_user(argv: list[str]) -> list[str]:
 
 def main() -> int:
     if "--" not in sys.argv:
-        sys.exit("usage: pg_throwaway.py -- COMMAND [ARGS...]")
+        sys.exit("usage: pg_throwaway.py [--durable] -- COMMAND [ARGS...]")
     command = sys.argv[sys.argv.index("--") + 1 :]
+    # --durable: commits wait for the disk, as in production (benchmarks of commit rates).
+    durable = "--durable" in sys.argv[: sys.argv.index("--")]
     bindir = find_bindir()
     root = Path(tempfile.mkdtemp(prefix="safepassage-pg-"))
     data, sockets = root / "data", root / "sock"
@@ -78,10 +82,10 @@ def main() -> int:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        options = (
-            f"-p {port} -k {sockets} -c listen_addresses='' -c fsync=off "
-            "-c full_page_writes=off -c synchronous_commit=off -c max_connections=100"
-        )
+        options = f"-p {port} -k {sockets} -c listen_addresses='' -c max_connections=100"
+        if not durable:
+            # Tests need no durability: commits do not wait for the disk.
+            options += " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
         subprocess.run(
             as_server_user(
                 [
