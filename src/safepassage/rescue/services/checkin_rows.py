@@ -1,0 +1,232 @@
+"""The rows a field check-in reads and writes, in as few round trips as the database allows.
+
+A check-in is the hottest write in the system (issue 13): building each ORM statement cost
+several times what the database took to run it, and every statement is a round trip. Here
+the fixed statements of ``checkins._submit`` are written once by hand: the mission lock;
+one read after it (is the key recorded, the leg under way, the head-count); and one write
+of everything the check-in changes (on PostgreSQL a single statement with data-modifying
+WITH clauses, elsewhere one statement each, in the same order). Values are prepared by
+each model field, as ``Model.save`` prepares them; no signals are sent (none are used).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connections, router
+
+from safepassage.rescue.models import (
+    CheckIn,
+    CheckInLink,
+    Leg,
+    LegStatus,
+    Mission,
+    MissionEvent,
+    Outcome,
+    Traveller,
+)
+from safepassage.rescue.services.timeline import actor_label
+
+# Table and column names come from the models, never from a request.
+# ruff: noqa: S608
+
+
+def _connection(model, *, write: bool):
+    alias = router.db_for_write(model) if write else router.db_for_read(model)
+    return connections[alias]
+
+
+def _q(connection, name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _columns(connection, model, alias: str) -> str:
+    return ", ".join(f"{alias}.{_q(connection, f.column)}" for f in model._meta.concrete_fields)
+
+
+def is_recorded(*, mission_id, key: str) -> bool:
+    """Whether a check-in with idempotency ``key`` exists on the mission."""
+    connection = _connection(CheckIn, write=False)
+    sql = (
+        f"SELECT 1 FROM {_q(connection, CheckIn._meta.db_table)}"
+        f" WHERE {_q(connection, 'mission_id')} = %s"
+        f" AND {_q(connection, 'idempotency_key')} = %s LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_uuid(connection, mission_id), key])
+        return cursor.fetchone() is not None
+
+
+def lock_mission(mission_id) -> Mission:
+    """The mission row, locked until the transaction ends (where the database has row
+    locks). Call inside a transaction; ``Mission.DoesNotExist`` if it is gone."""
+    connection = _connection(Mission, write=True)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = (
+        f"SELECT {_columns(connection, Mission, 'm')}"
+        f" FROM {_q(connection, Mission._meta.db_table)} m"
+        f" WHERE m.{_q(connection, 'id')} = %s{lock}"
+    )
+    found = list(Mission.objects.raw(sql, [_uuid(connection, mission_id)]))
+    if not found:
+        raise Mission.DoesNotExist
+    return found[0]
+
+
+@dataclass(frozen=True)
+class AfterLock:
+    """What ``_submit`` reads once it holds the mission lock: whether the key was recorded
+    meanwhile; the first leg under way, with the code name of the safe point it leads to
+    (``next_point``), or None; and how many people are still travelling."""
+
+    recorded: bool
+    leg: Leg | None
+    head_count: int
+
+
+def read_after_lock(*, mission_id, key: str) -> AfterLock:
+    """One statement for the three reads. Call while holding the mission lock, in a
+    statement after the one that took it, so that it sees what committed before."""
+    connection = _connection(Leg, write=True)
+    checkin = _q(connection, CheckIn._meta.db_table)
+    traveller = _q(connection, Traveller._meta.db_table)
+    leg = _q(connection, Leg._meta.db_table)
+    point = _q(connection, Leg._meta.get_field("to_point").related_model._meta.db_table)
+    mission_col, status, position = (
+        _q(connection, "mission_id"),
+        _q(connection, "status"),
+        _q(connection, "position"),
+    )
+    sql = (
+        f"SELECT {_columns(connection, Leg, 'l')}, p.{_q(connection, 'code_name')} AS next_point,"
+        f" EXISTS (SELECT 1 FROM {checkin} c WHERE c.{mission_col} = %s"
+        f" AND c.{_q(connection, 'idempotency_key')} = %s) AS was_recorded,"
+        f" (SELECT COUNT(*) FROM {traveller} t WHERE t.{mission_col} = %s"
+        f" AND t.{_q(connection, 'outcome')} = %s) AS travelling"
+        " FROM (SELECT 1 AS here) h"
+        f" LEFT JOIN {leg} l ON l.{_q(connection, 'id')} = (SELECT u.{_q(connection, 'id')}"
+        f" FROM {leg} u WHERE u.{mission_col} = %s AND u.{status} = %s"
+        f" ORDER BY u.{position} LIMIT 1)"
+        f" LEFT JOIN {point} p ON p.{_q(connection, 'id')} = l.{_q(connection, 'to_point_id')}"
+    )
+    mid = _uuid(connection, mission_id)
+    params = [mid, key, mid, Outcome.TRAVELLING, mid, LegStatus.UNDER_WAY]
+    row = next(iter(Leg.objects.raw(sql, params)))
+    recorded, head_count = bool(row.was_recorded), int(row.travelling)
+    del row.was_recorded, row.travelling
+    return AfterLock(
+        recorded=recorded, leg=row if row.pk is not None else None, head_count=head_count
+    )
+
+
+def write(
+    *,
+    check_in: CheckIn,
+    mission: Mission,
+    silence: int | None,
+    leg_due: tuple[Leg, dt.datetime] | None,
+    link: CheckInLink | None,
+    at: dt.datetime,
+    now: dt.datetime,
+    event_actor,
+    event_data: dict,
+) -> None:
+    """Everything a check-in writes after ``progress.apply``: the current leg's new
+    deadline (``leg_due``: its alert level back to 0), the check-in row, the link's last
+    use, the "check_in" timeline event and the mission row (time of contact, and
+    ``silence``, or with ``leg_due`` the highest alert level of its legs under way).
+
+    Call holding the mission lock; ``check_in``'s protected values are sealed here. A
+    second check-in with the same key raises ``IntegrityError`` and writes nothing.
+    """
+    from safepassage.vault import records
+
+    records.seal_pending(check_in)
+    connection = _connection(CheckIn, write=True)
+    statements: list[tuple[str, list]] = []
+    if leg_due is not None:
+        leg, due = leg_due
+        statements.append(
+            (
+                f"UPDATE {_q(connection, Leg._meta.db_table)} SET {_q(connection, 'due_at')} = %s,"
+                f" {_q(connection, 'alert_level')} = 0, {_q(connection, 'updated_at')} = %s"
+                f" WHERE {_q(connection, 'id')} = %s",
+                [_dt(connection, due), _dt(connection, now), _pk(connection, Leg, leg.pk)],
+            )
+        )
+    statements.append(_insert(connection, check_in))
+    if link is not None:
+        statements.append(
+            (
+                f"UPDATE {_q(connection, CheckInLink._meta.db_table)}"
+                f" SET {_q(connection, 'last_used_at')} = %s WHERE {_q(connection, 'id')} = %s",
+                [_dt(connection, at), _pk(connection, CheckInLink, link.pk)],
+            )
+        )
+    event = MissionEvent(
+        mission=mission,
+        kind="check_in",
+        data=event_data,
+        actor_label=actor_label(event_actor),
+        at=at,
+    )
+    statements.append(_insert(connection, event))
+    statements.append(_mission_update(connection, mission, silence, leg_due, at=at, now=now))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            *first, last = statements
+            heads = ", ".join(f"w{n} AS ({sql})" for n, (sql, _params) in enumerate(first))
+            params = [p for _sql, values in first for p in values]
+            cursor.execute(f"WITH {heads} {last[0]}", [*params, *last[1]])
+        else:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+    for written in (check_in, event):
+        written._state.adding = False
+        written._state.db = connection.alias
+
+
+def _mission_update(connection, mission, silence, leg_due, *, at, now) -> tuple[str, list]:
+    sets = [f"{_q(connection, 'last_check_in_at')} = %s", f"{_q(connection, 'updated_at')} = %s"]
+    params: list = [_dt(connection, at), _dt(connection, now)]
+    mid = _uuid(connection, mission.pk)
+    if leg_due is not None:
+        # The current leg's level becomes 0 in the same statement, where this subquery
+        # still sees the old one: the highest of the other legs under way, or 0.
+        q = connection.ops.quote_name
+        sets.append(
+            f"{q('silence')} = COALESCE((SELECT MAX(u.{q('alert_level')})"
+            f" FROM {q(Leg._meta.db_table)} u WHERE u.{q('mission_id')} = %s"
+            f" AND u.{q('status')} = %s AND u.{q('id')} <> %s), 0)"
+        )
+        params += [mid, LegStatus.UNDER_WAY, _pk(connection, Leg, leg_due[0].pk)]
+    elif silence is not None:
+        sets.append(f"{_q(connection, 'silence')} = %s")
+        params.append(int(silence))
+    sql = (
+        f"UPDATE {_q(connection, Mission._meta.db_table)} SET {', '.join(sets)}"
+        f" WHERE {_q(connection, 'id')} = %s"
+    )
+    return sql, [*params, mid]
+
+
+def _insert(connection, obj) -> tuple[str, list]:
+    fields = [f for f in obj._meta.concrete_fields if not getattr(f, "db_returning", False)]
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    columns = ", ".join(_q(connection, f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {_q(connection, obj._meta.db_table)} ({columns}) VALUES ({marks})", values
+
+
+def _pk(connection, model, value):
+    return model._meta.pk.get_db_prep_value(value, connection)
+
+
+def _uuid(connection, value):
+    """A mission's key as the database takes it."""
+    return _pk(connection, Mission, value)
+
+
+def _dt(connection, value):
+    return connection.ops.adapt_datetimefield_value(value)
