@@ -19,6 +19,7 @@ from django.db import connections, router
 from safepassage.rescue.models import (
     CheckIn,
     CheckInLink,
+    FieldPartner,
     Leg,
     LegStatus,
     Mission,
@@ -43,6 +44,65 @@ def _q(connection, name: str) -> str:
 
 def _columns(connection, model, alias: str) -> str:
     return ", ".join(f"{alias}.{_q(connection, f.column)}" for f in model._meta.concrete_fields)
+
+
+def link_by_digest(digest: str) -> CheckInLink | None:
+    """The link whose token digest is ``digest``, with its mission and partner loaded (as
+    ``select_related`` would), revoked and expired ones included; None if there is none."""
+    connection = _connection(CheckInLink, write=False)
+    models = (CheckInLink, Mission, FieldPartner)
+    q = connection.ops.quote_name
+    sql = (
+        f"SELECT {_columns(connection, CheckInLink, 'k')}, {_columns(connection, Mission, 'm')},"
+        f" {_columns(connection, FieldPartner, 'p')}"
+        f" FROM {q(CheckInLink._meta.db_table)} k"
+        f" JOIN {q(Mission._meta.db_table)} m ON m.{q('id')} = k.{q('mission_id')}"
+        f" JOIN {q(FieldPartner._meta.db_table)} p ON p.{q('id')} = k.{q('partner_id')}"
+        f" WHERE k.{q('token_digest')} = %s LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [digest])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    link, mission, partner = _instances(connection, models, row)
+    link.mission, link.partner = mission, partner
+    return link
+
+
+def _instances(connection, models, row) -> list:
+    """Model instances from one row holding each model's concrete columns in turn, each
+    value converted as the ORM converts it."""
+    made, start = [], 0
+    for model in models:
+        names, converters = _loading(connection, model)
+        values = list(row[start : start + len(names)])
+        for at, column, steps in converters:
+            for convert in steps:
+                values[at] = convert(values[at], column, connection)
+        made.append(model.from_db(connection.alias, names, values))
+        start += len(names)
+    return made
+
+
+def _loading(connection, model) -> tuple[list[str], list[tuple]]:
+    """The attribute names of ``model``'s concrete fields, and the ORM's converters of
+    those columns that have any (backend's first, then the field's), made once."""
+    key = (connection.alias, model._meta.label)
+    found = _LOADING.get(key)
+    if found is None:
+        fields = model._meta.concrete_fields
+        converters = []
+        for at, field in enumerate(fields):
+            column = field.get_col(model._meta.db_table)
+            steps = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+            if steps:
+                converters.append((at, column, steps))
+        found = _LOADING[key] = ([f.attname for f in fields], converters)
+    return found
+
+
+_LOADING: dict[tuple[str, str], tuple[list[str], list[tuple]]] = {}
 
 
 def is_recorded(*, mission_id, key: str) -> bool:

@@ -107,9 +107,7 @@ def link_for_token(token: str, *, now: dt.datetime | None = None) -> CheckInLink
     if not tokens.looks_like_token(token):
         return None
     digest = tokens.token_digest(token)
-    link = (
-        CheckInLink.objects.select_related("mission", "partner").filter(token_digest=digest).first()
-    )
+    link = checkin_rows.link_by_digest(digest)
     if link is None or not tokens.same(link.token_digest, digest):
         return None
     now = now or timezone.now()
