@@ -105,17 +105,18 @@ def _loading(connection, model) -> tuple[list[str], list[tuple]]:
 _LOADING: dict[tuple[str, str], tuple[list[str], list[tuple]]] = {}
 
 
-def is_recorded(*, mission_id, key: str) -> bool:
-    """Whether a check-in with idempotency ``key`` exists on the mission."""
+def recorded(*, mission_id, key: str) -> CheckIn | None:
+    """The check-in with idempotency ``key`` on the mission, or None."""
     connection = _connection(CheckIn, write=False)
+    q = connection.ops.quote_name
     sql = (
-        f"SELECT 1 FROM {_q(connection, CheckIn._meta.db_table)}"
-        f" WHERE {_q(connection, 'mission_id')} = %s"
-        f" AND {_q(connection, 'idempotency_key')} = %s LIMIT 1"
+        f"SELECT {_columns(connection, CheckIn, 'c')} FROM {q(CheckIn._meta.db_table)} c"
+        f" WHERE c.{q('mission_id')} = %s AND c.{q('idempotency_key')} = %s LIMIT 1"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [_uuid(connection, mission_id), key])
-        return cursor.fetchone() is not None
+        row = cursor.fetchone()
+    return None if row is None else _instances(connection, (CheckIn,), row)[0]
 
 
 def lock_mission(mission_id) -> Mission:

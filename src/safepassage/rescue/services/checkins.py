@@ -224,8 +224,9 @@ def submit(
     report received by phone (``actor``). The caller has checked the PIN (``duress``).
     """
     validate(report)
-    if checkin_rows.is_recorded(mission_id=mission.pk, key=report.key):
-        return _replay(mission=mission, report=report)  # a retry: no lock, no write
+    existing = checkin_rows.recorded(mission_id=mission.pk, key=report.key)
+    if existing is not None:
+        return _replayed(existing, report)  # a retry: no lock, no write
     try:
         return _submit(mission=mission, report=report, link=link, actor=actor, duress=duress, at=at)
     except IntegrityError:
@@ -242,6 +243,10 @@ def _replay(*, mission: Mission, report: Report) -> Result:
     existing = _recorded(mission=mission, report=report).first()
     if existing is None:
         raise RescueError({"idempotency_key": _("The check-in could not be recorded.")})
+    return _replayed(existing, report)
+
+
+def _replayed(existing: CheckIn, report: Report) -> Result:
     if existing.fingerprint != report.fingerprint():
         raise KeyReused(
             {"idempotency_key": _("This request key was already used for a different report.")}
