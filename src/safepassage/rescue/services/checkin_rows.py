@@ -105,34 +105,57 @@ def _loading(connection, model) -> tuple[list[str], list[tuple]]:
 _LOADING: dict[tuple[str, str], tuple[list[str], list[tuple]]] = {}
 
 
-def recorded(*, mission_id, key: str) -> CheckIn | None:
-    """The check-in with idempotency ``key`` on the mission, or None."""
-    connection = _connection(CheckIn, write=False)
+def _sql(connection, name: str, build) -> str:
+    """The text of statement ``name`` on ``connection``, made by ``build(connection)`` once."""
+    key = (connection.alias, name)
+    text = _SQL.get(key)
+    if text is None:
+        text = _SQL[key] = build(connection)
+    return text
+
+
+_SQL: dict[tuple[str, str], str] = {}
+
+
+def _fetch(connection, sql: str, params: list):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def _recorded_sql(connection) -> str:
     q = connection.ops.quote_name
-    sql = (
+    return (
         f"SELECT {_columns(connection, CheckIn, 'c')} FROM {q(CheckIn._meta.db_table)} c"
         f" WHERE c.{q('mission_id')} = %s AND c.{q('idempotency_key')} = %s LIMIT 1"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [_uuid(connection, mission_id), key])
-        row = cursor.fetchone()
+
+
+def recorded(*, mission_id, key: str) -> CheckIn | None:
+    """The check-in with idempotency ``key`` on the mission, or None."""
+    connection = _connection(CheckIn, write=False)
+    sql = _sql(connection, "recorded", _recorded_sql)
+    row = _fetch(connection, sql, [_uuid(connection, mission_id), key])
     return None if row is None else _instances(connection, (CheckIn,), row)[0]
+
+
+def _lock_sql(connection) -> str:
+    q = connection.ops.quote_name
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return (
+        f"SELECT {_columns(connection, Mission, 'm')} FROM {q(Mission._meta.db_table)} m"
+        f" WHERE m.{q('id')} = %s{lock}"
+    )
 
 
 def lock_mission(mission_id) -> Mission:
     """The mission row, locked until the transaction ends (where the database has row
     locks). Call inside a transaction; ``Mission.DoesNotExist`` if it is gone."""
     connection = _connection(Mission, write=True)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    sql = (
-        f"SELECT {_columns(connection, Mission, 'm')}"
-        f" FROM {_q(connection, Mission._meta.db_table)} m"
-        f" WHERE m.{_q(connection, 'id')} = %s{lock}"
-    )
-    found = list(Mission.objects.raw(sql, [_uuid(connection, mission_id)]))
-    if not found:
+    row = _fetch(connection, _sql(connection, "lock", _lock_sql), [_uuid(connection, mission_id)])
+    if row is None:
         raise Mission.DoesNotExist
-    return found[0]
+    return _instances(connection, (Mission,), row)[0]
 
 
 @dataclass(frozen=True)
@@ -146,39 +169,38 @@ class AfterLock:
     head_count: int
 
 
+def _after_lock_sql(connection) -> str:
+    q = connection.ops.quote_name
+    leg = q(Leg._meta.db_table)
+    point = q(Leg._meta.get_field("to_point").related_model._meta.db_table)
+    mission = q("mission_id")
+    return (
+        f"SELECT {_columns(connection, Leg, 'l')}, p.{q('code_name')},"
+        f" EXISTS (SELECT 1 FROM {q(CheckIn._meta.db_table)} c WHERE c.{mission} = %s"
+        f" AND c.{q('idempotency_key')} = %s),"
+        f" (SELECT COUNT(*) FROM {q(Traveller._meta.db_table)} t WHERE t.{mission} = %s"
+        f" AND t.{q('outcome')} = %s)"
+        " FROM (SELECT 1 AS here) h"
+        f" LEFT JOIN {leg} l ON l.{q('id')} = (SELECT u.{q('id')}"
+        f" FROM {leg} u WHERE u.{mission} = %s AND u.{q('status')} = %s"
+        f" ORDER BY u.{q('position')} LIMIT 1)"
+        f" LEFT JOIN {point} p ON p.{q('id')} = l.{q('to_point_id')}"
+    )
+
+
 def read_after_lock(*, mission_id, key: str) -> AfterLock:
     """One statement for the three reads. Call while holding the mission lock, in a
     statement after the one that took it, so that it sees what committed before."""
     connection = _connection(Leg, write=True)
-    checkin = _q(connection, CheckIn._meta.db_table)
-    traveller = _q(connection, Traveller._meta.db_table)
-    leg = _q(connection, Leg._meta.db_table)
-    point = _q(connection, Leg._meta.get_field("to_point").related_model._meta.db_table)
-    mission_col, status, position = (
-        _q(connection, "mission_id"),
-        _q(connection, "status"),
-        _q(connection, "position"),
-    )
-    sql = (
-        f"SELECT {_columns(connection, Leg, 'l')}, p.{_q(connection, 'code_name')} AS next_point,"
-        f" EXISTS (SELECT 1 FROM {checkin} c WHERE c.{mission_col} = %s"
-        f" AND c.{_q(connection, 'idempotency_key')} = %s) AS was_recorded,"
-        f" (SELECT COUNT(*) FROM {traveller} t WHERE t.{mission_col} = %s"
-        f" AND t.{_q(connection, 'outcome')} = %s) AS travelling"
-        " FROM (SELECT 1 AS here) h"
-        f" LEFT JOIN {leg} l ON l.{_q(connection, 'id')} = (SELECT u.{_q(connection, 'id')}"
-        f" FROM {leg} u WHERE u.{mission_col} = %s AND u.{status} = %s"
-        f" ORDER BY u.{position} LIMIT 1)"
-        f" LEFT JOIN {point} p ON p.{_q(connection, 'id')} = l.{_q(connection, 'to_point_id')}"
-    )
     mid = _uuid(connection, mission_id)
     params = [mid, key, mid, Outcome.TRAVELLING, mid, LegStatus.UNDER_WAY]
-    row = next(iter(Leg.objects.raw(sql, params)))
-    recorded, head_count = bool(row.was_recorded), int(row.travelling)
-    del row.was_recorded, row.travelling
-    return AfterLock(
-        recorded=recorded, leg=row if row.pk is not None else None, head_count=head_count
-    )
+    row = _fetch(connection, _sql(connection, "after_lock", _after_lock_sql), params)
+    *leg_columns, next_point, was_recorded, travelling = row
+    leg = None
+    if leg_columns[Leg._meta.concrete_fields.index(Leg._meta.pk)] is not None:
+        leg = _instances(connection, (Leg,), leg_columns)[0]
+        leg.next_point = next_point
+    return AfterLock(recorded=bool(was_recorded), leg=leg, head_count=int(travelling))
 
 
 def write(
