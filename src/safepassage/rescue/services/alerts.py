@@ -14,8 +14,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from safepassage.audit.chain import record
@@ -50,19 +48,6 @@ def _queue_email(alert: Alert) -> None:
     # Queued once the alert's transaction commits: no e-mail for an alert that rolled back,
     # and the worker always finds the alert it is asked to send.
     enqueue_on_commit(SEND_TASK, alert_id=str(alert.pk))
-
-
-def silence_of_legs_under_way() -> Coalesce:
-    """A mission's silence, as an expression for an UPDATE of its row: the highest alert
-    level of its legs under way (none under way: no silence)."""
-    highest = (
-        Leg.objects.filter(mission=OuterRef("pk"), status=LegStatus.UNDER_WAY)
-        .order_by()
-        .values("mission")
-        .annotate(level=Max("alert_level"))
-        .values("level")
-    )
-    return Coalesce(Subquery(highest), Silence.NONE)
 
 
 def raise_now(

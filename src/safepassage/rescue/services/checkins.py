@@ -33,7 +33,7 @@ from safepassage.rescue.models import (
     Outcome,
     SafePoint,
 )
-from safepassage.rescue.services import alerts, progress
+from safepassage.rescue.services import alerts, checkin_rows, progress
 from safepassage.rescue.services.errors import KeyReused, MissionClosed, RescueError, WrongPin
 from safepassage.rescue.services.missions import lock
 from safepassage.rescue.services.timeline import event
@@ -107,9 +107,7 @@ def link_for_token(token: str, *, now: dt.datetime | None = None) -> CheckInLink
     if not tokens.looks_like_token(token):
         return None
     digest = tokens.token_digest(token)
-    link = (
-        CheckInLink.objects.select_related("mission", "partner").filter(token_digest=digest).first()
-    )
+    link = checkin_rows.link_by_digest(digest)
     if link is None or not tokens.same(link.token_digest, digest):
         return None
     now = now or timezone.now()
@@ -226,8 +224,9 @@ def submit(
     report received by phone (``actor``). The caller has checked the PIN (``duress``).
     """
     validate(report)
-    if _recorded(mission=mission, report=report).exists():
-        return _replay(mission=mission, report=report)  # a retry: no lock, no write
+    existing = checkin_rows.recorded(mission_id=mission.pk, key=report.key)
+    if existing is not None:
+        return _replayed(existing, report)  # a retry: no lock, no write
     try:
         return _submit(mission=mission, report=report, link=link, actor=actor, duress=duress, at=at)
     except IntegrityError:
@@ -244,6 +243,10 @@ def _replay(*, mission: Mission, report: Report) -> Result:
     existing = _recorded(mission=mission, report=report).first()
     if existing is None:
         raise RescueError({"idempotency_key": _("The check-in could not be recorded.")})
+    return _replayed(existing, report)
+
+
+def _replayed(existing: CheckIn, report: Report) -> Result:
     if existing.fingerprint != report.fingerprint():
         raise KeyReused(
             {"idempotency_key": _("This request key was already used for a different report.")}
@@ -251,21 +254,19 @@ def _replay(*, mission: Mission, report: Report) -> Result:
     return Result(check_in=existing, replayed=True)
 
 
-def _lock(mission: Mission) -> Mission:
-    # The route is not needed here: ``missions.lock`` would join it.
-    return Mission.objects.select_for_update().get(pk=mission.pk)
-
-
 @transaction.atomic
 def _submit(*, mission, report, link, actor, duress, at) -> Result:
-    mission = _lock(mission)
-    if _recorded(mission=mission, report=report).exists():
+    # The fixed statements of this path are written by hand (``checkin_rows``): the lock,
+    # one read after it, one write after ``progress.apply``.
+    mission = checkin_rows.lock_mission(mission.pk)
+    found = checkin_rows.read_after_lock(mission_id=mission.pk, key=report.key)
+    if found.recorded:
         return _replay(mission=mission, report=report)
     if mission.status not in ACTIVE:
         raise MissionClosed({"mission": _("This mission has ended; the report was not recorded.")})
     at = at or timezone.now()
     who = f"partner:{link.partner.pseudonym}" if link is not None else actor
-    leg = progress.current_leg(mission)
+    leg = found.leg
     check_in = CheckIn(
         mission=mission,
         link=link,
@@ -282,26 +283,26 @@ def _submit(*, mission, report, link, actor, duress, at) -> Result:
         check_in.reason = report.reason.strip()
     moved = progress.apply(mission=mission, leg=leg, report=report, check_in=check_in, at=at)
     check_in.effect = moved.effect
-    check_in.save()
-    # The mission row is written once: the time of contact, and its silence if it changed.
     mission.last_check_in_at = at
-    changes = {"last_check_in_at": at, "updated_at": timezone.now()}
-    if moved.silence is not None:
-        changes["silence"] = moved.silence
-    Mission.objects.filter(pk=mission.pk).update(**changes)
-    if link is not None:
-        CheckInLink.objects.filter(pk=link.pk).update(last_used_at=at)
-    event(
-        mission,
-        "check_in",
-        actor=who,
+    # The check-in, the leg's deadline, the link's last use, the timeline event and the
+    # mission row (the time of contact, and its silence if it changed) in one write.
+    checkin_rows.write(
+        check_in=check_in,
+        mission=mission,
+        silence=moved.silence,
+        leg_due=(leg, moved.leg_due) if moved.leg_due is not None else None,
+        link=link,
         at=at,
-        kind=report.kind,
-        effect=check_in.effect,
-        leg=leg.position if leg else None,
-        point=check_in.safe_point.code_name if check_in.safe_point_id else "",
-        delay_hours=report.delay_hours,
-        duress=duress,
+        now=timezone.now(),
+        event_actor=who,
+        event_data={
+            "kind": report.kind,
+            "effect": check_in.effect,
+            "leg": leg.position if leg else None,
+            "point": check_in.safe_point.code_name if check_in.safe_point_id else "",
+            "delay_hours": report.delay_hours,
+            "duress": duress,
+        },
     )
     if report.kind == CheckInKind.NEED_HELP:
         alerts.raise_now(mission=mission, kind=AlertKind.NEED_HELP, actor=who, check_in=check_in)
@@ -331,10 +332,12 @@ def _submit(*, mission, report, link, actor, duress, at) -> Result:
         if moved.planned:
             status = link_status(link, mission=mission)
         else:
+            # Read after the lock: outcomes change only under the mission lock, and
+            # nothing above changes one.
             status = _status(
                 mission,
                 next_point=moved.next_leg.next_point if moved.next_leg else "",
-                head_count=_head_count(mission),
+                head_count=found.head_count,
             )
     return Result(check_in=check_in, replayed=False, status=status)
 

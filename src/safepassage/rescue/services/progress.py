@@ -3,7 +3,8 @@
 ``apply`` is called by ``checkins`` inside the check-in's transaction, with the mission row
 locked; it checks that the report makes sense for the route (an arrival at a safe point
 the route does not pass is refused) and moves the mission along. The mission row itself is
-written once by the caller, with what ``apply`` says it needs (``Progress.silence``).
+written once by the caller, with what ``apply`` says it needs (``Progress.silence``), and
+so is the current leg's new deadline after a report on the way (``Progress.leg_due``).
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safepassage.rescue.models import (
@@ -24,7 +23,7 @@ from safepassage.rescue.models import (
     MissionStatus,
     Silence,
 )
-from safepassage.rescue.services import alerts, journeys
+from safepassage.rescue.services import journeys
 from safepassage.rescue.services.errors import RescueError
 from safepassage.rescue.services.missions import rebase, start_leg, travelling
 
@@ -34,33 +33,26 @@ DEFAULT_DELAY_HOURS = 6
 @dataclass(frozen=True)
 class Progress:
     """What the report did: ``effect`` for the timeline; ``silence``, the mission's new
-    silence level (an expression to evaluate in the UPDATE) or None to leave it; and
-    ``next_leg``, the leg under way afterwards (None when there is none, ``planned``
-    when the mission has not started and its first leg is still to be read)."""
+    silence level or None to leave it; ``leg_due``, the new deadline of the current leg
+    for the caller to write with its alert level back to 0 (the mission's silence then
+    becomes the highest alert level of its legs under way), or None; and ``next_leg``,
+    the leg under way afterwards (None when there is none, ``planned`` when the mission
+    has not started and its first leg is still to be read)."""
 
     effect: str
-    silence: object = None
+    silence: int | None = None
     next_leg: Leg | None = None
     planned: bool = False
-
-
-def current_leg(mission: Mission) -> Leg | None:
-    """The first leg under way, with the code name of the safe point it leads to
-    (``next_point``), read without loading the safe point itself."""
-    return (
-        Leg.objects.filter(mission=mission, status=LegStatus.UNDER_WAY)
-        .annotate(next_point=F("to_point__code_name"))
-        .order_by("position")
-        .first()
-    )
+    leg_due: dt.datetime | None = None
 
 
 def apply(*, mission: Mission, leg: Leg | None, report, check_in: CheckIn, at) -> Progress:
-    """Change the mission as the report says. ``leg`` is ``current_leg(mission)``."""
+    """Change the mission as the report says. ``leg`` is its first leg under
+    way, with ``next_point`` (``checkin_rows.read_after_lock``), or None."""
     if mission.status == MissionStatus.PLANNED:
         return Progress("not_started", planned=True)
     if report.kind != CheckInKind.ARRIVED:
-        silence = None
+        due = None
         if leg is not None:
             until = at
             if report.kind == CheckInKind.DELAYED:
@@ -68,8 +60,8 @@ def apply(*, mission: Mission, leg: Leg | None, report, check_in: CheckIn, at) -
                 # when the window has already passed.
                 hours = report.delay_hours or DEFAULT_DELAY_HOURS
                 until = max(leg.due_at or at, at) + dt.timedelta(hours=hours)
-            silence = _heard_from(leg=leg, until=until)
-        return Progress("recorded", silence=silence, next_leg=leg)
+            due = _heard_from(leg=leg, until=until)
+        return Progress("recorded", next_leg=leg, leg_due=due)
     return _arrive(mission=mission, leg=leg, report=report, check_in=check_in, at=at)
 
 
@@ -79,15 +71,14 @@ def compromised(*, mission: Mission, at: dt.datetime) -> None:
         mission.save(update_fields=["compromised_at", "updated_at"])
 
 
-def _heard_from(*, leg: Leg, until: dt.datetime):
-    """Contact: silence counts again from ``until`` at the earliest. Returns the mission's
-    silence to write (the highest alert level of its legs under way), or None."""
+def _heard_from(*, leg: Leg, until: dt.datetime) -> dt.datetime | None:
+    """Contact: silence counts again from ``until`` at the earliest. Returns the leg's new
+    deadline for the caller to write (``Progress.leg_due``), or None to leave it."""
     if leg.due_at is not None and leg.due_at >= until:
         return None
     leg.due_at = until
     leg.alert_level = 0
-    Leg.objects.filter(pk=leg.pk).update(due_at=until, alert_level=0, updated_at=timezone.now())
-    return alerts.silence_of_legs_under_way()
+    return until
 
 
 def _arrive(*, mission, leg, report, check_in: CheckIn, at) -> Progress:
