@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 from safepassage.secret_paths import is_secret_path
 
 IDLE_KEY = "safepassage_last_seen"
+# When the session signed in: it ends SESSION_MAX_HOURS later however active it is (the
+# session row's own expiry moves on with every save, so it cannot be the limit).
+SIGNED_IN_KEY = "safepassage_signed_in_at"
 # Sent by pages that refresh themselves (the mission board): such a request is not the
 # user's activity, so an open board does not keep an unattended session alive.
 BACKGROUND_HEADER = "X-Safepassage-Background"
@@ -51,6 +54,9 @@ class SecondFactorRequiredMiddleware:
 
 
 class IdleTimeoutMiddleware:
+    """A session ends after IDLE_TIMEOUT_MINUTES without the user's activity, and
+    SESSION_MAX_HOURS after it signed in whatever the activity (both audited)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -58,6 +64,19 @@ class IdleTimeoutMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = time.time()
+            signed_in = request.session.get(SIGNED_IN_KEY)
+            if signed_in is None:
+                # A session from before the limit was kept: it counts from now.
+                request.session[SIGNED_IN_KEY] = now
+            elif now - signed_in > settings.SESSION_COOKIE_AGE:
+                from safepassage.accounts import services
+
+                services.logout_recorded(user=user, reason="session_limit")
+                logout(request)
+                messages.info(
+                    request, _("Your session reached its time limit. Please sign in again.")
+                )
+                return to_login(request)
             last = request.session.get(IDLE_KEY)
             if last is not None and now - last > settings.IDLE_TIMEOUT_SECONDS:
                 from safepassage.accounts import services
@@ -72,6 +91,12 @@ class IdleTimeoutMiddleware:
             if last is None or (now - last > 60 and not background):
                 request.session[IDLE_KEY] = now
         return self.get_response(request)
+
+
+def mark_signed_in(request) -> None:
+    """At sign-in: the session's time limit counts from now, and it has just authenticated."""
+    request.session[SIGNED_IN_KEY] = time.time()
+    mark_recent_auth(request)
 
 
 def mark_recent_auth(request) -> None:

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from safepassage.accounts import forms, services, throttle
-from safepassage.accounts.middleware import mark_recent_auth
+from safepassage.accounts.middleware import mark_recent_auth, mark_signed_in
 from safepassage.accounts.models import RecoveryCodeDevice, TOTPDevice, User
 
 PENDING_KEY = "safepassage_pending_login"
@@ -131,7 +131,7 @@ def verify(request):
                 request.session.pop(PENDING_KEY, None)
                 auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 otp_login(request, device)
-                mark_recent_auth(request)
+                mark_signed_in(request)
                 request.session["django_language"] = user.language
                 services.login_recorded(user=user, method=type(device).__name__)
                 response = redirect(_next_url(request))

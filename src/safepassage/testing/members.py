@@ -19,7 +19,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 
 from safepassage.accounts import otp
-from safepassage.accounts.middleware import AUTH_AT_KEY, IDLE_KEY
+from safepassage.accounts.middleware import AUTH_AT_KEY, IDLE_KEY, SIGNED_IN_KEY
 from safepassage.accounts.models import Role, TOTPDevice, User
 
 PASSWORD = "correct horse battery staple 42"
@@ -94,7 +94,7 @@ def signed_in_client(member: Member, *, recent: bool = True) -> Client:
     client.force_login(member.user, backend="django.contrib.auth.backends.ModelBackend")
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = member.device.persistent_id
-    session[IDLE_KEY] = time.time()
+    session[IDLE_KEY] = session[SIGNED_IN_KEY] = time.time()
     if recent:
         session[AUTH_AT_KEY] = time.time()
     session.save()

@@ -173,3 +173,36 @@ def test_a_click_counts_as_activity(sign_in, director):
     session.save()
     client.get(reverse("rescue:board"))
     assert time.time() - client.session[IDLE_KEY] < 5
+
+
+def test_a_session_ends_at_its_time_limit_however_active(sign_in, director, settings):
+    from safepassage.accounts.middleware import SIGNED_IN_KEY
+    from safepassage.audit.models import AuditEntry
+
+    client = sign_in(director)
+    session = client.session
+    # Active a minute ago, but signed in more than SESSION_MAX_HOURS ago.
+    session[SIGNED_IN_KEY] = time.time() - settings.SESSION_COOKIE_AGE - 60
+    session[IDLE_KEY] = time.time() - 60
+    session.save()
+
+    response = client.get(reverse("web:dashboard"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+    assert client.get(reverse("web:dashboard")).status_code == 302
+    ended = AuditEntry.objects.filter(action="accounts.logged_out").last()
+    assert ended.data == {"reason": "session_limit"}
+
+
+def test_a_session_within_its_time_limit_goes_on(sign_in, director, settings):
+    from safepassage.accounts.middleware import SIGNED_IN_KEY
+
+    client = sign_in(director)
+    signed_in = client.session[SIGNED_IN_KEY]
+    assert abs(time.time() - signed_in) < 60  # set by the sign-in itself
+    session = client.session
+    session[SIGNED_IN_KEY] = time.time() - settings.SESSION_COOKIE_AGE + 600
+    session.save()
+
+    assert client.get(reverse("web:dashboard")).status_code == 200
