@@ -52,7 +52,8 @@ class EnrolForm(forms.Form):
 
 
 def _role_choices():
-    return Role.Code.choices
+    """Staff roles only: a donor signs in to the donor portal, never as staff."""
+    return [(code, label) for code, label in Role.Code.choices if code != Role.Code.DONOR]
 
 
 class InviteForm(forms.Form):

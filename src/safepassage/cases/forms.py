@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from safepassage.base.countries import country_code
 from safepassage.base.date_fields import DateField
 from safepassage.base.money_forms import MoneyForm, amount_field
 from safepassage.cases.models import (
@@ -92,10 +93,7 @@ class CaseForm(forms.Form):
         self.fields["team"].queryset = teams
 
     def clean_country(self):
-        value = self.cleaned_data["country"].upper()
-        if not value.isalpha():
-            raise forms.ValidationError(_("Use a two-letter country code such as CN or LA."))
-        return value
+        return country_code(self.cleaned_data["country"])
 
 
 class UrgencyForm(forms.Form):

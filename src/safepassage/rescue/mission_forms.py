@@ -24,6 +24,9 @@ class CodesField(forms.MultipleChoiceField):
         return True
 
 
+PAST_GRACE = dt.timedelta(minutes=15)
+
+
 class MissionPlanForm(forms.Form):
     route = forms.ModelChoiceField(label=_("Route"), queryset=None, empty_label=None)
     people = CodesField(
@@ -50,6 +53,14 @@ class MissionPlanForm(forms.Form):
         self.fields["route"].queryset = routes
         self.fields["coordinator"].queryset = leads
         self.fields["partners"].queryset = partners
+
+    def clean_planned_start(self):
+        """Not in the past: a plan starts from now on (a few minutes' grace for a form
+        filled slowly). Missions already under way are recorded by starting them."""
+        start = self.cleaned_data["planned_start"]
+        if start < timezone.now() - PAST_GRACE:
+            raise forms.ValidationError(_("The planned departure is in the past."))
+        return start
 
     def clean_people(self):
         codes = sorted({code.strip().upper() for code in self.cleaned_data["people"] if code})

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from django_otp.oath import TOTP
 
-from safepassage.accounts.models import Invitation, RecoveryCode, TOTPDevice, User
+from safepassage.accounts.models import Invitation, RecoveryCode, Role, TOTPDevice, User
 from safepassage.testing.members import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -178,3 +178,23 @@ def test_a_replayed_invitation_link_cannot_set_a_password_or_enrol(
     with pytest.raises(services.AccountError):
         services.invitation_enrol(invitation=stale, device=intruder, token=f"{totp.token():06d}")
     assert list(TOTPDevice.objects.filter(user=user, confirmed=True)) == [owner_device]
+
+
+def test_the_invitation_offers_staff_roles_only():
+    from safepassage.accounts.forms import InviteForm, RolesForm
+
+    for form in (InviteForm(), RolesForm()):
+        offered = {code for code, _label in form.fields["roles"].choices}
+        assert Role.Code.DONOR not in offered
+        assert Role.Code.DIRECTOR in offered
+        assert Role.Code.ADVOCACY in offered
+    form = InviteForm(
+        {
+            "email": "new.donor@example.org",
+            "display_name": "김후원",
+            "language": "ko",
+            "roles": [Role.Code.DONOR],
+        }
+    )
+    assert not form.is_valid()
+    assert "roles" in form.errors

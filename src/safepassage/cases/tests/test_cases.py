@@ -442,3 +442,17 @@ def test_raising_a_calls_urgency_raises_its_peoples_priority(sign_in, case_worke
     person = Person.objects.get(pk=person.pk)
     assert person.priority_reasons[0] == "case_critical"
     assert AuditEntry.objects.filter(action="cases.urgency_changed").exists()
+
+
+@pytest.mark.parametrize("country", ["ZZ", "XX", "C1"])
+def test_a_case_outside_iso_3166_is_refused(country):
+    from safepassage.cases.forms import CaseForm
+    from safepassage.cases.models import Team
+
+    form = CaseForm({"country": country, "urgency": "routine"}, teams=Team.objects.none())
+    assert not form.is_valid()
+    assert "not a country code" in form.errors["country"][0]
+    form = CaseForm({"country": "la", "urgency": "routine"}, teams=Team.objects.none())
+    form.is_valid()
+    assert "country" not in form.errors
+    assert form.cleaned_data["country"] == "LA"

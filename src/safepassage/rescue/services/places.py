@@ -7,10 +7,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record
+from safepassage.base.countries import country_code
 from safepassage.rescue.models import FieldPartner, Means, Route, RouteStop, SafePoint
 from safepassage.rescue.services.errors import RescueError
 
@@ -36,10 +38,11 @@ def _insert(obj, field: str, taken: str) -> None:
 
 
 def _country(value: str) -> str:
-    country = value.strip().upper()
-    if not re.fullmatch(r"[A-Z]{2}", country):
-        raise RescueError({"country": _("A country is a two-letter code, e.g. LA.")})
-    return country
+    """An ISO 3166-1 alpha-2 code ("ZZ" or a typo is refused)."""
+    try:
+        return country_code(value)
+    except ValidationError as error:
+        raise RescueError({"country": error.messages[0]}) from None
 
 
 @transaction.atomic

@@ -412,3 +412,20 @@ def test_case_workers_and_finance_cannot_open_mission_pages(role):
 
 def test_a_made_up_mission_code_is_404(client):
     assert client.get(reverse("rescue:mission", args=["M-NOPE00"])).status_code == 404
+
+
+def test_a_departure_in_the_past_is_refused(client, lead):
+    family = waiting_family(1)
+    yesterday = timezone.localtime() - dt.timedelta(days=1)
+    response = client.post(
+        NEW,
+        {
+            "route": make_route().pk,
+            "people": [family[0].code],
+            "coordinator": lead.user.pk,
+            "planned_start": yesterday.strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 400
+    assert "The planned departure is in the past." in response.content.decode()
+    assert not Mission.objects.exists()

@@ -11,6 +11,7 @@ from safepassage.audit.models import AuditEntry
 from safepassage.audit.sealing import opened
 from safepassage.rescue.models import FieldPartner, Route, SafePoint
 from safepassage.rescue.services import places
+from safepassage.rescue.services.errors import RescueError
 from safepassage.testing.members import make_member
 from safepassage.testing.rescue import coordinator, make_mission, make_partner
 from safepassage.vault import services as vault_services
@@ -395,3 +396,22 @@ def test_a_shredded_safe_point_says_so_and_reveals_nothing(sign_in, lead, point,
     page = client.get(response.url)
     assert b"sealed details were shredded" in page.content
     assert b"noodle shop" not in page.content
+
+
+@pytest.mark.parametrize("country", ["ZZ", "XX", "K1", "L"])
+def test_a_safe_point_outside_iso_3166_is_refused(sign_in, lead, country):
+    client = sign_in(lead)
+    response = client.post(
+        reverse("rescue:safe_point_new"),
+        {"code_name": "BAMBOO", "country": country, "real_place": "A barn"},
+    )
+    assert response.status_code == 400
+    assert SafePoint.objects.count() == 0
+    with pytest.raises(RescueError, match="not a country code"):
+        places.safe_point_create(actor=None, code_name="PINE", country="ZZ")
+
+
+def test_a_safe_point_country_is_any_iso_3166_code_in_either_case(sign_in, lead):
+    for code_name, country in (("PINE", "th"), ("OAK", "VN"), ("ELM", "KR")):
+        point = places.safe_point_create(actor=None, code_name=code_name, country=country)
+        assert point.country == country.upper()
