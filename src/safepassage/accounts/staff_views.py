@@ -18,7 +18,7 @@ def staff_list(request):
 
 
 @staff_required("staff.manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def staff_invite(request):
     form = forms.InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -43,7 +43,7 @@ def staff_invite(request):
 
 @staff_required("staff.manage")
 @recent_auth_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def staff_roles(request, user_id):
     member = permissions.get_or_404(request.user, "staff.manage", User.objects.all(), pk=user_id)
     initial = {"roles": sorted(member.role_codes())}

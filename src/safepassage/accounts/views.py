@@ -63,7 +63,7 @@ def locked_out(request, original_response=None, credentials=None):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def login(request):
     if request.user.is_authenticated:
         return redirect(_next_url(request))
@@ -115,7 +115,7 @@ def _pending_user(request) -> User | None:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify(request):
     user = _pending_user(request)
     if user is None:
@@ -200,7 +200,7 @@ def logout_view(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request):
     """Re-authentication before a sensitive action: password and a fresh code."""
     if not request.user.is_authenticated:
@@ -260,7 +260,7 @@ def _session_invitation(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def welcome(request):
     """Step 1 of accepting an invitation: choose a password."""
     found = _session_invitation(request)
@@ -290,7 +290,7 @@ def welcome(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrol(request):
     """Step 2: scan the QR code and confirm with a first code; then see recovery codes."""
     from safepassage.accounts import otp

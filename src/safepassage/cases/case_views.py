@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
@@ -29,7 +29,7 @@ def _teams_for(user):
 
 
 @staff_required("cases.view")
-@require_GET
+@require_safe
 def cases(request):
     state = request.GET.get("state", "open")
     found = selectors.cases_for(request.user).select_related("team")
@@ -42,7 +42,7 @@ def cases(request):
 
 
 @staff_required("cases.edit")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def case_new(request):
     """Take a call for help: the case and its first person in one step."""
     teams = _teams_for(request.user)
@@ -77,7 +77,7 @@ def case_new(request):
 
 
 @staff_required("cases.view")
-@require_GET
+@require_safe
 def case(request, code: str):
     found = _case(request, code)
     people = [
@@ -115,7 +115,7 @@ def case_urgency(request, code: str):
 
 
 @staff_required("cases.edit")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def case_person_new(request, code: str):
     found = _case(request, code, "cases.edit")
     form = forms.PersonForm(request.POST or None)

@@ -9,7 +9,7 @@ import csv
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from safepassage.accounts.decorators import recent_auth_required, staff_required
 from safepassage.audit.chain import record
@@ -21,7 +21,7 @@ COLUMNS = ["code", "pseudonym", "case", "sex", "birth_year", "province", "status
 
 @staff_required("cases.export")
 @recent_auth_required
-@require_GET
+@require_safe
 def people_csv(request):
     people = selectors.people_list(request.user).select_related("case").order_by("created_at")
     shown = lists.shown_by_code(request, people)

@@ -39,7 +39,7 @@ class MembersForm(django_forms.Form):
 
 
 @staff_required("staff.manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def teams(request):
     form = TeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -60,7 +60,7 @@ def teams(request):
 
 
 @staff_required("staff.manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def team(request, team_id):
     found = permissions.get_or_404(request.user, "staff.manage", Team.objects.all(), pk=team_id)
     form = MembersForm(request.POST or None, initial={"members": found.members.all()})

@@ -14,7 +14,7 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
@@ -56,7 +56,7 @@ def _testimony(request, code: str, action: str) -> Testimony:
 
 
 @staff_required("people.view")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def people(request):
     """The search form posts, so a real name or phone typed into it never lands in a URL,
     a browser history or an access log; codes, pseudonyms and filters work as links."""
@@ -94,7 +94,7 @@ def people(request):
 
 
 @staff_required("people.view")
-@require_GET
+@require_safe
 def queue(request):
     """Who waits for rescue, most urgent first (by the exact priority), and why."""
     waiting = selectors.priority_queue(request.user)
@@ -136,7 +136,7 @@ def people_exact(request):
 
 
 @staff_required("people.view")
-@require_GET
+@require_safe
 def person(request, code: str):
     found = _person(request, code)
     may_edit = permissions.can(request.user, "people.edit", found)

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
@@ -46,7 +46,7 @@ def _board(request, *, status: int = 200, cost_form=None, assign_form=None):
 
 
 @staff_required("hope.view")
-@require_GET
+@require_safe
 def board(request):
     return _board(request)
 

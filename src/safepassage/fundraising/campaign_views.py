@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
@@ -36,7 +36,7 @@ def _url(campaign: Campaign) -> str:
 
 
 @staff_required("hope.view")
-@require_GET
+@require_safe
 def campaign_list(request):
     return render(
         request,
@@ -49,7 +49,7 @@ def campaign_list(request):
 
 
 @staff_required("hope.view")
-@require_GET
+@require_safe
 def campaign(request, code: str):
     found = _campaign(code)
     children = selectors.children(found)
@@ -71,7 +71,7 @@ def campaign(request, code: str):
 
 
 @staff_required("hope.manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def campaign_new(request):
     form = forms.CampaignForm(request.POST or None, donors=_donors(request))
     if request.method == "POST" and form.is_valid():
@@ -93,7 +93,7 @@ def campaign_new(request):
 
 
 @staff_required("hope.manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def campaign_edit(request, code: str):
     found = _campaign(code)
     form = forms.CampaignForm(
@@ -121,7 +121,7 @@ def campaign_edit(request, code: str):
 
 
 @staff_required("hope.view")
-@require_GET
+@require_safe
 def event_list(request):
     return render(
         request,
@@ -134,7 +134,7 @@ def event_list(request):
 
 
 @staff_required("hope.manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_new(request):
     form = forms.EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

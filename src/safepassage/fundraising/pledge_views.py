@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
@@ -32,7 +32,7 @@ def _donors(request):
 
 
 @staff_required("hope.view")
-@require_GET
+@require_safe
 def pledge_list(request):
     status = request.GET.get("status", "")
     if status not in Pledge.Status.values:
@@ -67,13 +67,13 @@ def _pledge_page(request, found: Pledge, *, cancel_form=None, status: int = 200)
 
 
 @staff_required("hope.view")
-@require_GET
+@require_safe
 def pledge(request, code: str):
     return _pledge_page(request, _pledge(request, code))
 
 
 @staff_required("hope.manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def pledge_new(request):
     form = forms.PledgeForm(request.POST or None, donors=_donors(request))
     if request.method == "POST" and form.is_valid():
@@ -108,7 +108,7 @@ def pledge_cancel(request, code: str):
 
 
 @staff_required("hope.view")
-@require_GET
+@require_safe
 def matching_list(request):
     return render(
         request,
@@ -121,7 +121,7 @@ def matching_list(request):
 
 
 @staff_required("hope.manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def matching_new(request):
     form = forms.MatchingForm(request.POST or None, donors=_donors(request))
     if request.method == "POST" and form.is_valid():

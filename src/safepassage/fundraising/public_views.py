@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import translation
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from safepassage.fundraising import profiles, selectors
 from safepassage.fundraising.models import ShareStatus
@@ -31,7 +31,7 @@ def _private(response):
     return response
 
 
-@require_GET
+@require_safe
 def sponsor_page(request, token: str):
     if throttle.blocked(request):
         response = render(request, "fundraising/public/throttled.html", status=429)
@@ -54,7 +54,7 @@ def sponsor_page(request, token: str):
     return _private(response)
 
 
-@require_GET
+@require_safe
 def give(request, code: str):
     campaign = selectors.public_campaign(code)
     if campaign is None:

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
@@ -23,7 +23,7 @@ from safepassage.funds.models import Donor
 
 
 @staff_required("hope.view")
-@require_GET
+@require_safe
 def sponsor_list(request):
     return render(
         request,
@@ -36,7 +36,7 @@ def sponsor_list(request):
 
 
 @staff_required("hope.manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def sponsor_new(request):
     donors = permissions.visible(request.user, "hope.manage", Donor.objects.all())
     form = forms.SponsorForm(request.POST or None, donors=donors)
@@ -90,11 +90,11 @@ def _consent_page(request, person: Person, *, form=None, errors=(), status: int 
 
 
 @staff_required("hope.consent")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def consent_page(request, code: str):
     """Record the person's consent (again, after a withdrawal, if they agree again)."""
     person = _person(request, code)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _consent_page(request, person)
     form = forms.ConsentForm(request.POST)
     if form.is_valid():

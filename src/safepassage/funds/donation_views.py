@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import recent_auth_required, staff_required
@@ -73,7 +73,7 @@ def _filtered(request):
 
 
 @staff_required("funds.view")
-@require_GET
+@require_safe
 def donations(request):
     form, found = _filtered(request)
     page = Paginator(found.order_by("-received_on", "-created_at"), PAGE_SIZE).get_page(
@@ -99,7 +99,7 @@ def donations(request):
 
 @staff_required("funds.export")
 @recent_auth_required
-@require_GET
+@require_safe
 def donations_csv(request):
     form, found = _filtered(request)
     found = found.order_by("received_on", "created_at").select_related("reverses")
@@ -143,7 +143,7 @@ def donations_csv(request):
 
 
 @staff_required("funds.edit")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def donation_new(request):
     donors = selectors.donors_for(request.user, action="funds.edit")
     form = forms.DonationForm(request.POST or None, donors=donors)
@@ -183,7 +183,7 @@ def _record(request, form) -> Donation:
 
 
 @staff_required("funds.view")
-@require_GET
+@require_safe
 def donation(request, code: str):
     found = selectors.with_amounts(_donation(request, code))
     may_edit = permissions.has_capability(request.user, "funds.edit")

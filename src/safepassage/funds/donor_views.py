@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
@@ -48,7 +48,7 @@ def _donor(request, code: str, action: str = "funds.view") -> Donor:
 
 
 @staff_required("funds.view")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def donors(request):
     posted = request.method == "POST"
     form = forms.DonorSearchForm(request.POST if posted else request.GET)
@@ -75,7 +75,7 @@ def donors(request):
 
 
 @staff_required("funds.edit")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def donor_new(request):
     form = forms.DonorForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
@@ -103,7 +103,7 @@ def donor_new(request):
 
 
 @staff_required("funds.view")
-@require_GET
+@require_safe
 def donor(request, code: str):
     found = _donor(request, code)
     user = request.user

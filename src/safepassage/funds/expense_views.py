@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import recent_auth_required, staff_required
@@ -85,7 +85,7 @@ def _filtered(request):
 
 
 @staff_required("funds.view")
-@require_GET
+@require_safe
 def expenses(request):
     form, found = _filtered(request)
     page = Paginator(found.order_by("-spent_on", "-created_at"), PAGE_SIZE).get_page(
@@ -115,7 +115,7 @@ def _iso(value) -> str:
 
 @staff_required("funds.export")
 @recent_auth_required
-@require_GET
+@require_safe
 def expenses_csv(request):
     form, found = _filtered(request)
     found = found.order_by("spent_on", "created_at")
@@ -160,7 +160,7 @@ def expenses_csv(request):
 
 
 @staff_required("funds.edit")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def expense_new(request):
     form = forms.ExpenseForm(
         request.POST or None,
@@ -237,7 +237,7 @@ def _trail(expense: Expense) -> list[tuple[str, object, object]]:
 
 
 @staff_required("funds.view")
-@require_GET
+@require_safe
 def expense(request, code: str):
     return _expense_page(request, _expense(request, code))
 
@@ -332,7 +332,7 @@ def sniff(content: bytes) -> str:
 
 
 @staff_required("funds.view")
-@require_GET
+@require_safe
 def expense_receipt(request, code: str, receipt: str):
     """The receipt's file, after an audited reveal; never cached, always a download."""
     found = _expense(request, code)

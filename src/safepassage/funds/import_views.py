@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
@@ -65,7 +65,7 @@ class ImportForm(forms.Form):
 
 @csrf_exempt  # checked in _imports, once the upload handler keeps the file in memory
 @staff_required("funds.import")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def imports(request):
     upload = None
     if request.method == "POST":
@@ -117,7 +117,7 @@ def _imports(request, upload: MemoryOnlyUpload | None):
 
 
 @staff_required("funds.import")
-@require_GET
+@require_safe
 def batch(request, batch_id):
     found = permissions.get_or_404(
         request.user,

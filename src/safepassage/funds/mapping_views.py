@@ -48,7 +48,7 @@ class MappingForm(forms.Form):
 
 
 @staff_required("funds.import")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def column_mappings(request):
     form = MappingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

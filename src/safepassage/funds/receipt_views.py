@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
@@ -54,7 +54,7 @@ def _form_errors(request, form: forms.Form) -> None:
 
 
 @staff_required("funds.view")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def receipts(request):
     """Recent receipts, by year of issue; a POST issues the missing statements of a year."""
     if request.method == "POST":
@@ -176,7 +176,7 @@ def statement_issue(request, code: str):
 
 
 @staff_required("funds.view")
-@require_GET
+@require_safe
 @never_cache
 def receipt_pdf(request, number: str):
     receipt = _receipt(request, number, "funds.view")

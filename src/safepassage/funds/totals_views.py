@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
@@ -18,7 +18,7 @@ from safepassage.funds.services import rates as rate_services
 
 
 @staff_required("funds.view")
-@require_GET
+@require_safe
 def totals(request):
     by_fund = selectors.totals_by_fund()
     return render(
@@ -45,7 +45,7 @@ def totals(request):
 
 
 @staff_required("funds.view")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def rates(request):
     may_edit = permissions.has_capability(request.user, "funds.edit")
     form = forms.RateForm(request.POST or None) if may_edit else None

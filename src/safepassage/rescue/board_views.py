@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
@@ -28,7 +28,7 @@ def _is_poll(request) -> bool:
 # A board from a cache would show a calm that is no longer true.
 @never_cache
 @staff_required("missions.view")
-@require_GET
+@require_safe
 def board(request):
     context = {
         "board": selectors.board(request.user),

@@ -40,7 +40,7 @@ def too_many(request):
 # refuse cookies, and a form that fails on a lost cookie loses a report.
 @csrf_exempt
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def page(request, token: str):
     if throttle.blocked(request):
         return too_many(request)
@@ -54,7 +54,7 @@ def page(request, token: str):
 
 def _answer(request, link):
     status = checkins.link_status(link)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = CheckInForm(initial={"key": uuid.uuid4().hex, "point": status["next_point"]})
         return render(request, "rescue/checkin.html", {"form": form, "status": status})
     form = CheckInForm(request.POST)

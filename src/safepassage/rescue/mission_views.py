@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
@@ -39,7 +39,7 @@ def _mission(request, code: str, action: str = "missions.view") -> Mission:
 
 
 @staff_required("missions.manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def mission_new(request):
     """Plan a mission for people from the priority queue, whole families at a time.
 
@@ -87,7 +87,7 @@ def mission_new(request):
 
 
 @staff_required("missions.view")
-@require_GET
+@require_safe
 def mission(request, code: str):
     found = _mission(request, code)
     detail = selectors.mission_detail(found)

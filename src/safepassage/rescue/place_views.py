@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
@@ -65,7 +65,7 @@ def _nameable_staff():
 
 
 @staff_required("missions.view")
-@require_GET
+@require_safe
 def safe_points(request):
     user = request.user
     mine = permissions.visible(user, "places.reveal", SafePoint.objects.filter(pk=OuterRef("pk")))
@@ -85,7 +85,7 @@ def safe_points(request):
 
 
 @staff_required("places.manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def safe_point_new(request):
     form = forms.SafePointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -102,7 +102,7 @@ def safe_point_new(request):
 
 
 @staff_required("missions.view")
-@require_GET
+@require_safe
 def safe_point(request, code: str):
     point = _safe_point(request, code)
     user = request.user
@@ -153,7 +153,7 @@ def safe_point_people(request, code: str):
 
 
 @staff_required("missions.view")
-@require_GET
+@require_safe
 def routes(request):
     user = request.user
     stops = RouteStop.objects.select_related("safe_point").only(
@@ -172,7 +172,7 @@ def routes(request):
 
 
 @staff_required("places.manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def route_new(request):
     points = permissions.visible(request.user, "places.manage", SafePoint.objects.all())
     form = forms.RouteForm(request.POST or None, points=points)
@@ -197,7 +197,7 @@ def route_new(request):
 
 
 @staff_required("missions.view")
-@require_GET
+@require_safe
 def partners(request):
     user = request.user
     found = (
@@ -213,7 +213,7 @@ def partners(request):
 
 
 @staff_required("places.manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def partner_new(request):
     form = forms.PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -232,7 +232,7 @@ def partner_new(request):
 
 
 @staff_required("missions.view")
-@require_GET
+@require_safe
 def partner(request, code: str):
     found = _partner(request, code)
     may_reveal = permissions.can(request.user, "partners.reveal", found)

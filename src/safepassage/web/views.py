@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from safepassage.accounts.decorators import staff_required
 from safepassage.web import selectors
 
 
-@require_GET
+@require_safe
 def home(request):
     if request.user.is_authenticated:
         return redirect("web:dashboard")
@@ -18,12 +18,12 @@ def home(request):
 
 
 @staff_required("dashboard.view")
-@require_GET
+@require_safe
 def dashboard(request):
     return render(request, "web/dashboard.html", {"cards": selectors.dashboard_cards(request.user)})
 
 
-@require_GET
+@require_safe
 def health(request):
     """For load balancers: says only that the process answers."""
     return HttpResponse("ok", content_type="text/plain")
