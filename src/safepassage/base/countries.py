@@ -15,7 +15,7 @@ def country_code(value: str) -> str:
     code = (value or "").strip().upper()
     if code not in COUNTRY_CODES:
         raise forms.ValidationError(
-            _("“%(code)s” is not a country code. Use ISO 3166's two letters, such as CN or LA.")
+            _("“%(code)s” is not a country code: use a two-letter code of ISO 3166, such as CN.")
             % {"code": code[:8]},
             code="country",
         )

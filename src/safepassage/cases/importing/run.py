@@ -12,11 +12,11 @@ SHA-256; see ``services.imports`` for why not one per person).
 from __future__ import annotations
 
 import datetime as dt
-import re
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from safepassage.base.countries import country_code
 from safepassage.base.csv_in.source import RowError, Unreadable, decode, read_bytes
 from safepassage.cases import services
 from safepassage.cases.importing import plan as planning
@@ -43,11 +43,10 @@ def import_cases(
     having written nothing, if any row is invalid. Not inside a transaction: the write
     commits on return (``services.people_import`` is durable).
     """
-    country = country.strip().upper()
-    if not re.fullmatch(r"[A-Z]{2}", country):
-        raise ImportRejected(
-            [RowError(None, "", _("The country must be a two-letter code such as KR or CN."))]
-        )
+    try:
+        country = country_code(country)
+    except ValidationError as error:
+        raise ImportRejected([RowError(None, "", error.messages[0])]) from None
     try:
         decoded = decode(read_bytes(source))
     except Unreadable as exc:

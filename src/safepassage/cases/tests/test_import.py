@@ -810,3 +810,10 @@ def test_new_codes_are_unique_and_in_the_vault_alphabet():
     assert len(set(codes)) == 5000
     assert all(len(code) == 8 and set(code) <= set(CODE_ALPHABET) for code in codes)
     assert set("".join(codes)) == set(CODE_ALPHABET)
+
+
+@pytest.mark.parametrize("country", ["ZZ", "XX", "K1", "Korea"])
+def test_an_import_for_a_country_outside_iso_3166_writes_nothing(country):
+    caught = rejected(sheet(MESSY_ROWS), country=country)
+    assert len(caught.errors) == 1
+    assert "is not a country code" in str(caught.errors[0])
