@@ -8,11 +8,13 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The demo's port: `make demo DEMO_PORT=8001` (or DEMO_PORT=8001 in the environment).
+DEMO_PORT ?= 8000
 
 .PHONY: help install demo test test-sqlite test-postgres lint system-packages messages bench clean
 
 help:
-	@echo "make demo     install, create a demo organisation and serve it on http://127.0.0.1:8000"
+	@echo "make demo     install, create a demo organisation and serve it on http://127.0.0.1:$(DEMO_PORT)"
 	@echo "make test     install what the tests need and run them on SQLite, PostgreSQL and Chromium"
 	@echo "make install  create .venv with the locked dependencies"
 	@echo "make lint     ruff (check and format) and lint-imports (the floors)"
@@ -29,7 +31,7 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP)
 
 demo: install
-	$(BIN)/safepassage demo
+	$(BIN)/safepassage demo --bind 127.0.0.1:$(DEMO_PORT)
 
 # Debian packages the tests and PDFs need: Chromium for browser tests, a Korean font so
 # Korean does not render as empty boxes, gettext for catalogues. Installed only if missing.

@@ -44,11 +44,15 @@ def production_env(tmp_path: Path, *, key_id: str = "k1", **overrides: str) -> d
     )
 
 
-def safepassage(env: dict[str, str], *args: str, timeout: int = 300, umask: int = -1):
-    """``umask``: the child's, as the operator's shell would have it (-1: this process's)."""
+def safepassage(
+    env: dict[str, str], *args: str, timeout: int = 300, umask: int = -1, cwd: Path | None = None
+):
+    """``umask``: the child's, as the operator's shell would have it (-1: this process's);
+    ``cwd``: the folder it runs in (a checkout, whose var/ the settings use by default)."""
     return subprocess.run(
         [sys.executable, "-m", "safepassage", *args],
         env=env,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,

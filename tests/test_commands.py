@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from safepassage.cases.models import Person
+from safepassage.environment import adopt_demo_site, demo_record_write
 from safepassage.testing.people import make_person
 from safepassage.vault import records
 from safepassage.vault.errors import Shredded
@@ -102,3 +103,67 @@ def test_shred_command_rejects_unknown_codes():
 
     with pytest.raises(CommandError, match=r"no cases\.person"):
         call_command("shred", "cases.person", "NOPE1234", "--reason", "x", "--yes")
+
+
+def test_the_readmes_commands_run_in_a_checkout_that_holds_the_demo(tmp_path):
+    """`make demo DEMO_PORT=8123`, then the README's commands from the same folder, with
+    nothing set in the environment: they find the demo site instead of asking for keys."""
+    env = clean_env()
+    demo = safepassage(env, "demo", "--no-serve", "--bind", "127.0.0.1:8123", cwd=tmp_path)
+    assert demo.returncode == 0, demo.stderr
+    assert "Safe Passage demo: http://127.0.0.1:8123/" in demo.stdout
+    links = re.findall(r"https?://\S+", demo.stdout)
+    assert links
+    assert all(link.startswith("http://127.0.0.1:8123/") for link in links)
+    var = tmp_path / "var"
+    assert (var / "demo-site.json").stat().st_mode & 0o777 == 0o600
+    mail = "".join(path.read_text(errors="replace") for path in (var / "mail").rglob("*"))
+    assert "127.0.0.1:8123/" in mail
+    assert "127.0.0.1:8000" not in mail
+    for command in (["missions", "scan", "--hours", "12"], ["missions", "status"]):
+        result = safepassage(env, *command, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert "must be set in production" not in result.stderr
+    # The web application loads without whitenoise's "No directory at: .../static/".
+    loaded = safepassage(
+        env, "shell", "-c", "import safepassage.wsgi; print('loaded')", cwd=tmp_path
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    assert "loaded" in loaded.stdout
+    assert "No directory at" not in loaded.stderr
+    # A later run on another port prints links at that port.
+    again = safepassage(env, "demo", "--no-serve", "--bind", "127.0.0.1:8124", cwd=tmp_path)
+    links = re.findall(r"https?://\S+", again.stdout)
+    assert links
+    assert all(link.startswith("http://127.0.0.1:8124/") for link in links)
+
+
+def test_a_real_sites_configuration_is_never_switched_to_the_demo(tmp_path):
+    run(tmp_path, "demo", "--no-serve")
+    env = clean_env(
+        SAFEPASSAGE_VAR_DIR=str(tmp_path / "var"), SAFEPASSAGE_DATABASE_URL="sqlite:///x"
+    )
+    result = safepassage(env, "missions", "status", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "must be set in production" in result.stderr
+
+
+def test_help_lists_the_projects_commands_on_a_fresh_install(tmp_path):
+    result = safepassage(clean_env(), "help", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for command in ("demo", "missions", "import_cases", "import_donations", "serve", "shred"):
+        assert re.search(rf"^\s+{command}$", result.stdout, re.MULTILINE), command
+    assert not (tmp_path / "var").exists()
+
+
+def test_a_demo_record_others_could_have_written_is_ignored(tmp_path):
+    var = tmp_path / "var"
+    record = demo_record_write(var, base_url="http://127.0.0.1:8123")
+    environ = {"SAFEPASSAGE_VAR_DIR": str(var)}
+    assert adopt_demo_site(environ)
+    assert environ["SAFEPASSAGE_MODE"] == "demo"
+    assert environ["SAFEPASSAGE_BASE_URL"] == "http://127.0.0.1:8123"
+    record.chmod(0o666)
+    assert not adopt_demo_site({"SAFEPASSAGE_VAR_DIR": str(var)})
+    record.chmod(0o600)
+    assert not adopt_demo_site({"SAFEPASSAGE_VAR_DIR": str(var), "SAFEPASSAGE_MODE": "test"})

@@ -7,6 +7,7 @@ so that it never has to sit in a process listing or a shell history.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -109,3 +110,57 @@ def local_secret_file(path: Path, *, nbytes: int = 32) -> Path:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(secrets.token_urlsafe(nbytes))
     return path
+
+
+# --- The demo site a checkout holds ---------------------------------------------------------
+# `safepassage demo` records that the var/ folder it made holds a demo site, and at which
+# address it serves it, so that the README's other commands (`safepassage missions scan`, ...)
+# run from the same checkout find it instead of asking for production keys.
+DEMO_RECORD = "demo-site.json"
+# Configuration that means "this is a real site": with any of it set, a record is ignored.
+PRODUCTION_SIGNS = ("SECRET_KEY", "SECRET_KEY_FILE", "DATABASE_URL", "VAULT_KEYRING_FILE")
+
+
+def var_dir_of(environ: dict[str, str] | os._Environ) -> Path:
+    """The var/ folder the settings will use: ``SAFEPASSAGE_VAR_DIR`` or ./var."""
+    return Path(environ.get(PREFIX + "VAR_DIR") or Path.cwd() / "var").resolve()
+
+
+def demo_record_write(var_dir: Path, *, base_url: str) -> Path:
+    """Record (mode 0600) that ``var_dir`` holds a demo site served at ``base_url``."""
+    path = private_directory(var_dir) / DEMO_RECORD
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump({"mode": "demo", "base_url": base_url}, handle)
+    return path
+
+
+def demo_record_read(var_dir: Path) -> dict[str, str] | None:
+    """The record ``demo_record_write`` left, if it is there, is this account's own and is
+    not writable by anyone else (a file another user planted cannot switch a site to demo
+    keys); otherwise None."""
+    path = var_dir / DEMO_RECORD
+    try:
+        status = path.stat()
+        if status.st_uid != os.getuid() or status.st_mode & 0o022:
+            return None
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("mode") != "demo":
+        return None
+    return {"mode": "demo", "base_url": str(record.get("base_url") or "")}
+
+
+def adopt_demo_site(environ: dict[str, str] | os._Environ) -> bool:
+    """Run as the demo site this checkout holds, when nothing says otherwise: no
+    ``SAFEPASSAGE_MODE`` and none of a real site's configuration. Returns whether it did."""
+    if PREFIX + "MODE" in environ or any(PREFIX + name in environ for name in PRODUCTION_SIGNS):
+        return False
+    record = demo_record_read(var_dir_of(environ))
+    if record is None:
+        return False
+    environ[PREFIX + "MODE"] = "demo"
+    if record["base_url"]:
+        environ.setdefault(PREFIX + "BASE_URL", record["base_url"])
+    return True

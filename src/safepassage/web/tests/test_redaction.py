@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import logging
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -133,3 +134,10 @@ def test_other_paths_are_left_alone():
     assert redact("GET /static/app.css 200") == "GET /static/app.css 200"
     assert redact("GET /people/?page=2&status=arrived") == "GET /people/?page=2&status=arrived"
     assert redact(f"Not Found: /c/{TOKEN}/") == "Not Found: /c/[redacted]/"
+
+
+def test_gunicorns_control_socket_lives_in_the_sites_var_folder(settings):
+    """Not in $HOME/.gunicorn/ or $XDG_RUNTIME_DIR, where another site's would collide."""
+    cfg = Config()
+    parsed = cfg.parser().parse_args(gunicorn_argv(bind="127.0.0.1:0", workers=1)[3:])
+    assert parsed.control_socket == str(Path(settings.VAR_DIR) / "gunicorn.ctl")

@@ -18,6 +18,7 @@ import subprocess
 import sys
 from base64 import b32encode
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.management import call_command
@@ -32,7 +33,7 @@ from safepassage.accounts.models import Role, TOTPDevice, User
 from safepassage.cases import services as case_services
 from safepassage.cases.models import Case, Person
 from safepassage.demo import hope, missions, money, organisation
-from safepassage.environment import make_private
+from safepassage.environment import demo_record_write, make_private, private_directory
 from safepassage.rescue.models import Mission, MissionStatus
 
 DEMO_DOMAIN = "demo.safepassage.invalid"
@@ -51,7 +52,7 @@ SEED = 1996
 
 
 class Command(BaseCommand):
-    help = "Create (once) and serve the demo organisation on http://127.0.0.1:8000."
+    help = "Create (once) and serve the demo organisation (at --bind, 127.0.0.1:8000 by default)."
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="set up, print, and stop")
@@ -66,12 +67,17 @@ class Command(BaseCommand):
             return
         # A var/ made by an earlier version was left readable by everyone on the machine.
         make_private(Path(settings.VAR_DIR))
+        # The checkout now holds a demo site: the README's other commands find it.
+        demo_record_write(Path(settings.VAR_DIR), base_url=settings.BASE_URL)
+        # Static files come from the apps (finders); the folder only has to exist, or the
+        # server warns about it at start.
+        private_directory(Path(settings.STATIC_ROOT))
         call_command("migrate", interactive=False, verbosity=0)
         logins = self._logins_file()
         if not User.objects.filter(email__endswith="@" + DEMO_DOMAIN).exists():
             self.stdout.write("Creating the demo organisation...")
             self._create_organisation(logins)
-        self._print(bind, logins)
+        self._print(logins)
         if not no_serve:
             self._serve(bind)
 
@@ -146,10 +152,10 @@ class Command(BaseCommand):
             if role == Role.Code.DIRECTOR:
                 account_services.user_make_superuser(user=user, actor="demo")
 
-    def _print(self, bind: str, logins: dict) -> None:
+    def _print(self, logins: dict) -> None:
         out = self.stdout.write
         out("")
-        out(f"Safe Passage demo: http://{bind}/")
+        out(f"Safe Passage demo: {settings.BASE_URL}/")
         out(f"People in the demo: {Person.objects.count()} in {Case.objects.count()} cases")
         under_way = Mission.objects.filter(status=MissionStatus.UNDER_WAY).count()
         out(f"Missions in the demo: {Mission.objects.count()} ({under_way} under way)")
@@ -173,7 +179,7 @@ class Command(BaseCommand):
         link = logins.get("check_in")
         if link:
             out(f"Field partner {link['partner']}'s check-in page for mission {link['mission']}:")
-            out(f"  {link['url']}")
+            out(f"  {here(link['url'])}")
             out(f"  PIN {link['pin']}; duress PIN {link['duress_pin']} (answers as normal,")
             out("  but silently flags the mission as compromised and alerts the coordinator)")
         story = logins.get("hope")
@@ -182,7 +188,7 @@ class Command(BaseCommand):
                 f"Hope Sharing: sponsor {story['sponsor']}'s gift paid for a mother's and her"
                 f" child's rescue (mission {story['mission']}); the sponsor's page:"
             )
-            out(f"  {story['page']}")
+            out(f"  {here(story['page'])}")
             if story.get("mail"):
                 out("The sponsor's e-mail (in Korean) telling them of the arrival:")
                 out(f"  {story['mail']}")
@@ -204,6 +210,13 @@ class Command(BaseCommand):
         finally:
             worker.terminate()
             worker.wait(timeout=10)
+
+
+def here(url: str) -> str:
+    """A link saved by an earlier run, at the address this run serves on (DEMO_PORT may
+    have changed since)."""
+    parts = urlsplit(url)
+    return settings.BASE_URL + urlunsplit(("", "", parts.path, parts.query, parts.fragment))
 
 
 def current_code(email: str) -> str:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
@@ -28,7 +30,8 @@ class Command(BaseCommand):
 
 def gunicorn_argv(*, bind: str, workers: int) -> list[str]:
     """The gunicorn command line: its access and error logs go through the redacting
-    logger (no token-bearing path in clear), and the access log leaves out query strings."""
+    logger (no token-bearing path in clear), and the access log leaves out query strings.
+    Its control socket (``gunicornc``) lives in the site's var/, not in the user's home."""
     return [
         sys.executable,
         "-m",
@@ -46,4 +49,6 @@ def gunicorn_argv(*, bind: str, workers: int) -> list[str]:
         '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
         "--forwarded-allow-ips",
         os.environ.get("SAFEPASSAGE_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        "--control-socket",
+        str(Path(settings.VAR_DIR) / "gunicorn.ctl"),
     ]
