@@ -8,15 +8,17 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 # The demo's port: `make demo DEMO_PORT=8001` (or DEMO_PORT=8001 in the environment).
 DEMO_PORT ?= 8000
 
-.PHONY: help install demo test test-sqlite test-postgres lint system-packages messages bench clean
+.PHONY: help install install-dev demo test test-sqlite test-postgres lint system-packages messages bench clean
 
 help:
 	@echo "make demo     install, create a demo organisation and serve it on http://127.0.0.1:$(DEMO_PORT)"
 	@echo "make test     install what the tests need and run them on SQLite, PostgreSQL and Chromium"
-	@echo "make install  create .venv with the locked dependencies"
+	@echo "make install  create .venv with the locked runtime dependencies (requirements.lock)"
+	@echo "make install-dev  add the test and lint tools (requirements-dev.lock)"
 	@echo "make lint     ruff (check and format) and lint-imports (the floors)"
 	@echo "make bench    run the benchmarks under bench/"
 
@@ -28,7 +30,15 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
+# The test and lint tools, for make test/lint/bench only: a production install (make install,
+# or pip install -r requirements.lock) never pulls them.
+$(DEV_STAMP): $(STAMP) requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	touch $(DEV_STAMP)
+
 install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
 
 demo: install
 	$(BIN)/safepassage demo --bind 127.0.0.1:$(DEMO_PORT)
@@ -41,7 +51,7 @@ system-packages:
 # The benchmarks at --tiny size: seconds each, no target judged; fails if one crashes.
 # The quick checks first (style, format, the floors' import contracts), then the suite on
 # SQLite and PostgreSQL (browser tests included), then every benchmark at its tiny size.
-test: install system-packages
+test: install-dev system-packages
 	$(BIN)/ruff check src tests bench scripts conftest.py
 	$(BIN)/ruff format --check src tests bench scripts conftest.py
 	$(BIN)/lint-imports --no-cache
@@ -50,13 +60,13 @@ test: install system-packages
 	$(BIN)/python -m bench --tiny
 	$(BIN)/python scripts/pg_throwaway.py -- $(BIN)/python -m bench --tiny
 
-test-sqlite: install
+test-sqlite: install-dev
 	$(BIN)/python -m pytest
 
-test-postgres: install
+test-postgres: install-dev
 	$(BIN)/python scripts/pg_throwaway.py -- $(BIN)/python -m pytest
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check src tests bench scripts conftest.py
 	$(BIN)/ruff format --check src tests bench scripts conftest.py
 	$(BIN)/lint-imports --no-cache
@@ -64,7 +74,7 @@ lint: install
 messages: install
 	cd src/safepassage && export SAFEPASSAGE_MODE=test && ../../$(BIN)/safepassage makemessages -l ko -l en --no-obsolete --no-location && ../../$(BIN)/safepassage compilemessages
 
-bench: install
+bench: install-dev
 	$(BIN)/python -m bench
 
 clean:
