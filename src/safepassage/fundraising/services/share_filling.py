@@ -32,7 +32,7 @@ from safepassage.fundraising.models import (
 )
 from safepassage.fundraising.services import matching, pledges
 from safepassage.fundraising.services.cost_in_force import in_force
-from safepassage.fundraising.services.share_assignment import give_next, reopen
+from safepassage.fundraising.services.share_assignment import assignment, give_next, reopen
 from safepassage.fundraising.services.share_news import recipients, tell
 from safepassage.funds.models import Campaign, Donation, DonorKind
 
@@ -116,6 +116,13 @@ def take_in(*, donation: Donation, actor) -> list[Share]:
     donors: dict = {}
     if hope is not None:
         filled, donors = _fill(donation, hope, cost, matches, funded)
+    # Each share was locked (or made) by the fill and is as the database has it. The
+    # gift's own entry says who each share went to: the assignment is part of the gift
+    # (one entry, one lock of the audit head), as a coordinator's is of theirs.
+    assigned = {}
+    for share in funded:
+        if give_next(share, actor=actor, donors=donors[share.pk], audit=False) is not None:
+            assigned[share.code] = assignment(share)
     if paid or matches or hope is not None:
         record(
             actor=actor,
@@ -126,12 +133,9 @@ def take_in(*, donation: Donation, actor) -> list[Share]:
                 "matches": {m.matching.code: m.amount_minor for m in matches},
                 "shares": sorted(filled),
                 "funded": [share.code for share in funded],
+                "assigned": assigned,
             },
         )
-    # Each share was locked (or made) by the fill and is as the database has it; each
-    # assignment keeps its own audit entry, as a coordinator's does.
-    for share in funded:
-        give_next(share, actor=actor, donors=donors[share.pk])
     return funded
 
 
@@ -182,6 +186,8 @@ class _Fill:
         self.cost = cost
         self.funded = funded
         self.given = given
+        # The pooled share this gift opened (made in this transaction, so held by it).
+        self.opened: Share | None = None
 
     def own(self, sponsor: Sponsor, amount: int) -> None:
         while amount > 0:
@@ -196,25 +202,30 @@ class _Fill:
 
     def pool(self, donor_id, amount: int, match) -> None:
         while amount > 0:
-            share = (
-                Share.objects.select_for_update()
-                .filter(kind=Share.Kind.POOLED, status=ShareStatus.OPEN, campaign=self.campaign)
-                .order_by("created_at", "id")
-                .first()
-            )
-            amount -= self._put(
-                share or self._open(Share.Kind.POOLED, None), donor_id, amount, match
-            )
+            share = self.opened
+            if share is None or share.status != ShareStatus.OPEN:
+                # The oldest open pooled share; once this gift opened one, that share is
+                # the newest, and the only one left open (so its match goes there unread).
+                share = (
+                    Share.objects.select_for_update()
+                    .filter(kind=Share.Kind.POOLED, status=ShareStatus.OPEN, campaign=self.campaign)
+                    .order_by("created_at", "id")
+                    .first()
+                ) or self._open(Share.Kind.POOLED, None)
+            amount -= self._put(share, donor_id, amount, match)
 
     def _open(self, kind: str, sponsor) -> Share:
         """A new share at the cost in force (saved by ``_put``, with its first money)."""
-        return Share(
+        share = Share(
             kind=kind,
             sponsor=sponsor,
             campaign=self.campaign,
             currency=self.cost.currency,
             cost_minor=self.cost.amount_minor,
         )
+        if kind == Share.Kind.POOLED:
+            self.opened = share
+        return share
 
     def _put(self, share: Share, donor_id, amount: int, match) -> int:
         """Put up to what ``share`` lacks into it; returns what was put."""
