@@ -2,7 +2,9 @@
 
 Every view fetches its mission through ``_mission`` (404 for "missing" and "not yours"
 alike), validates a form, calls one service and redirects, except ``link_new``, which
-shows the new link and its PINs once and never again.
+shows the new link and its PINs once and never again. What cannot be undone (setting
+off, ending, revoking a link) waits for the answer of its confirmation page
+(``confirm_views``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ from safepassage.cases.models import Person
 from safepassage.rescue import confirm_views, mission_forms, note_views, selectors
 from safepassage.rescue.models import Mission, MissionStatus
 from safepassage.rescue.services import checkins, missions
+
+# The endings that say something went wrong: apart from the others on the page.
+FAILURES = ("fail", "abort")
 
 
 def _mission(request, code: str, action: str = "missions.view") -> Mission:
@@ -121,10 +126,6 @@ def mission(request, code: str):
             ),
         )
     return render(request, "rescue/mission.html", context)
-
-
-# The endings that say something went wrong: apart from the others on the page.
-FAILURES = ("fail", "abort")
 
 
 def _change_status(actor, mission: Mission, action: str) -> Mission:
