@@ -71,8 +71,20 @@ def test_a_coordinator_reads_a_partners_notes_and_confirms_a_failure(
     assert FEVER not in page.content()
     page.screenshot(path=str(artifacts / f"coordinator-board-note-waiting-{width}.png"))
 
-    # When they reveal it there, giving a reason
-    alert.get_by_label("Why do you need to see this?").fill("Help requested")
+    # When they type a reason and the board refreshes itself meanwhile
+    reason = alert.get_by_label("Why do you need to see this?")
+    reason.fill("Help requested")
+    page.locator("#board-live").evaluate("element => element.dataset.loaded = 'first'")
+    with page.expect_response(lambda r: r.request.headers.get("hx-request") == "true"):
+        page.evaluate(
+            "htmx.ajax('GET', location.pathname, {source: '#board-live', target: '#board-live',"
+            " swap: 'outerHTML'})"
+        )
+    expect(page.locator("#board-live")).not_to_have_attribute("data-loaded", "first")
+    # Then what they typed is still there (the form is kept through the refresh)
+    expect(reason).to_have_value("Help requested")
+
+    # When they reveal it
     alert.get_by_role("button", name="Reveal the note").click()
 
     # Then the board shows the note, and the reveal is in the audit log
