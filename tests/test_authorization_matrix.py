@@ -197,6 +197,17 @@ MATRIX: dict[str, Case] = {
         kwargs={"code": "<mission>"},
         data={"action": "start"},
     ),
+    # The confirmation page of an irreversible action; its form posts to mission_status.
+    "rescue:mission_confirm": Case(
+        only(MISSION_ROLES), kwargs={"code": "<mission>", "action": "abort"}
+    ),
+    # A partner's note: whoever may see the mission, after an audited reveal.
+    "rescue:note_reveal": Case(
+        only(MISSION_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<mission>", "check_in_code": "<check_in>"},
+        data={"field": "reason", "reason": "matrix test"},
+    ),
     "rescue:mission_outcome": Case(
         only(MISSION_ROLES, ok=302),
         method="post",
@@ -466,6 +477,11 @@ def rescue_objects(coordinator) -> dict:
     mission = make_mission(people=people, lead=coordinator)
     issued = checkins.link_issue(actor=coordinator, mission=mission, partner=partner)
     alert = alerts.raise_now(mission=mission, kind=AlertKind.NEED_HELP, actor="matrix")
+    noted = checkins.submit(
+        mission=mission,
+        link=issued.link,
+        report=checkins.Report(key="matrix-note-1", kind="delayed", reason="Matrix note"),
+    ).check_in
     point = mission.legs.get(position=1).from_point
     places.safe_point_name_people(actor=None, safe_point=point, people=[coordinator])
     return {
@@ -474,6 +490,7 @@ def rescue_objects(coordinator) -> dict:
         "<partner>": partner.code,
         "<link>": issued.link.pk,
         "<alert>": alert.pk,
+        "<check_in>": noted.code,
         "<safe_point>": point.code,
         "<coordinator>": str(coordinator.pk),
     }

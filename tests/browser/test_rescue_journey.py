@@ -172,7 +172,10 @@ def test_a_coordinator_plans_follows_and_closes_a_rescue_on_a_phone(
     page.wait_for_url(f"**/rescue/missions/{mission.code}/")
 
     # When they set the group off
-    page.get_by_role("button", name="Set off").click()
+    page.get_by_role("link", name="Set off").click()
+    page.wait_for_url(f"**/rescue/missions/{mission.code}/status/start/")
+    expect(page.locator(".consequences")).to_contain_text("2 travellers will be recorded")
+    page.get_by_role("button", name="Yes, the group sets off now").click()
     expect(page.locator(".mission-badges .status")).to_have_text("Under way")
     look()
     mission.refresh_from_db()
@@ -253,8 +256,9 @@ def test_a_coordinator_plans_follows_and_closes_a_rescue_on_a_phone(
     page.goto(f"{live_server.url}/rescue/missions/{mission.code}/")
     look()
     expect(page.locator("ol.legs li.leg-arrived")).to_have_count(3)
-    page.locator("details:has(button[value=complete]) summary").click()
-    page.get_by_role("button", name="Complete: everyone arrived").click()
+    page.get_by_role("link", name="Complete: everyone arrived").click()
+    expect(page.locator(".consequences")).to_contain_text("2 travellers will be recorded as")
+    page.get_by_role("button", name="Yes, everyone arrived: complete the mission").click()
     expect(page.get_by_text("Mission completed.")).to_be_visible()
     expect(page.locator(".mission-badges .status")).to_have_text("Completed")
     look()

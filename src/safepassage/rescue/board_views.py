@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
-from safepassage.rescue import selectors
+from safepassage.rescue import note_views, selectors
 from safepassage.rescue.services import alerts
 
 
@@ -30,8 +30,10 @@ def _is_poll(request) -> bool:
 @staff_required("missions.view")
 @require_safe
 def board(request):
+    found = selectors.board(request.user)
+    note_views.attach_to_alerts(request, found.alerts)
     context = {
-        "board": selectors.board(request.user),
+        "board": found,
         "may_manage": permissions.has_capability(request.user, "missions.manage"),
     }
     template = "rescue/board_live.html" if _is_poll(request) else "rescue/board.html"

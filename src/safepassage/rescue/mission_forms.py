@@ -100,9 +100,6 @@ ACTIONS = {
     "abort": _("Abort"),
 }
 
-# Moves along the journey; the other actions end the mission.
-MOVES = ("start", "pause", "resume")
-
 ACTIONS_BY_STATUS = {
     MissionStatus.PLANNED: ("start", "abort"),
     MissionStatus.UNDER_WAY: ("pause", "complete", "fail", "abort"),

@@ -2,7 +2,9 @@
 
 Every view fetches its mission through ``_mission`` (404 for "missing" and "not yours"
 alike), validates a form, calls one service and redirects, except ``link_new``, which
-shows the new link and its PINs once and never again.
+shows the new link and its PINs once and never again. What cannot be undone (setting
+off, ending, revoking a link) waits for the answer of its confirmation page
+(``confirm_views``).
 """
 
 from __future__ import annotations
@@ -24,9 +26,12 @@ from safepassage.accounts.decorators import staff_required
 from safepassage.base.submitting import attach_errors, show_errors, submit
 from safepassage.cases import lists
 from safepassage.cases.models import Person
-from safepassage.rescue import mission_forms, selectors
+from safepassage.rescue import confirm_views, mission_forms, note_views, selectors
 from safepassage.rescue.models import Mission, MissionStatus
 from safepassage.rescue.services import checkins, missions
+
+# The endings that say something went wrong: apart from the others on the page.
+FAILURES = ("fail", "abort")
 
 
 def _mission(request, code: str, action: str = "missions.view") -> Mission:
@@ -92,14 +97,26 @@ def mission(request, code: str):
     found = _mission(request, code)
     detail = selectors.mission_detail(found)
     may_manage = permissions.can(request.user, "missions.manage", found)
-    context = {"mission": found, "detail": detail, "may_manage": may_manage}
+    note_views.attach_to_alerts(request, detail.open_alerts)
+    context = {
+        "mission": found,
+        "detail": detail,
+        "may_manage": may_manage,
+        "timeline": note_views.timeline_with_notes(request, found, detail.timeline),
+    }
     if may_manage and found.is_active:
         allowed = mission_forms.ACTIONS_BY_STATUS.get(found.status, ())
+
+        def labelled(actions):
+            return [(a, mission_forms.ACTIONS[a]) for a in allowed if a in actions]
+
         context.update(
-            moves=[(a, mission_forms.ACTIONS[a]) for a in allowed if a in mission_forms.MOVES],
-            endings=[
-                (a, mission_forms.ACTIONS[a]) for a in allowed if a not in mission_forms.MOVES
-            ],
+            # Set off and complete lead to their confirmation page; pause and resume are
+            # undone by each other and post at once. The failures sit apart, further down,
+            # so that a thumb meant for "complete" cannot land on "failed".
+            confirmed_moves=labelled(("start", "complete")),
+            moves=labelled(("pause", "resume")),
+            failures=labelled(FAILURES),
             outcome_form=mission_forms.OutcomeForm(),
             # A fresh key per page: the same form sent twice is recorded once.
             check_in_form=mission_forms.CheckInForm(initial={"key": uuid.uuid4().hex}),
@@ -142,6 +159,9 @@ def mission_status(request, code: str):
     found = _mission(request, code, "missions.manage")
     form = mission_forms.StatusForm(request.POST)
     action = request.POST.get("action", "")
+    if action in confirm_views.IRREVERSIBLE and not confirm_views.is_confirmed(request):
+        # Nothing irreversible without the confirmation page's answer: show that page.
+        return redirect("rescue:mission_confirm", code=found.code, action=action)
     submit(
         request,
         form,
@@ -245,8 +265,9 @@ def link_new(request, code: str):
 
 
 @staff_required("missions.manage")
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def link_revoke(request, link_id):
+    """GET: what revoking will do; POST with the confirmation: revoke."""
     link = permissions.get_or_404(
         request.user,
         "missions.manage",
@@ -255,6 +276,10 @@ def link_revoke(request, link_id):
         ),
         pk=link_id,
     )
+    if request.method != "POST":
+        return confirm_views.render_confirmation(request, confirm_views.link_confirmation(link))
+    if not confirm_views.is_confirmed(request):
+        return redirect("rescue:link_revoke", link_id=link.pk)
     checkins.link_revoke(actor=request.user, link=link)
     messages.success(
         request,

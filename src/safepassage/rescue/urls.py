@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safepassage.rescue import board_views, mission_views, place_views
+from safepassage.rescue import board_views, confirm_views, mission_views, note_views, place_views
 
 app_name = "rescue"
 
@@ -10,6 +10,16 @@ urlpatterns = [
     path("missions/new/", mission_views.mission_new, name="mission_new"),
     path("missions/<str:code>/", mission_views.mission, name="mission"),
     path("missions/<str:code>/status/", mission_views.mission_status, name="mission_status"),
+    path(
+        "missions/<str:code>/status/<str:action>/",
+        confirm_views.mission_confirm,
+        name="mission_confirm",
+    ),
+    path(
+        "missions/<str:code>/notes/<str:check_in_code>/reveal/",
+        note_views.note_reveal,
+        name="note_reveal",
+    ),
     path("missions/<str:code>/outcome/", mission_views.mission_outcome, name="mission_outcome"),
     path("missions/<str:code>/check-in/", mission_views.mission_check_in, name="mission_check_in"),
     path("missions/<str:code>/costs/", mission_views.mission_cost, name="mission_cost"),

@@ -2,7 +2,7 @@
 
 The task ``rescue.tasks.send_alert`` calls ``send``; ``alerts`` queues that task once an
 alert's transaction commits. The message holds the mission's code and what happened,
-never a place or a name.
+never a place or a name, nor a field partner's note (only that one is waiting).
 """
 
 from __future__ import annotations
@@ -49,6 +49,9 @@ def send(*, alert_id: str) -> int:
                 "alert": alert,
                 "mission": alert.mission,
                 "duress": bool(alert.check_in_id and alert.check_in.duress),
+                # That a note waits, never the note: it is sealed and read on the mission
+                # page after an audited reveal (``rescue.note_views``).
+                "note_waiting": bool(alert.check_in_id and alert.check_in.reason.is_set),
                 "link": link,
                 "organisation": settings.ORGANISATION_NAME,
             }

@@ -204,7 +204,9 @@ def test_a_link_is_shown_once_and_only_its_hashes_are_stored(client, lead):
 def test_revoking_a_link(client, lead):
     mission = make_mission(lead=lead.user)
     issued = checkins.link_issue(actor=lead.user, mission=mission, partner=make_partner())
-    response = client.post(reverse("rescue:link_revoke", args=[issued.link.pk]))
+    response = client.post(
+        reverse("rescue:link_revoke", args=[issued.link.pk]), {"confirmed": "yes"}
+    )
     assert response.status_code == 302
     assert response["Location"] == mission.get_absolute_url()
     issued.link.refresh_from_db()
@@ -221,13 +223,13 @@ def test_status_actions_and_the_message_for_completing_too_early(client, lead):
     mission = make_mission(lead=lead.user, people=family)
     status = reverse("rescue:mission_status", args=[mission.code])
 
-    client.post(status, {"action": "start"})
+    client.post(status, {"action": "start", "confirmed": "yes"})
     mission.refresh_from_db()
     assert mission.status == MissionStatus.UNDER_WAY
     family[0].refresh_from_db()
     assert family[0].status == Status.IN_TRANSIT
 
-    response = client.post(status, {"action": "complete"}, follow=True)
+    response = client.post(status, {"action": "complete", "confirmed": "yes"}, follow=True)
     assert "The group has not reached the last safe point yet." in _messages(response)
     mission.refresh_from_db()
     assert mission.status == MissionStatus.UNDER_WAY
@@ -239,7 +241,7 @@ def test_status_actions_and_the_message_for_completing_too_early(client, lead):
     mission.refresh_from_db()
     assert mission.status == MissionStatus.UNDER_WAY
 
-    response = client.post(status, {"action": "abort"}, follow=True)
+    response = client.post(status, {"action": "abort", "confirmed": "yes"}, follow=True)
     mission.refresh_from_db()
     assert mission.status == MissionStatus.ABORTED
     html = response.content.decode()
@@ -263,7 +265,10 @@ def test_completing_after_the_last_arrival_with_everyone_arrived(client, lead):
     check_in = reverse("rescue:mission_check_in", args=[mission.code])
     for index in range(3):
         client.post(check_in, {"key": f"arrive-key-{index}", "kind": "arrived"})
-    client.post(reverse("rescue:mission_status", args=[mission.code]), {"action": "complete"})
+    client.post(
+        reverse("rescue:mission_status", args=[mission.code]),
+        {"action": "complete", "confirmed": "yes"},
+    )
     mission.refresh_from_db()
     assert mission.status == MissionStatus.COMPLETED
     assert set(Traveller.objects.filter(mission=mission).values_list("outcome", flat=True)) == {
