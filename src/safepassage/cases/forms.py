@@ -232,7 +232,7 @@ class ContactForm(AboutPersonForm):
         latest=timezone.localdate,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    channel = forms.ChoiceField(label=_("Channel"), choices=ContactChannel.choices)
+    channel = forms.ChoiceField(label=_("Contact channel"), choices=ContactChannel.choices)
     direction = forms.ChoiceField(label=_("Direction"), choices=ContactDirection.choices)
     summary = forms.CharField(
         label=_("What was said"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})

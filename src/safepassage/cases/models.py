@@ -410,7 +410,7 @@ class ContactEntry(VaultRecord):
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
     )
     contacted_at = models.DateTimeField(_("when"))
-    channel = models.CharField(_("channel"), max_length=12, choices=ContactChannel.choices)
+    channel = models.CharField(_("contact channel"), max_length=12, choices=ContactChannel.choices)
     direction = models.CharField(_("direction"), max_length=8, choices=ContactDirection.choices)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -420,7 +420,7 @@ class ContactEntry(VaultRecord):
 
     class Meta:
         ordering = ["-contacted_at", "-created_at"]
-        verbose_name = _("contact")
+        verbose_name = _("contact log entry")
         verbose_name_plural = _("contact log")
         indexes = [
             models.Index(fields=["case", "-contacted_at"], name="cases_contact_by_case"),

@@ -129,7 +129,8 @@ def _case_records(user, records_of_case: QuerySet, person: Person | None, sealed
     found = permissions.visible(user, "cases.view", records_of_case)
     if person is not None:
         found = found.about(person)
-    return found.select_related("author", "person", "data_key").defer(sealed)
+    person_columns = [f"person__{column}" for column in SEALED_PERSON_COLUMNS]
+    return found.select_related("author", "person", "data_key").defer(sealed, *person_columns)
 
 
 def status_counts(user) -> dict[str, int]:

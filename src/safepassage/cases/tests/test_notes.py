@@ -308,3 +308,34 @@ def test_the_person_page_is_a_summary_then_sections_with_a_table_of_contents(sig
     journey = page[page.index('<section id="journey">') :]
     journey = journey[: journey.index("</section>")]
     assert mission.code in journey
+
+
+def test_the_pages_ask_the_database_as_often_for_many_entries_as_for_one(
+    sign_in, case_worker, person
+):
+    from django.test.utils import CaptureQueriesContext
+
+    client = sign_in(case_worker)
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    def add_entries() -> None:
+        services.case_note_add(actor=case_worker.user, case=person.case, person=person, text=LATIN)
+        services.contact_log_add(
+            actor=case_worker.user,
+            case=person.case,
+            person=person,
+            channel="phone",
+            direction="outbound",
+            summary=HANGUL,
+        )
+
+    add_entries()
+    urls = (f"/people/{person.code}/", f"/cases/{person.case.code}/")
+    with_one = [queries(url) for url in urls]
+    for _ in range(5):
+        add_entries()
+    assert [queries(url) for url in urls] == with_one
