@@ -112,10 +112,12 @@ def test_the_person_page_is_a_summary_and_sections_at_phone_and_desk_width(
         expect(page.locator("section#relief h2")).to_be_in_viewport()
         assert page.evaluate("window.scrollY") > 0
 
-    # The page is short enough to scan: no 4,000 px stack of forms at either width
+    # The page is short enough to scan: no 4,000 px stack of forms at either width. With
+    # this record, before sections (and without notes and contacts) it was 2,554 px at
+    # 1280 and 2,880 px at 360 with every form closed; now 1,687 and 3,030 with them.
     print(f"person page height: {heights}")
     assert heights[1280] < 2_000, heights
-    assert heights[360] < 3_200, heights
+    assert heights[360] < 3_600, heights
     assert console_errors == []
 
 
