@@ -38,7 +38,7 @@ STAFF_ROLES = [c for c, _l in Role.Code.choices if c != Role.Code.DONOR]
 EVERYONE = [ANON, OUTSIDER, *Role.Code.values, SUPER]
 SIGNED_IN = [OUTSIDER, *Role.Code.values, SUPER]
 # Placeholders of objects that belong to the case's team.
-TEAM_OWNED = {"<person>", "<case>", "<testimony>", "<relief>"}
+TEAM_OWNED = {"<person>", "<case>", "<testimony>", "<relief>", "<note>", "<contact>"}
 
 
 def answers(default: int, **by_role: int) -> dict[str, int]:
@@ -167,6 +167,52 @@ MATRIX: dict[str, Case] = {
         method="post",
         kwargs={"code": "<testimony>"},
         data={"field": "raw_text", "reason": "matrix test"},
+    ),
+    "cases:person_note_add": Case(
+        team_only(PEOPLE_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<person>"},
+        data={"note-text": "matrix note"},
+    ),
+    "cases:person_contact_add": Case(
+        team_only(PEOPLE_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<person>"},
+        data={
+            "contact-contacted_at": "2026-01-05T09:30",
+            "contact-channel": "phone",
+            "contact-direction": "outbound",
+            "contact-summary": "matrix call",
+        },
+    ),
+    "cases:case_note_add": Case(
+        team_only(PEOPLE_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<case>"},
+        data={"note-text": "matrix note"},
+    ),
+    "cases:case_contact_add": Case(
+        team_only(PEOPLE_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<case>"},
+        data={
+            "contact-contacted_at": "2026-01-05T09:30",
+            "contact-channel": "phone",
+            "contact-direction": "outbound",
+            "contact-summary": "matrix call",
+        },
+    ),
+    "cases:note_reveal": Case(
+        team_only(PEOPLE_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<note>"},
+        data={"field": "text", "reason": "matrix test"},
+    ),
+    "cases:contact_reveal": Case(
+        team_only(PEOPLE_ROLES, ok=302),
+        method="post",
+        kwargs={"code": "<contact>"},
+        data={"field": "summary", "reason": "matrix test"},
     ),
     "cases:case_urgency": Case(
         team_only(PEOPLE_ROLES, ok=302),
@@ -608,6 +654,10 @@ def build_objects(clients) -> dict:
         given_on=datetime.date(2026, 1, 2),
     )
     testimony = services.record_testimony(actor=None, person=person, raw_text="words")
+    note = services.case_note_add(actor=None, case=person.case, text="matrix note")
+    contact = services.contact_log_add(
+        actor=None, case=person.case, channel="phone", direction="inbound", summary="a call"
+    )
     rescue = rescue_objects(clients[Role.Code.RESCUE_COORDINATOR].user)
     funds = funds_objects()
     return {
@@ -620,6 +670,8 @@ def build_objects(clients) -> dict:
         "<team>": person.case.team_id,
         "<relief>": relief.pk,
         "<testimony>": testimony.code,
+        "<note>": note.code,
+        "<contact>": contact.code,
     }
 
 

@@ -58,6 +58,10 @@ def populate() -> None:
         cases.record_testimony(
             actor=None, person=person, raw_text="강을 건넜다", publishable_text="We crossed."
         )
+        cases.case_note_add(actor=None, case=case, person=person, text="약을 전했다")
+        cases.contact_log_add(
+            actor=None, case=case, channel="phone", direction="inbound", summary="她打电话来"
+        )
         donors.donor_create(
             actor=None,
             name=f"Donor 김 {n}",

@@ -38,9 +38,11 @@ class CasesConfig(AppConfig):
 
         from safepassage.accounts import permissions
         from safepassage.cases import policies
-        from safepassage.cases.models import Case, Person, Team, Testimony
+        from safepassage.cases.models import Case, CaseNote, ContactEntry, Person, Team, Testimony
 
         permissions.register(Case, policies.CASE)
         permissions.register(Person, policies.PERSON)
         permissions.register(Testimony, policies.TESTIMONY)
+        permissions.register(CaseNote, policies.CASE_RECORD)
+        permissions.register(ContactEntry, policies.CASE_RECORD)
         permissions.register(Team, permissions.CAPABILITY_ONLY)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
 from safepassage.base.submitting import attach_errors
-from safepassage.cases import forms, priority, selectors, services
+from safepassage.cases import forms, note_views, priority, selectors, services
 from safepassage.cases.models import Case, Team
 
 
@@ -97,6 +97,7 @@ def case(request, code: str):
             "group_form": forms.GroupForm(people=ungrouped)
             if may_edit and len(ungrouped) > 1
             else None,
+            **note_views.notes_context(request, found),
         },
     )
 

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.base.countries import country_code
-from safepassage.base.date_fields import DateField
+from safepassage.base.date_fields import DateField, DateTimeField
 from safepassage.base.money_forms import MoneyForm, amount_field
 from safepassage.cases.models import (
     ConsentScope,
+    ContactChannel,
+    ContactDirection,
     Province,
     ReliefKind,
     Sex,
@@ -180,6 +183,79 @@ class ConsentForm(forms.Form):
     expires_on = DateField(
         label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class AboutPersonForm(forms.Form):
+    """Whom in the case an entry is about: chosen on the case's page (one of its people,
+    or the whole case); on a person's page, that person (the URL names them)."""
+
+    person = forms.ChoiceField(label=_("About"), required=False)
+
+    def __init__(self, *args, people, fixed=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fixed = fixed
+        self.people = {p.code: p for p in people}
+        if fixed is not None:
+            del self.fields["person"]
+        else:
+            self.fields["person"].choices = [
+                ("", _("the whole case")),
+                *((p.code, f"{p.real_name} · {p.code}") for p in people),
+            ]
+
+    def about(self):
+        """The person the entry is about, or None for the whole case."""
+        if self.fixed is not None:
+            return self.fixed
+        return self.people.get(self.cleaned_data.get("person") or "")
+
+
+class CaseNoteForm(AboutPersonForm):
+    prefix = "note"
+
+    text = forms.CharField(
+        label=_("Note"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    field_order = ["text", "person"]
+
+    def entry(self) -> dict:
+        """The keyword arguments of ``services.case_note_add`` besides actor and case."""
+        return {"text": self.cleaned_data["text"], "person": self.about()}
+
+
+class ContactForm(AboutPersonForm):
+    prefix = "contact"
+
+    contacted_at = DateTimeField(
+        label=_("When"),
+        latest=timezone.localdate,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    channel = forms.ChoiceField(label=_("Contact channel"), choices=ContactChannel.choices)
+    direction = forms.ChoiceField(label=_("Direction"), choices=ContactDirection.choices)
+    summary = forms.CharField(
+        label=_("What was said"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    field_order = ["contacted_at", "channel", "direction", "summary", "person"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contacted_at"].initial = lambda: timezone.localtime().replace(
+            second=0, microsecond=0
+        )
+
+    def entry(self) -> dict:
+        """The keyword arguments of ``services.contact_log_add`` besides actor and case."""
+        data = self.cleaned_data
+        return {
+            "contacted_at": data["contacted_at"],
+            "channel": data["channel"],
+            "direction": data["direction"],
+            "summary": data["summary"],
+            "person": self.about(),
+        }
 
 
 class GroupForm(forms.Form):

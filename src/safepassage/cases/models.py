@@ -349,3 +349,82 @@ class Testimony(VaultRecord):
 
     def __str__(self) -> str:
         return self.code
+
+
+class NoteQuerySet(models.QuerySet):
+    def about(self, person: Person):
+        """What concerns ``person``: notes about them and notes about their whole case."""
+        return self.filter(case_id=person.case_id).filter(
+            models.Q(person=person) | models.Q(person__isnull=True)
+        )
+
+
+class CaseNote(VaultRecord):
+    """A case worker's note on a case, or on one person of it. The text is sealed: it holds
+    what a person told us, and reads only through an audited reveal."""
+
+    text = ProtectedField(_("note"))
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="case_notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        indexes = [models.Index(fields=["case", "-created_at"], name="cases_note_by_case")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    MESSENGER = "messenger", _("Messenger")
+    IN_PERSON = "in_person", _("In person")
+    PARTNER = "partner", _("Through a partner")
+    EMAIL = "email", _("E-mail")
+    OTHER = "other", _("Other")
+
+
+class ContactDirection(models.TextChoices):
+    INBOUND = "inbound", _("They contacted us")
+    OUTBOUND = "outbound", _("We contacted them")
+
+
+class ContactEntry(VaultRecord):
+    """One contact with the people of a case: when, how, which way, by whom; what was said
+    is sealed, as a note's text is."""
+
+    summary = ProtectedField(_("summary"))
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contacts")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
+    )
+    contacted_at = models.DateTimeField(_("when"))
+    channel = models.CharField(_("contact channel"), max_length=12, choices=ContactChannel.choices)
+    direction = models.CharField(_("direction"), max_length=8, choices=ContactDirection.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-contacted_at", "-created_at"]
+        verbose_name = _("contact log entry")
+        verbose_name_plural = _("contact log")
+        indexes = [
+            models.Index(fields=["case", "-contacted_at"], name="cases_contact_by_case"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code

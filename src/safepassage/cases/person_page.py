@@ -4,6 +4,9 @@ Cases is a floor below the apps that know more of a person (rescue knows their j
 so it cannot import them. Each such app appends a named function from its
 ``AppConfig.ready``; the page calls each with the person, whose access the page has
 already checked, and adds the dict it returns to the template's context.
+
+``cases/person.html`` gives each app's contribution a section of its own, with an entry in
+the page's table of contents (rescue's ``journeys``: ``#journey``).
 """
 
 from __future__ import annotations

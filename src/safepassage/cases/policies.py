@@ -48,3 +48,15 @@ def _testimony_check(user, action, testimony) -> bool:
 
 
 TESTIMONY = permissions.Policy(check=_testimony_check, filter=_testimony_filter)
+
+
+def _case_record_filter(user, action, queryset):
+    return queryset if _sees_all(user) else queryset.filter(case__team__members=user)
+
+
+def _case_record_check(user, action, record) -> bool:
+    return _case_check(user, action, record.case)
+
+
+# A case note or a contact log entry: whoever may see its case.
+CASE_RECORD = permissions.Policy(check=_case_record_check, filter=_case_record_filter)

@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from safepassage.accounts import permissions
 from safepassage.cases import lifecycle
-from safepassage.cases.models import Case, ConsentScope, Person, Status, Testimony
+from safepassage.cases.models import (
+    Case,
+    CaseNote,
+    ConsentScope,
+    ContactEntry,
+    Person,
+    Status,
+    Testimony,
+)
 from safepassage.cases.services import FLAGS
 from safepassage.vault import records
 
@@ -103,6 +111,26 @@ def case_people(case: Case) -> QuerySet[Person]:
         .select_related("group")
         .order_by("group__label", "-priority", "created_at")
     )
+
+
+def case_notes(user, case: Case, *, person: Person | None = None) -> QuerySet[CaseNote]:
+    """The notes on ``case`` that ``user`` may see (all of them or none: who sees a case
+    sees its notes); with ``person``, those about them or about the whole case. The sealed
+    text stays unread: it shows only after an audited reveal."""
+    return _case_records(user, CaseNote.objects.filter(case=case), person, "text_sealed")
+
+
+def case_contacts(user, case: Case, *, person: Person | None = None) -> QuerySet[ContactEntry]:
+    """The contact log of ``case`` that ``user`` may see, as ``case_notes``."""
+    return _case_records(user, ContactEntry.objects.filter(case=case), person, "summary_sealed")
+
+
+def _case_records(user, records_of_case: QuerySet, person: Person | None, sealed: str):
+    found = permissions.visible(user, "cases.view", records_of_case)
+    if person is not None:
+        found = found.about(person)
+    person_columns = [f"person__{column}" for column in SEALED_PERSON_COLUMNS]
+    return found.select_related("author", "person", "data_key").defer(sealed, *person_columns)
 
 
 def status_counts(user) -> dict[str, int]:

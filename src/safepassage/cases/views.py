@@ -19,7 +19,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
 from safepassage.base.submitting import show_errors, submit
-from safepassage.cases import forms, lifecycle, lists, person_page, priority, selectors, services
+from safepassage.cases import (
+    forms,
+    lifecycle,
+    lists,
+    note_views,
+    person_page,
+    priority,
+    selectors,
+    services,
+)
 from safepassage.cases.models import Person, Relief, Testimony
 from safepassage.vault import grants, pages
 from safepassage.vault.forms import RevealForm
@@ -159,6 +168,7 @@ def person(request, code: str):
         "testimonies": testimonies,
         "may_edit": may_edit and not shredded,
         "flags": [label for flag, label in forms.FLAG_LABELS.items() if getattr(found, flag)],
+        **note_views.notes_context(request, found.case, person=found),
         # What other apps add (rescue: which missions the person is on, never the route).
         **person_page.context_for(found),
     }

@@ -13,6 +13,7 @@ One module per concern; everything is named here, so that callers write
 - ``statuses``: status moves, their hooks (``STATUS_HOOKS``), a case closing and reopening
 - ``imports``: ``people_import``, the batch entry point for spreadsheets
 - ``care``: relief and support; ``testimonies``: testimonies and consent;
+  ``notes``: a case's notes and contact log;
   ``retention``: shredding closed cases; ``teams``: teams and members
 """
 
@@ -29,6 +30,7 @@ from safepassage.cases.services.imports import (
     people_import,
     people_import_plan,
 )
+from safepassage.cases.services.notes import case_note_add, contact_log_add
 from safepassage.cases.services.people import (
     people_exact_shown,
     person_add,
@@ -64,12 +66,14 @@ __all__ = [
     "CaseError",
     "ImportPlan",
     "case_intake",
+    "case_note_add",
     "case_open",
     "case_set_urgency",
     "case_settle",
     "check_birth_year",
     "consent_record",
     "consent_withdraw",
+    "contact_log_add",
     "edit_testimony",
     "group_create",
     "people_exact_shown",
