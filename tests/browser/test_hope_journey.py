@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from safepassage.accounts.models import Role
+from safepassage.base.korean import with_particle
 from safepassage.cases import services as cases
 from safepassage.cases.models import Person, Province, Status
 from safepassage.fundraising import profiles
@@ -499,7 +500,10 @@ def test_one_citizen_saves_one_refugee_from_gift_to_arrival(
         expect(sections).to_have_count(2)
         with translation.override("ko"):
             headings = [
-                str(translation.gettext("Your gift supports %(who)s.") % {"who": who})
+                str(
+                    translation.gettext("Your gift supports %(who_obj)s.")
+                    % {"who_obj": with_particle(who, "을")}
+                )
                 for who in (child_ko, mother_ko)
             ]
             news = [str(NewsKind(kind).label) for kind in kinds]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
+from safepassage.base import korean
 from safepassage.base.submitting import attach_errors, show_errors
 from safepassage.fundraising import forms, selectors
 from safepassage.fundraising.models import ShareStatus
@@ -117,8 +118,8 @@ def share_assign(request):
         else:
             messages.success(
                 request,
-                _("Share %(share)s now supports %(person)s.")
-                % {"share": share.code, "person": person.code},
+                _("Share %(share_subj)s now supports %(person)s.")
+                % {"share_subj": korean.for_reader(share.code, "이"), "person": person.code},
             )
             return redirect("fundraising:board")
     return _board(request, status=400, assign_form=form)
