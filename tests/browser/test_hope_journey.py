@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone, translation
+from django.utils import dateformat, timezone, translation
 from playwright.sync_api import expect
 
 from safepassage.accounts.models import Role
@@ -58,6 +58,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESK = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
 TODAY = timezone.localdate()
+# As the English pages write a date (safepassage.base.formats): "2 Dec 2026".
+SHOWN_TODAY = dateformat.format(TODAY, "j M Y")
 YEAR = TODAY.year
 
 COST = 3_000_000  # ₩3,000,000 a rescue
@@ -237,7 +239,7 @@ def test_one_citizen_saves_one_refugee_from_gift_to_arrival(
         field(cost_form, "Note").fill("Asked for in 2026")
         cost_form.get_by_role("button", name="Save the cost").click()
         expect(page.locator(".messages")).to_contain_text(
-            f"The cost of a rescue from {TODAY.isoformat()} is saved."
+            f"The cost of a rescue from {SHOWN_TODAY} is saved."
         )
         expect(card(page, "Cost of a rescue (asked)")).to_have_text(krw(COST))
         assert RescueCost.objects.get().amount_minor == COST
@@ -323,7 +325,7 @@ def test_one_citizen_saves_one_refugee_from_gift_to_arrival(
                 f"Consent to sponsorship recorded for {person.code}."
             )
             expect(block.locator("dt:text-is('Consent to sponsorship') + dd")).to_have_text(
-                f"given on {TODAY.isoformat()}"
+                f"given on {SHOWN_TODAY}"
             )
             expect(block.locator("dt:text-is('Sponsored') + dd")).to_have_text("no")
         assert set(SponsorConsent.objects.values_list("person_id", flat=True)) == {
@@ -384,7 +386,7 @@ def test_one_citizen_saves_one_refugee_from_gift_to_arrival(
         expect(pool_row.locator("td[data-label='Used']")).to_have_text(re.compile(r"(^|\s)100%$"))
         expect(pool_row.locator("td[data-label='Used'] progress")).to_have_attribute("value", "100")
         expect(pool_row.locator("td[data-label='State']")).to_contain_text(
-            f"ran out on {TODAY.isoformat()}"
+            f"ran out on {SHOWN_TODAY}"
         )
 
         nav(page, "Hope Sharing", "/hope/")

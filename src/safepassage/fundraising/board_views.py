@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
@@ -71,7 +72,7 @@ def cost_set(request):
             messages.success(
                 request,
                 _("The cost of a rescue from %(date)s is saved.")
-                % {"date": cost.starts_on.isoformat()},
+                % {"date": formats.date_format(cost.starts_on, "SHORT_DATE_FORMAT")},
             )
             return redirect("fundraising:board")
     return _board(request, status=400, cost_form=form)
