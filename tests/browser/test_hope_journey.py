@@ -59,7 +59,8 @@ DESK = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
 TODAY = timezone.localdate()
 # As the English pages write a date (safepassage.base.formats): "2 Dec 2026".
-SHOWN_TODAY = dateformat.format(TODAY, "j M Y")
+with translation.override("en"):
+    SHOWN_TODAY = dateformat.format(TODAY, "j M Y")
 YEAR = TODAY.year
 
 COST = 3_000_000  # ₩3,000,000 a rescue

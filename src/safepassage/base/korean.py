@@ -68,7 +68,7 @@ _LETTERS = dict(
     )
 )
 _CLOSERS = "\"'\u201d\u2019」』》〉>]}»"  # curly quotes, CJK brackets
-_OPENERS = {")": "(", "]": "[", "\uff09": "\uff08"}  # and full-width
+_OPENERS = {")": "(", "\uff09": "\uff08"}  # and full-width
 _AMOUNT = re.compile(
     r"(?P<prefix>[^\d\s.,+\u2212-]*)\s*[+\u2212-]?\s*(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<suffix>[^\d\s]*)$"
 )
@@ -171,13 +171,14 @@ def ending(text: str) -> Ending | None:
     return None
 
 
-def particle(text: str, particle: str) -> str:
-    """The form of ``particle`` (any of its spellings: 을, 를, 을/를, 을(를)) that follows
-    ``text``: ``particle("여자아이", "을")`` → "를"; unknown endings give "을(를)"."""
+def particle(text: str, form: str) -> str:
+    """The form of the particle ``form`` names (any of its spellings: 을, 를, 을/를, 을(를))
+    that follows ``text``: ``particle("여자아이", "을")`` → "를"; an ending that cannot be
+    read gives "을(를)"."""
     try:
-        after_consonant, after_vowel = PAIRS[_ALIASES[particle]]
+        after_consonant, after_vowel = PAIRS[_ALIASES[form]]
     except KeyError:
-        raise ValueError(f"not a particle with two forms: {particle!r}") from None
+        raise ValueError(f"not a particle with two forms: {form!r}") from None
     found = ending(text)
     if found is None:
         return "(으)로" if after_consonant == "으로" else f"{after_consonant}({after_vowel})"
@@ -186,12 +187,12 @@ def particle(text: str, particle: str) -> str:
     return after_consonant
 
 
-def with_particle(text: str, particle_: str) -> str:
+def with_particle(text: str, form: str) -> str:
     """``text`` followed by the right form: "20대 여성" + 을 → "20대 여성을"."""
-    return f"{text}{particle(text, particle_)}"
+    return f"{text}{particle(text, form)}"
 
 
-def for_reader(text: str, particle_: str) -> str:
+def for_reader(text: str, form: str) -> str:
     """``text`` with its particle when the active language is Korean, bare otherwise.
 
     A translatable sentence takes the value with its particle already joined (``%(who_obj)s``)
@@ -200,5 +201,5 @@ def for_reader(text: str, particle_: str) -> str:
     """
     language = translation.get_language() or ""
     if language.split("-")[0] == "ko":
-        return with_particle(text, particle_)
+        return with_particle(text, form)
     return str(text)
