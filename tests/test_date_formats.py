@@ -78,3 +78,15 @@ def test_a_date_field_names_its_range_in_the_readers_format():
     for language, expected in [("ko", "1900-01-01"), ("en", "1 Jan 1900")]:
         with translation.override(language), pytest.raises(ValidationError, match=expected):
             field.clean("2026-01-02")
+
+
+@pytest.mark.django_db
+def test_the_monthly_totals_name_their_months_in_the_readers_format():
+    from safepassage.funds.selectors import totals_by_month
+
+    with translation.override("ko"):
+        labels = [row.label for row in totals_by_month(months=2, today=DAY)]
+    assert labels == ["2026년 11월", "2026년 12월"]
+    with translation.override("en"):
+        labels = [row.label for row in totals_by_month(months=2, today=DAY)]
+    assert labels == ["Nov 2026", "Dec 2026"]
