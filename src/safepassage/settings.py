@@ -325,6 +325,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 LANGUAGE_CODE = env("LANGUAGE", "ko")
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["safepassage.base.formats"]
 USE_I18N = True
 TIME_ZONE = env("TIME_ZONE", "Asia/Seoul")
 USE_TZ = True

@@ -24,10 +24,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone, translation
+from django.utils import dateformat, timezone, translation
 from playwright.sync_api import expect
 
 from safepassage.accounts.models import Role
+from safepassage.base.korean import with_particle
 from safepassage.cases import services as cases
 from safepassage.cases.models import Person, Province, Status
 from safepassage.fundraising import profiles
@@ -57,6 +58,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESK = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
 TODAY = timezone.localdate()
+# As the English pages write a date (safepassage.base.formats): "2 Dec 2026".
+with translation.override("en"):
+    SHOWN_TODAY = dateformat.format(TODAY, "j M Y")
 YEAR = TODAY.year
 
 COST = 3_000_000  # ₩3,000,000 a rescue
@@ -236,7 +240,7 @@ def test_one_citizen_saves_one_refugee_from_gift_to_arrival(
         field(cost_form, "Note").fill("Asked for in 2026")
         cost_form.get_by_role("button", name="Save the cost").click()
         expect(page.locator(".messages")).to_contain_text(
-            f"The cost of a rescue from {TODAY.isoformat()} is saved."
+            f"The cost of a rescue from {SHOWN_TODAY} is saved."
         )
         expect(card(page, "Cost of a rescue (asked)")).to_have_text(krw(COST))
         assert RescueCost.objects.get().amount_minor == COST
@@ -322,7 +326,7 @@ def test_one_citizen_saves_one_refugee_from_gift_to_arrival(
                 f"Consent to sponsorship recorded for {person.code}."
             )
             expect(block.locator("dt:text-is('Consent to sponsorship') + dd")).to_have_text(
-                f"given on {TODAY.isoformat()}"
+                f"given on {SHOWN_TODAY}"
             )
             expect(block.locator("dt:text-is('Sponsored') + dd")).to_have_text("no")
         assert set(SponsorConsent.objects.values_list("person_id", flat=True)) == {
@@ -383,7 +387,7 @@ def test_one_citizen_saves_one_refugee_from_gift_to_arrival(
         expect(pool_row.locator("td[data-label='Used']")).to_have_text(re.compile(r"(^|\s)100%$"))
         expect(pool_row.locator("td[data-label='Used'] progress")).to_have_attribute("value", "100")
         expect(pool_row.locator("td[data-label='State']")).to_contain_text(
-            f"ran out on {TODAY.isoformat()}"
+            f"ran out on {SHOWN_TODAY}"
         )
 
         nav(page, "Hope Sharing", "/hope/")
@@ -499,7 +503,10 @@ def test_one_citizen_saves_one_refugee_from_gift_to_arrival(
         expect(sections).to_have_count(2)
         with translation.override("ko"):
             headings = [
-                str(translation.gettext("Your gift supports %(who)s.") % {"who": who})
+                str(
+                    translation.gettext("Your gift supports %(who_obj)s.")
+                    % {"who_obj": with_particle(who, "을")}
+                )
                 for who in (child_ko, mother_ko)
             ]
             news = [str(NewsKind(kind).label) for kind in kinds]

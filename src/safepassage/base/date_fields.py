@@ -54,8 +54,8 @@ class _Ranged:
                 _("Enter a date from %(earliest)s to %(latest)s."),
                 code="out_of_range",
                 params={
-                    "earliest": formats.date_format(earliest, "Y-m-d"),
-                    "latest": formats.date_format(latest, "Y-m-d"),
+                    "earliest": formats.date_format(earliest, "SHORT_DATE_FORMAT"),
+                    "latest": formats.date_format(latest, "SHORT_DATE_FORMAT"),
                 },
             )
 

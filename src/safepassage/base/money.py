@@ -12,10 +12,16 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 import iso4217
 from babel.numbers import format_currency
+from django.utils.translation import gettext as _
 
 
 class MoneyError(ValueError):
-    """An amount or a currency that cannot be money; the message is safe to show."""
+    """An amount or a currency that cannot be money; the message is safe to show, in the
+    reader's language (translated when raised)."""
+
+
+def _quoted(value: object) -> str:
+    return f"“{value}”"
 
 
 # Largest amount accepted in any currency's minor units: 10^15 (a quadrillion won).
@@ -27,7 +33,7 @@ def currency_code(code: str) -> str:
     try:
         iso4217.Currency(code)
     except (ValueError, KeyError):
-        raise MoneyError(f"unknown currency {code!r}") from None
+        raise MoneyError(_("unknown currency %(code)s.") % {"code": _quoted(code)}) from None
     return code
 
 
@@ -40,22 +46,25 @@ def to_minor(amount: Decimal | str | int, currency: str) -> int:
     """``Decimal("12.34")`` USD → 1234. More decimals than the currency has is an error,
     not a rounding: 12.345 USD or 1000.5 KRW is a typing mistake, not money."""
     if isinstance(amount, float):
-        raise MoneyError("money is never a float")
+        raise MoneyError(_("An amount is never a floating-point number."))
     try:
         value = Decimal(str(amount).strip().replace(",", ""))
     except InvalidOperation:
-        raise MoneyError(f"not an amount: {amount!r}") from None
+        raise MoneyError(_("%(cell)s is not an amount.") % {"cell": _quoted(amount)}) from None
     if not value.is_finite():
-        raise MoneyError(f"not an amount: {amount!r}")
+        raise MoneyError(_("%(cell)s is not an amount.") % {"cell": _quoted(amount)})
     scaled = value.scaleb(exponent(currency))
     if scaled != scaled.to_integral_value():
         raise MoneyError(
-            f"{amount} has more decimals than {currency_code(currency)} allows "
-            f"({exponent(currency)})"
+            _("%(amount)s has more decimals than %(currency)s allows (%(places)s).")
+            % {"amount": amount, "currency": currency_code(currency), "places": exponent(currency)}
         )
     minor = int(scaled)
     if abs(minor) >= LIMIT:
-        raise MoneyError(f"{amount} {currency_code(currency)} is not a plausible amount")
+        raise MoneyError(
+            _("%(amount)s %(currency)s is not a plausible amount.")
+            % {"amount": amount, "currency": currency_code(currency)}
+        )
     return minor
 
 
@@ -66,7 +75,7 @@ def to_major(minor: int, currency: str) -> Decimal:
 def convert(minor: int, source: str, rate: Decimal, target: str) -> int:
     """``minor`` units of ``source`` in ``target`` minor units at ``rate``."""
     if not isinstance(rate, Decimal) or not rate.is_finite() or rate <= 0:
-        raise MoneyError("a rate is a positive decimal number")
+        raise MoneyError(_("A rate is a positive decimal number."))
     shift = exponent(target) - exponent(source)
     exact = Decimal(minor) * rate * (Decimal(10) ** shift)
     return int(exact.to_integral_value(rounding=ROUND_HALF_EVEN))

@@ -24,6 +24,8 @@ class Card:
     value: object
     url_name: str
     query: str = ""
+    # A line that keeps the figure from misleading ("the month began 2 days ago").
+    note: str = ""
 
 
 @dataclass(frozen=True)

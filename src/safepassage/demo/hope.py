@@ -113,10 +113,10 @@ COST_BEFORE = 2_500_000
 COST = 3_000_000
 HOPE_CODE = "hope-sharing"
 HOPE_DESCRIPTION = (
-    "One citizen, one life. A gift of the cost of one rescue brings one person hiding in"
-    " China to safety; smaller gifts are pooled until they pay for a rescue together."
-    " Sponsors hear how the journey goes, in words that keep the person safe: never a name,"
-    " a place or a date."
+    "한 사람의 시민이 한 생명을 살립니다. 구출 한 번의 비용을 후원하시면"
+    " 중국에 숨어 지내는 한 사람이 안전한 곳으로 갑니다. 그보다 작은 후원금은"
+    " 모여서 함께 한 사람의 구출 비용이 됩니다. 후원자께는 그분의 안전을 지키는"
+    " 말로 여정의 소식을 전해 드립니다. 이름, 장소, 날짜는 알려 드리지 않습니다."
 )
 TEAM_DESCRIPTION = (
     "Our volunteers abroad aim to raise US$15,000 for rescues by the end of the year."
@@ -125,7 +125,7 @@ TOUR_DESCRIPTION = (
     "Talks in Canadian cities about the journey to safety. An anonymous sponsor matches"
     " every gift until five rescues are paid for."
 )
-MATCHER = "Anonymous matching sponsor"
+MATCHER = "익명의 매칭 후원자"
 TOUR_MATCHER = "Anonymous sponsor of the Canadian tour"
 # Matched at 100%, at most ₩1,000,000 a gift, until ₩6,000,000 is drawn.
 POOL_CAP = 6_000_000
@@ -134,8 +134,8 @@ TOUR_RESCUES = 5
 # What the Seoul events' guests gave (won): about ₩800,000 together.
 SCREENING_GIFTS = [50_000, 100_000, 30_000, 100_000, 70_000, 50_000]
 QUIZ_GIFTS = [50_000, 30_000, 100_000, 50_000, 20_000, 100_000, 50_000]
-SCREENING_COST = ("Film screening: hall hire and screening licence", 150_000)
-QUIZ_COST = ("Quiz night: prizes and refreshments", 100_000)
+SCREENING_COST = ("영화 상영회: 대관료 및 상영권", 150_000)
+QUIZ_COST = ("퀴즈의 밤: 상품 및 다과", 100_000)
 # The mother's message to the sponsors, as she said it and as edited for them.
 MESSAGE = (
     "후원해 주신 분께. 아이와 함께 여기까지 무사히 왔습니다. 다시 잡혀갈까 봐 매일 밤 무서웠는데,"
@@ -144,9 +144,9 @@ MESSAGE = (
     " 믿기지 않습니다. 정말 고맙습니다.",
 )
 STORY_SITUATION = (
-    "Sent back once and imprisoned; crossed again and was sold to a farmer. Her daughter,"
-    " three, was born in China and has a fever that does not go away. The broker has found"
-    " where they hide."
+    "한 번 강제 송환되어 수감되었고, 다시 국경을 넘었다가 농가에 팔려 갔습니다. 세 살 난 딸은"
+    " 중국에서 태어났으며 열이 내리지 않습니다. 브로커가 두 사람이 숨어 있는 곳을"
+    " 알아냈습니다."
 )
 # The worker's work that the demo runs as it happens; alerts wait for the real worker.
 TASKS = (
@@ -376,7 +376,7 @@ class Hope:
                 actor=self.director,
                 starts_on=self.today - DAY * 700,
                 amount_minor=COST_BEFORE,
-                note="First estimate: guides, fares and safe houses on the southern routes.",
+                note="첫 추정치: 남쪽 경로의 안내인, 교통비, 은신처.",
             ),
         )
         self.add(
@@ -385,7 +385,7 @@ class Hope:
                 actor=self.director,
                 starts_on=self.today - DAY * 365,
                 amount_minor=COST,
-                note="Guides' fees and fares went up; the Mekong crossing costs more.",
+                note="안내인 수고비와 교통비가 올랐고, 메콩강 건너기 비용이 늘었습니다.",
             ),
         )
 
@@ -408,7 +408,7 @@ class Hope:
             create(
                 "hope",
                 code=HOPE_CODE,
-                name="Hope Sharing",
+                name="희망나눔",
                 description=HOPE_DESCRIPTION,
                 starts_on=self.today - DAY * 120,
                 goal_currency="KRW",
@@ -489,8 +489,8 @@ class Hope:
         for key, name, kind, days_ago, city, parent, announced in [
             ("toronto", "Toronto talk", EventKind.LECTURE, 85, "Toronto", "tour", 90),
             ("vancouver", "Vancouver talk", EventKind.LECTURE, 78, "Vancouver", "tour", 90),
-            ("screening", "Film screening in Seoul", EventKind.SCREENING, 68, "Seoul", "hope", 88),
-            ("quiz", "Hope Sharing quiz night", EventKind.QUIZ, 33, "Seoul", "hope", 53),
+            ("screening", "서울 영화 상영회", EventKind.SCREENING, 68, "Seoul", "hope", 88),
+            ("quiz", "희망나눔 퀴즈의 밤", EventKind.QUIZ, 33, "Seoul", "hope", 53),
         ]:
             self.add(
                 self.at(announced),
@@ -770,7 +770,7 @@ class Hope:
                 health_need=True,
             )
             case_services.group_create(
-                actor=worker, case=case, label="Mother and daughter", people=[mother, child]
+                actor=worker, case=case, label="어머니와 딸", people=[mother, child]
             )
             story.people[:] = [mother, child]
             story.unit.people[:] = [mother.pk, child.pk]

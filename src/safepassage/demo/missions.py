@@ -112,16 +112,16 @@ ENTRANCES = [
 SIGNALS = ["knock twice", "ask for the tea seller", "wait by the gate", "ring once and wait"]
 CARETAKERS = ["Auntie", "Grandmother", "Teacher", "Deacon", "Uncle", "Sister"]
 COSTS = [
-    ("Bus and train tickets", "CNY", 60000, 180000),
-    ("Food and water for the journey", "CNY", 15000, 40000),
-    ("Guide's fee", "USD", 80000, 200000),
-    ("Boat across the river", "USD", 20000, 60000),
-    ("Car to the last safe point", "THB", 250000, 600000),
+    ("버스·기차표", "CNY", 60000, 180000),
+    ("여정 중 식량과 물", "CNY", 15000, 40000),
+    ("안내인 수고비", "USD", 80000, 200000),
+    ("강을 건너는 배", "USD", 20000, 60000),
+    ("마지막 안전 지점까지 차량", "THB", 250000, 600000),
 ]
 DELAYS = [
-    "The bus broke down; waiting for the next one.",
-    "Police cars on the main road; waiting until dark.",
-    "Heavy rain, the path is flooded.",
+    "버스가 고장 나서 다음 버스를 기다리고 있습니다.",
+    "큰길에 경찰차가 있어 어두워질 때까지 기다립니다.",
+    "비가 많이 와서 길이 물에 잠겼습니다.",
 ]
 
 
@@ -386,7 +386,7 @@ class Rescue:
                 script,
                 midway,
                 CheckInKind.NEED_HELP,
-                reason="One of the group has a high fever; we need medicine at the next stop.",
+                reason="일행 중 한 명이 고열이 납니다. 다음 경유지에서 약이 필요합니다.",
             )
             self.acknowledge(script, midway + MINUTE * 25, AlertKind.NEED_HELP, self.coordinator)
         self.arrive(script, arrivals)
@@ -419,7 +419,7 @@ class Rescue:
             script,
             stopped,
             CheckInKind.COMPROMISED,
-            reason="Police stopped the group on the path; I got away, they were taken.",
+            reason="길에서 경찰이 일행을 멈춰 세웠습니다. 저는 빠져나왔지만 일행은 잡혀갔습니다.",
         )
         self.acknowledge(script, stopped + MINUTE * 12, AlertKind.COMPROMISED, self.director)
         self.end(script, stopped + HOUR * rng.uniform(4, 8), MissionStatus.FAILED)

@@ -72,7 +72,7 @@ DAY = dt.timedelta(days=1)
 HOUR = dt.timedelta(hours=1)
 MINUTE = dt.timedelta(minutes=1)
 DAYS = 365
-SOURCE = "Bank of Korea (demo)"
+SOURCE = "한국은행(데모)"
 # Won for one unit of each currency: where the year starts, the band it stays in, and the
 # largest daily step in units of the last decimal place. Rates are kept as integers of that
 # place and written as decimal strings: never a float.
@@ -130,22 +130,22 @@ TEST_IBANS = [
     "AT61 1904 3002 3457 3201",
 ]
 OVERRIDE_REASON = (
-    "Critical case that cannot wait: the rescue fund is short until the foundation grant"
-    " promised for next month arrives. The board agreed to overdraw it meanwhile."
+    "기다릴 수 없는 위급한 사례입니다. 다음 달 들어올 재단 지원금이 도착할 때까지"
+    " 구출 기금이 부족하여, 이사회가 그동안 기금 초과 지출을 승인했습니다."
 )
 REVERSALS = {
-    "chargeback": "Card payment disputed by the card holder (chargeback).",
-    "twice": "Transferred twice by mistake; the second transfer was refunded to the donor.",
-    "pledge": "Pledge card entered twice after the quiz night; this entry is the duplicate.",
+    "chargeback": "카드 소지자가 카드 결제에 이의를 제기했습니다(지불 거절).",
+    "twice": "실수로 두 번 이체되어 두 번째 이체액을 후원자에게 돌려드렸습니다.",
+    "pledge": "퀴즈의 밤 이후 약정 카드가 두 번 입력되었습니다. 이 항목이 중복입니다.",
 }
 # One rescue journey's costs before the demo's missions: what, currency, low, high, step
 # (whole units of the currency).
 JOURNEY = [
-    ("Bus and train fares, southern route", "CNY", 800, 2000, 50),
-    ("Guide's fee", "USD", 800, 2000, 100),
-    ("Boat crossing", "LAK", 300_000, 900_000, 50_000),
-    ("Car to the last safe point", "THB", 2500, 6000, 100),
-    ("Guesthouse nights on the route", "THB", 1200, 3500, 100),
+    ("버스·기차 요금, 남쪽 경로", "CNY", 800, 2000, 50),
+    ("안내인 수고비", "USD", 800, 2000, 100),
+    ("배로 강 건너기", "LAK", 300_000, 900_000, 50_000),
+    ("마지막 안전 지점까지 차량", "THB", 2500, 6000, 100),
+    ("경로 중 숙박비", "THB", 1200, 3500, 100),
 ]
 
 
@@ -801,100 +801,86 @@ class Books:
         }
         # Administration
         for day in every["month"](1):
-            self.spend(day, C.ADMINISTRATION, "Office rent", "KRW", 1_200_000)
+            self.spend(day, C.ADMINISTRATION, "사무실 임대료", "KRW", 1_200_000)
         for day in every["month"](18)[::2]:
             amount = rng.randrange(150_000, 250_001, 10_000)
-            self.spend(day, C.ADMINISTRATION, "Utilities and internet", "KRW", amount)
+            self.spend(day, C.ADMINISTRATION, "공과금 및 인터넷", "KRW", amount)
         for day in every["quarter"](rng.randint(10, 25)):
-            self.spend(day, C.ADMINISTRATION, "Accounting software subscription", "USD", 135)
+            self.spend(day, C.ADMINISTRATION, "회계 소프트웨어 구독료", "USD", 135)
         for day in every["quarter"](rng.randint(30, 60)):
             amount = rng.randrange(30_000, 80_001, 5_000)
-            self.spend(
-                day, C.ADMINISTRATION, "Bank charges, international transfers", "KRW", amount
-            )
+            self.spend(day, C.ADMINISTRATION, "은행 수수료, 해외 송금", "KRW", amount)
         for day in self.some_days(3):
             amount = rng.randrange(50_000, 150_001, 10_000)
-            self.spend(day, C.ADMINISTRATION, "Office supplies", "KRW", amount)
+            self.spend(day, C.ADMINISTRATION, "사무용품", "KRW", amount)
         (audit,) = self.some_days(1, 60, 120)
-        self.spend(audit, C.ADMINISTRATION, "Audit of the annual accounts", "KRW", 2_500_000)
+        self.spend(audit, C.ADMINISTRATION, "연간 회계 감사", "KRW", 2_500_000)
         (insurance,) = self.some_days(1, 20, 60)
-        self.spend(insurance, C.ADMINISTRATION, "Insurance premium, annual", "KRW", 600_000)
+        self.spend(insurance, C.ADMINISTRATION, "보험료, 연간", "KRW", 600_000)
         # Fundraising, around the quiz night and the newsletters
         night = self.quiz_night()
-        self.spend(night - DAY * 20, C.FUNDRAISING, "Quiz night venue", "KRW", 800_000)
-        self.spend(night - DAY * 12, C.FUNDRAISING, "Printing of event flyers", "KRW", 150_000)
+        self.spend(night - DAY * 20, C.FUNDRAISING, "퀴즈의 밤 대관료", "KRW", 800_000)
+        self.spend(night - DAY * 12, C.FUNDRAISING, "행사 전단 인쇄", "KRW", 150_000)
         amount = rng.randrange(300_000, 500_001, 10_000)
-        self.spend(night, C.FUNDRAISING, "Quiz night prizes and refreshments", "KRW", amount)
+        self.spend(night, C.FUNDRAISING, "퀴즈의 밤 상품 및 다과", "KRW", amount)
         for day in every["quarter"](rng.randint(40, 70)):
             amount = rng.randrange(300_000, 600_001, 10_000)
-            self.spend(day, C.FUNDRAISING, "Donor newsletter, printing and postage", "KRW", amount)
+            self.spend(day, C.FUNDRAISING, "후원자 소식지 인쇄 및 우편료", "KRW", amount)
         (photos,) = self.some_days(1, 250, 320)
-        self.spend(photos, C.FUNDRAISING, "Photography for the annual report", "KRW", 400_000)
+        self.spend(photos, C.FUNDRAISING, "연차 보고서 사진 촬영", "KRW", 400_000)
         # Advocacy: paid from its fund while it holds enough
         for day in self.some_days(3):
             amount = rng.randrange(200_000, 500_001, 50_000)
-            self.spend(day, C.ADVOCACY, "Translation of testimonies", "KRW", amount, R.ADVOCACY)
+            self.spend(day, C.ADVOCACY, "증언 번역", "KRW", amount, R.ADVOCACY)
         report, travel = self.some_days(1, 90, 130)[0], self.some_days(1, 150, 200)[0]
-        self.spend(
-            report, C.ADVOCACY, "Annual human rights report, printing", "KRW", 1_800_000, R.ADVOCACY
-        )
+        self.spend(report, C.ADVOCACY, "연간 인권 보고서 인쇄", "KRW", 1_800_000, R.ADVOCACY)
         amount = rng.randrange(2000, 2801, 50)
-        self.spend(travel, C.ADVOCACY, "Travel to a UN side event", "USD", amount, R.ADVOCACY)
+        self.spend(travel, C.ADVOCACY, "유엔 부대 행사 출장", "USD", amount, R.ADVOCACY)
         for day in self.some_days(2):
             amount = rng.randrange(150, 401, 50)
-            self.spend(day, C.ADVOCACY, "Conference registration fees", "USD", amount)
+            self.spend(day, C.ADVOCACY, "회의 등록비", "USD", amount)
         for day in every["quarter"](rng.randint(10, 40))[::2]:
             amount = rng.randrange(60, 121, 10)
-            self.spend(day, C.ADVOCACY, "Campaign website hosting", "USD", amount)
+            self.spend(day, C.ADVOCACY, "캠페인 웹사이트 호스팅", "USD", amount)
         (briefing,) = self.some_days(1)
-        self.spend(briefing, C.ADVOCACY, "Press briefing room hire", "KRW", 400_000, R.ADVOCACY)
+        self.spend(briefing, C.ADVOCACY, "기자 간담회장 대관료", "KRW", 400_000, R.ADVOCACY)
         # Relief for people in hiding, bought and delivered by the field partners
         for day in every["month"](12):
             amount = rng.randrange(1500, 4001, 100)
-            self.spend(day, C.RELIEF, "Food and medicine parcels", "CNY", amount, R.RELIEF)
+            self.spend(day, C.RELIEF, "식료품 및 의약품 꾸러미", "CNY", amount, R.RELIEF)
         for day in self.monthly(rng.randint(3, 10)):
             if day.month in (11, 12) and day <= settled:
                 amount = rng.randrange(2000, 4001, 100)
-                self.spend(
-                    day, C.RELIEF, "Winter clothing for families in hiding", "CNY", amount, R.RELIEF
-                )
+                self.spend(day, C.RELIEF, "숨어 지내는 가족을 위한 겨울옷", "CNY", amount, R.RELIEF)
         for day in self.some_days(4):
             amount = rng.randrange(800, 3001, 50)
-            self.spend(day, C.RELIEF, "Clinic fees and medicine", "CNY", amount, R.RELIEF)
+            self.spend(day, C.RELIEF, "진료비 및 약값", "CNY", amount, R.RELIEF)
         for day in every["quarter"](rng.randint(25, 60)):
             amount = rng.randrange(1500, 3001, 100)
-            self.spend(
-                day, C.RELIEF, "Rent support for families in hiding", "CNY", amount, R.RELIEF
-            )
+            self.spend(day, C.RELIEF, "숨어 지내는 가족 월세 지원", "CNY", amount, R.RELIEF)
         # Resettlement in Korea
         for day in every["quarter"](rng.randint(15, 30))[:3]:
-            self.spend(day, C.RESETTLEMENT, "Legal aid retainer", "KRW", 1_000_000, R.RESETTLEMENT)
+            self.spend(day, C.RESETTLEMENT, "법률 지원 착수금", "KRW", 1_000_000, R.RESETTLEMENT)
         for day in self.some_days(2, 30):
             amount = rng.randrange(2_000_000, 3_000_001, 500_000)
             self.spend(
                 day,
                 C.RESETTLEMENT,
-                "Deposit support for a first flat",
+                "첫 집 보증금 지원",
                 "KRW",
                 amount,
                 R.RESETTLEMENT,
             )
         for day in self.some_days(2, 30):
             amount = rng.randrange(300_000, 600_001, 50_000)
-            self.spend(
-                day, C.RESETTLEMENT, "School supplies and uniforms", "KRW", amount, R.RESETTLEMENT
-            )
+            self.spend(day, C.RESETTLEMENT, "학용품 및 교복", "KRW", amount, R.RESETTLEMENT)
         for day in every["quarter"](rng.randint(30, 60)):
-            self.spend(
-                day, C.RESETTLEMENT, "Korean language tutoring", "KRW", 400_000, R.RESETTLEMENT
-            )
+            self.spend(day, C.RESETTLEMENT, "한국어 개인 교습", "KRW", 400_000, R.RESETTLEMENT)
         for day in every["quarter"](rng.randint(20, 50)):
             amount = rng.randrange(300_000, 500_001, 50_000)
-            self.spend(day, C.RESETTLEMENT, "Counselling sessions", "KRW", amount, R.RESETTLEMENT)
+            self.spend(day, C.RESETTLEMENT, "상담 치료", "KRW", amount, R.RESETTLEMENT)
         for day in self.some_days(2, 30):
-            self.spend(
-                day, C.RESETTLEMENT, "Job training course fees", "KRW", 600_000, R.RESETTLEMENT
-            )
+            self.spend(day, C.RESETTLEMENT, "직업 훈련 과정 수강료", "KRW", 600_000, R.RESETTLEMENT)
         self.plan_rescue_spending()
         self.plan_waiting()
 
@@ -915,16 +901,16 @@ class Books:
                 )
         for day in [self.day(offset) for offset in range(rng.randint(10, 20), DAYS - 12, 91)]:
             amount = rng.randrange(4500, 7501, 500)
-            self.spend(day, C.RESCUE, "Safe house rent, quarterly", "CNY", amount, R.RESCUE)
+            self.spend(day, C.RESCUE, "은신처 임대료, 분기", "CNY", amount, R.RESCUE)
         for day in self.some_days(3):
             amount = rng.randrange(400, 901, 50)
-            self.spend(day, C.RESCUE, "Mobile phones and SIM cards", "CNY", amount, R.RESCUE)
+            self.spend(day, C.RESCUE, "휴대 전화 및 SIM 카드", "CNY", amount, R.RESCUE)
         # Before the rescue grant arrives (day ~75), a critical case cannot wait.
         emergency = self.day(rng.randint(48, 55))
         self.spend(
             emergency,
             C.RESCUE,
-            "Emergency rescue: guide and transport",
+            "긴급 구출: 안내인 및 교통",
             "USD",
             0,
             R.RESCUE,
@@ -936,10 +922,10 @@ class Books:
         rejected months ago."""
         rng = self.rng
         recent = [
-            (2, S.DRAFT, C.ADVOCACY, "Translation of testimonies", "KRW", 350_000, R.ADVOCACY),
-            (4, S.SUBMITTED, C.ADMINISTRATION, "Utilities and internet", "KRW", 210_000, ""),
-            (3, S.SUBMITTED, C.RELIEF, "Food and medicine parcels", "CNY", 2800, R.RELIEF),
-            (7, S.APPROVED, C.RESETTLEMENT, "Legal aid retainer", "KRW", 1_000_000, ""),
+            (2, S.DRAFT, C.ADVOCACY, "증언 번역", "KRW", 350_000, R.ADVOCACY),
+            (4, S.SUBMITTED, C.ADMINISTRATION, "공과금 및 인터넷", "KRW", 210_000, ""),
+            (3, S.SUBMITTED, C.RELIEF, "식료품 및 의약품 꾸러미", "CNY", 2800, R.RELIEF),
+            (7, S.APPROVED, C.RESETTLEMENT, "법률 지원 착수금", "KRW", 1_000_000, ""),
         ]
         for ago, status, category, what, currency, major, fund in recent:
             day = self.today - DAY * ago
@@ -958,11 +944,11 @@ class Books:
         self.spend(
             rejected,
             C.RESETTLEMENT,
-            "Taxi fares for resettlement visits",
+            "정착 지원 방문 택시비",
             "KRW",
             rng.randrange(150_000, 250_001, 5_000),
             status=S.REJECTED,
-            note="No receipts attached; resubmit with the receipts.",
+            note="영수증이 첨부되지 않았습니다. 영수증과 함께 다시 제출하세요.",
         )
 
     def plan_missions(self) -> None:

@@ -11,12 +11,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
+from safepassage.base import korean
 from safepassage.base.submitting import attach_errors, show_errors
 from safepassage.fundraising import forms, selectors
 from safepassage.fundraising.models import ShareStatus
@@ -70,7 +72,7 @@ def cost_set(request):
             messages.success(
                 request,
                 _("The cost of a rescue from %(date)s is saved.")
-                % {"date": cost.starts_on.isoformat()},
+                % {"date": formats.date_format(cost.starts_on, "SHORT_DATE_FORMAT")},
             )
             return redirect("fundraising:board")
     return _board(request, status=400, cost_form=form)
@@ -117,8 +119,8 @@ def share_assign(request):
         else:
             messages.success(
                 request,
-                _("Share %(share)s now supports %(person)s.")
-                % {"share": share.code, "person": person.code},
+                _("Share %(share_subj)s now supports %(person)s.")
+                % {"share_subj": korean.for_reader(share.code, "이"), "person": person.code},
             )
             return redirect("fundraising:board")
     return _board(request, status=400, assign_form=form)

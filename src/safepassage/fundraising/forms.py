@@ -13,7 +13,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from safepassage.base.date_fields import DateField, DateInput
 from safepassage.base.money_forms import (
@@ -69,7 +69,9 @@ class DonorCodeMixin:
 
 
 class CostForm(forms.Form):
-    starts_on = DateField(label=gettext_lazy("From"), widget=DateInput, initial=timezone.localdate)
+    starts_on = DateField(
+        label=pgettext_lazy("date range", "From"), widget=DateInput, initial=timezone.localdate
+    )
     amount = amount_field(
         label=gettext_lazy("Cost of one rescue"),
         help_text=gettext_lazy("In the base currency; shares opened before keep their cost."),

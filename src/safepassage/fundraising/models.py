@@ -95,6 +95,9 @@ class ShareStatus(models.TextChoices):
 
 
 ACTIVE_SHARE = [ShareStatus.ASSIGNED, ShareStatus.RESCUED]
+# A rescue funded: a share paid in full, given to a person or not. Every "rescues funded"
+# (a campaign's, a matching pledge's) counts these shares, so that the numbers agree.
+FUNDED_SHARE = [ShareStatus.FUNDED, *ACTIVE_SHARE]
 
 
 class AssignedHow(models.TextChoices):

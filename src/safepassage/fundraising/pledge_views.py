@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
+from safepassage.base import korean
 from safepassage.base.submitting import attach_errors
 from safepassage.fundraising import forms, selectors
 from safepassage.fundraising.models import Pledge
@@ -82,7 +83,11 @@ def pledge_new(request):
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
-            messages.success(request, _("Pledge %(code)s recorded.") % {"code": created.code})
+            messages.success(
+                request,
+                _("Pledge %(code_obj)s recorded.")
+                % {"code_obj": korean.for_reader(created.code, "을")},
+            )
             return redirect("fundraising:pledge", code=created.code)
     return render(
         request, "fundraising/pledge_new.html", {"form": form}, status=400 if form.errors else 200
@@ -102,7 +107,11 @@ def pledge_cancel(request, code: str):
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
-            messages.success(request, _("Pledge %(code)s cancelled.") % {"code": found.code})
+            messages.success(
+                request,
+                _("Pledge %(code_obj)s cancelled.")
+                % {"code_obj": korean.for_reader(found.code, "을")},
+            )
             return redirect("fundraising:pledge", code=found.code)
     return _pledge_page(request, found, cancel_form=form, status=400)
 
@@ -131,7 +140,9 @@ def matching_new(request):
             attach_errors(form, exc)
         else:
             messages.success(
-                request, _("Matching pledge %(code)s recorded.") % {"code": created.code}
+                request,
+                _("Matching pledge %(code_obj)s recorded.")
+                % {"code_obj": korean.for_reader(created.code, "을")},
             )
             return redirect("fundraising:matching")
     return render(

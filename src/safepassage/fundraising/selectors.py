@@ -20,6 +20,7 @@ from safepassage.cases import selectors as case_selectors
 from safepassage.cases.models import Person, Status
 from safepassage.fundraising.models import (
     ACTIVE_SHARE,
+    FUNDED_SHARE,
     Event,
     GiftIntake,
     Match,
@@ -35,7 +36,7 @@ from safepassage.fundraising.models import (
 from safepassage.fundraising.services import matching, pledges
 from safepassage.funds.models import Campaign, Donation, Expense, ExpenseStatus
 
-FUNDED = [ShareStatus.FUNDED, *ACTIVE_SHARE]
+FUNDED = FUNDED_SHARE
 SHARE_COLUMNS = (
     "id",
     "code",
@@ -200,6 +201,20 @@ class Pool:
     @property
     def limit(self) -> str:
         return money.display(self.pledge.limit_minor, self.pledge.currency)
+
+    @property
+    def state(self) -> str:
+        """What the pool is today: "ran_out", "ended" (past its end date, so it matches no
+        more gifts), "upcoming" (before its start) or "open". Read from the dates at each
+        showing, never stored, so a pledge past its end is never shown open."""
+        today = timezone.localdate()
+        if self.pledge.exhausted_at:
+            return "ran_out"
+        if self.pledge.ends_on is not None and self.pledge.ends_on < today:
+            return "ended"
+        if self.pledge.starts_on > today:
+            return "upcoming"
+        return "open"
 
     @property
     def percent_used(self) -> int:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -60,7 +61,10 @@ def rates(request):
                 messages.success(
                     request,
                     _("Rate of %(currency)s on %(date)s saved.")
-                    % {"currency": found.currency, "date": found.on.isoformat()},
+                    % {
+                        "currency": found.currency,
+                        "date": formats.date_format(found.on, "SHORT_DATE_FORMAT"),
+                    },
                 )
                 return redirect("funds:rates")
     return render(

@@ -220,8 +220,8 @@ def test_expenses_are_submitted_by_finance_and_decided_by_the_director(demo):
         assert expense.paid_by == finance
         assert expense.decided_at <= expense.paid_at
     descriptions = " ".join(Expense.objects.values_list("description", flat=True))
-    assert "Safe house rent, quarterly" in descriptions
-    assert "Quiz night venue" in descriptions
+    assert "은신처 임대료, 분기" in descriptions
+    assert "퀴즈의 밤 대관료" in descriptions
 
 
 def test_the_missions_costs_are_expenses_linked_to_their_mission(demo):

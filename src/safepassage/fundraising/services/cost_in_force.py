@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from safepassage.fundraising.models import RescueCost
@@ -32,7 +32,7 @@ def cost_on(on: dt.date | None = None) -> RescueCost:
                     "No cost of a rescue is set for %(date)s: the director sets it on the "
                     "Hope Sharing page first."
                 )
-                % {"date": on.isoformat()}
+                % {"date": formats.date_format(on, "SHORT_DATE_FORMAT")}
             }
         )
     return cost

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record, user_of
 from safepassage.base import money
-from safepassage.fundraising.models import Match, MatchingPledge, MatchUnit
+from safepassage.fundraising.models import FUNDED_SHARE, Match, MatchingPledge, MatchUnit, Share
 from safepassage.fundraising.services.cost_in_force import cost_on
 from safepassage.fundraising.services.errors import FundraisingError
 from safepassage.funds.models import Campaign, Donation, Donor, DonorKind
@@ -107,9 +107,15 @@ def room(pledge: MatchingPledge) -> int:
 
 
 def rescues_funded(pledge: MatchingPledge) -> int:
-    """Rescues the matched gifts and their matches have paid for together."""
-    cost = pledge.cost_minor or cost_on().amount_minor
-    return (pledge.matched_gifts_minor + pledge.drawn_minor) // cost
+    """Rescues the pledge has helped pay for: the funded shares its matches went into,
+    counted as a campaign counts its own (``FUNDED_SHARE``), not its money divided by the
+    cost fixed when it was made (once the cost has risen, that would claim rescues that no
+    share holds, and the campaign's page would say fewer)."""
+    return (
+        Share.objects.filter(status__in=FUNDED_SHARE, contributions__match__matching=pledge)
+        .distinct()
+        .count()
+    )
 
 
 def draw(*, donation: Donation, campaigns: list[Campaign]) -> list[Match]:

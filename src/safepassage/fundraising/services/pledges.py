@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record, user_of
@@ -123,7 +123,7 @@ def pledge_create(
         if last > add_months(today, 12 * MAX_YEARS):
             errors["instalments"] = _(
                 "The last instalment would fall after %(date)s: more than %(years)s years from now."
-            ) % {"date": last.isoformat(), "years": MAX_YEARS}
+            ) % {"date": formats.date_format(last, "SHORT_DATE_FORMAT"), "years": MAX_YEARS}
     if errors:
         raise FundraisingError(errors)
     pledge = Pledge.objects.create(

@@ -41,7 +41,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from safepassage import faults
@@ -120,7 +120,9 @@ class Report:
     def summary(self) -> str:
         if self.already_imported_on is not None:
             return _("Already imported on %(when)s: nothing was added.") % {
-                "when": timezone.localtime(self.already_imported_on).strftime("%Y-%m-%d %H:%M")
+                "when": formats.date_format(
+                    timezone.localtime(self.already_imported_on), "SHORT_DATETIME_FORMAT"
+                )
             }
         return _(
             "gifts: %(new)s new (%(total)s); donors: %(donors)s new, %(matched)s matched, "

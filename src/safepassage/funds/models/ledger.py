@@ -6,6 +6,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safepassage.base.money_fields import CurrencyField, MinorUnitsField
 from safepassage.funds.models.campaigns import Campaign
@@ -19,6 +20,22 @@ class AccountKind(models.TextChoices):
     ASSET = "asset", _("Asset")
     INCOME = "income", _("Income")
     EXPENSE = "expense", _("Expense")
+
+
+# The chart's names are data written in English by a migration (0002); a reader sees them in
+# their language through these labels, keyed by the account's code.
+ACCOUNT_LABELS = {
+    "1000": pgettext_lazy("ledger account", "Bank and cash"),
+    "1100": pgettext_lazy("ledger account", "Giving platform balance"),
+    "4000": pgettext_lazy("ledger account", "Donations"),
+    "5000": pgettext_lazy("ledger account", "Payment fees"),
+    "6100": pgettext_lazy("ledger account", "Rescue operations"),
+    "6200": pgettext_lazy("ledger account", "Relief aid"),
+    "6300": pgettext_lazy("ledger account", "Resettlement"),
+    "6400": pgettext_lazy("ledger account", "Advocacy"),
+    "6500": pgettext_lazy("ledger account", "Fundraising"),
+    "6600": pgettext_lazy("ledger account", "Administration"),
+}
 
 
 class Account(models.Model):
@@ -36,7 +53,12 @@ class Account(models.Model):
         verbose_name_plural = _("accounts")
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The account's name in the reader's language (its stored name if it has no label)."""
+        return str(ACCOUNT_LABELS.get(self.code, self.name))
 
 
 class Transaction(models.Model):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from safepassage.funds.models import (
     AccountKind,
@@ -160,7 +160,8 @@ def totals_by_month(*, months: int = 12, today: dt.date | None = None) -> list[F
     rows = []
     for back in range(months - 1, -1, -1):
         month = first_of_month(today, back)
-        rows.append(_flow(month, month.strftime("%Y-%m"), found.get(month, empty)))
+        label = formats.date_format(month, "YEAR_MONTH_FORMAT")  # 2026년 12월, Dec 2026
+        rows.append(_flow(month, label, found.get(month, empty)))
     return rows
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record
@@ -47,7 +48,7 @@ def rate_set(*, actor, currency: str, on: dt.date, rate, source: str) -> Exchang
                     "Gifts or expenses were already converted at the %(currency)s rate of "
                     "%(date)s; it can no longer change (reverse and re-enter them instead)."
                 )
-                % {"currency": currency, "date": on.isoformat()}
+                % {"currency": currency, "date": formats.date_format(on, "SHORT_DATE_FORMAT")}
             }
         )
     found, _created = ExchangeRate.objects.update_or_create(
@@ -116,6 +117,6 @@ def rate_for(currency: str, on: dt.date) -> Decimal:
     raise FundsError(
         {
             "rate": _("No exchange rate for %(currency)s on %(date)s: enter it first.")
-            % {"currency": currency, "date": on.isoformat()}
+            % {"currency": currency, "date": formats.date_format(on, "SHORT_DATE_FORMAT")}
         }
     )

@@ -273,7 +273,7 @@ TOMORROW = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
         ({"date": TOMORROW}, "A gift cannot be received in the future."),
         ({"date": "03/04/2026"}, "“03/04/2026” is not a date; write it year first"),
         ({"date": "2026-02-30"}, "is not a date"),
-        ({"date": "2026-03-06"}, "No exchange rate for USD on 2026-03-06: enter it first."),
+        ({"date": "2026-03-06"}, "No exchange rate for USD on 6 Mar 2026: enter it first."),
         ({"designation": "yachts"}, "“yachts” is not a restriction"),
         ({"donor_email": "not-an-address"}, "the e-mail address is not valid."),
         ({"donor_name": "=HYPERLINK(1)"}, "looks like a spreadsheet formula"),

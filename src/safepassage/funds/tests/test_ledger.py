@@ -57,7 +57,7 @@ def test_a_gift_is_converted_at_the_rate_of_the_day_and_posted_balanced(usd_rate
 
 
 def test_a_missing_rate_is_a_clear_error_and_nothing_is_written(donor):
-    with pytest.raises(FundsError, match="No exchange rate for USD on 2026-03-04"):
+    with pytest.raises(FundsError, match="No exchange rate for USD on 4 Mar 2026"):
         gift(donor)
     assert Donation.objects.count() == 0
     assert Entry.objects.count() == 0

@@ -277,7 +277,7 @@ class TestPdf:
             "$100.00",
             "₩138,050",
             gift.code,
-            f"Jan. 5, {THIS_YEAR}",
+            f"5 Jan {THIS_YEAR}",
         ):
             assert expected in text, expected
         assert "Re-issued" not in text
