@@ -12,16 +12,23 @@ nothing left is marked as run out, with the time.
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record, user_of
 from safepassage.base import money
-from safepassage.fundraising.models import FUNDED_SHARE, Match, MatchingPledge, MatchUnit, Share
+from safepassage.fundraising.models import (
+    FUNDED_SHARE,
+    Contribution,
+    Match,
+    MatchingPledge,
+    MatchUnit,
+)
 from safepassage.fundraising.services.cost_in_force import cost_on
 from safepassage.fundraising.services.errors import FundraisingError
 from safepassage.funds.models import Campaign, Donation, Donor, DonorKind
@@ -107,15 +114,25 @@ def room(pledge: MatchingPledge) -> int:
 
 
 def rescues_funded(pledge: MatchingPledge) -> int:
-    """Rescues the pledge has helped pay for: the funded shares its matches went into,
-    counted as a campaign counts its own (``FUNDED_SHARE``), not its money divided by the
-    cost fixed when it was made (once the cost has risen, that would claim rescues that no
-    share holds, and the campaign's page would say fewer)."""
-    return (
-        Share.objects.filter(status__in=FUNDED_SHARE, contributions__match__matching=pledge)
-        .distinct()
-        .count()
+    """Rescues the pledge has helped pay for, in the campaign's own terms: of the funded
+    shares (``FUNDED_SHARE``, as the campaign counts them), the part its matches and the
+    gifts it matched paid, each share's part being that money over the share's cost;
+    whole rescues only. Never more than the campaign's shares hold, even once the cost has
+    risen since the pledge was made (its money over that older cost would claim rescues
+    that no share holds)."""
+    matched = Match.objects.filter(matching=pledge).values("donation_id")
+    parts = (
+        Contribution.objects.filter(share__status__in=FUNDED_SHARE)
+        .filter(Q(match__matching=pledge) | Q(donation_id__in=matched, match__isnull=True))
+        .values("share_id", "share__cost_minor")
+        .annotate(paid=Sum("amount_minor"))
     )
+    rescues = sum(
+        Fraction(min(part["paid"], part["share__cost_minor"]), part["share__cost_minor"])
+        for part in parts
+        if part["paid"] > 0 and part["share__cost_minor"] > 0
+    )
+    return int(rescues)
 
 
 def draw(*, donation: Donation, campaigns: list[Campaign]) -> list[Match]:
