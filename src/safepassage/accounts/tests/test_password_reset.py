@@ -186,7 +186,8 @@ def test_requests_are_throttled_per_address_and_per_account(settings, smtp_serve
 
 def test_an_expired_or_made_up_link_is_refused(monkeypatch):
     member = make_member(Role.Code.CASE_WORKER)
-    past = datetime.now() - timedelta  # noqa: DTZ005 (Django's token clock is naive)(seconds=tokens.lifetime_seconds() + 60)
+    # Django's token clock is naive local time.
+    past = datetime.now() - timedelta(seconds=tokens.lifetime_seconds() + 60)  # noqa: DTZ005
     monkeypatch.setattr(tokens.reset_tokens, "_now", lambda: past)
     old = tokens.reset_link(member.user)
     monkeypatch.undo()
