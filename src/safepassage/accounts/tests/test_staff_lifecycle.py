@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
@@ -224,3 +225,23 @@ def test_a_director_resets_only_someone_elses_second_factor(director):
     with pytest.raises(services.AccountError):
         services.second_factor_reset(actor=director.user, user=director.user)
     assert TOTPDevice.objects.filter(user=director.user, confirmed=True).exists()
+
+
+def test_after_a_reset_only_the_first_browser_to_confirm_enrols(director, case_worker):
+    """Two browsers that both passed the password step after a reset: once the first has
+    confirmed its authenticator, the other can enrol nothing and signs nobody in."""
+    services.second_factor_reset(actor=director.user, user=case_worker.user)
+    owner, other = Client(), Client()
+    for browser in (owner, other):
+        password_step(browser, case_worker.user.email)
+    assert owner.get(reverse("accounts:login_enrol")).status_code == 200
+    mine = TOTPDevice.objects.get(user=case_worker.user, confirmed=False)
+    assert owner.post(reverse("accounts:login_enrol"), {"code": code_for(mine)}).status_code == 302
+
+    response = other.post(reverse("accounts:login_enrol"), {"code": code_for(mine, later=30)})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+    assert "_auth_user_id" not in other.session
+    assert other.get(reverse("accounts:login_enrol"))["Location"].startswith(LOGIN)
+    assert list(TOTPDevice.objects.filter(user=case_worker.user)) == [mine]
