@@ -96,6 +96,17 @@ MATRIX: dict[str, Case] = {
     "accounts:login": Case(answers(302, anonymous=200)),
     "accounts:verify": Case(answers(302)),
     "accounts:cancel": Case(answers(302), method="post"),
+    # Enrolling at sign-in after a second-factor reset: nobody has a pending sign-in here.
+    "accounts:login_enrol": Case(answers(302)),
+    "accounts:password_forgot": Case(answers(200)),
+    "accounts:password_reset": Case(
+        answers(404), kwargs={"uidb64": "bm90LWEtdXNlcg", "token": "made-up-token"}
+    ),
+    "accounts:password_reset_set": Case(answers(404)),
+    "accounts:account": Case(only(STAFF_ROLES)),
+    "accounts:password_change": Case(only(STAFF_ROLES)),
+    "accounts:authenticator": Case(only(STAFF_ROLES)),
+    "accounts:recovery_codes_new": Case(only(STAFF_ROLES)),
     "accounts:logout": Case(answers(302), method="post"),
     "accounts:confirm": Case(answers(200, anonymous=302)),
     "accounts:invitation": Case(answers(404), kwargs={"token": "made-up-token"}),
@@ -105,6 +116,9 @@ MATRIX: dict[str, Case] = {
     "accounts:staff": Case(only(STAFF_VIEW)),
     "accounts:staff_invite": Case(only(STAFF_VIEW)),
     "accounts:staff_roles": Case(only(STAFF_VIEW), kwargs={"user_id": "<member>"}),
+    "accounts:staff_deactivate": Case(only(STAFF_VIEW), kwargs={"user_id": "<member>"}),
+    "accounts:staff_reactivate": Case(only(STAFF_VIEW), kwargs={"user_id": "<member>"}),
+    "accounts:staff_second_factor_reset": Case(only(STAFF_VIEW), kwargs={"user_id": "<member>"}),
     "cases:people": Case(only(PEOPLE_ROLES)),
     "cases:queue": Case(only(PEOPLE_ROLES)),
     "cases:people_csv": Case(only(PEOPLE_ROLES)),
@@ -438,7 +452,12 @@ MATRIX: dict[str, Case] = {
 }
 
 # Pages opened by a secret link: never cached, even for someone without an account.
-TOKEN_PAGES = {"accounts:invitation", "sponsor-page", "checkin:page"}
+TOKEN_PAGES = {
+    "accounts:invitation",
+    "accounts:password_reset",
+    "sponsor-page",
+    "checkin:page",
+}
 
 # The admin is for verified superusers only; everyone else gets 404 on every admin URL.
 ADMIN_SUPERUSER_OK = {

@@ -17,6 +17,9 @@ class AccountsConfig(AppConfig):
         shell.register_nav(
             order=500, url_name="accounts:staff", label=_("Staff"), capability="staff.view"
         )
+        shell.register_nav(
+            order=590, url_name="accounts:account", label=_("Account"), capability="account.own"
+        )
         shell.register_cards(order=500, capability="staff.view", cards=selectors.dashboard_cards)
         schedule.periodic(
             "safepassage.accounts.tasks.prune_sign_in_records", dt.timedelta(hours=1), order=60

@@ -80,6 +80,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     roles = models.ManyToManyField(Role, blank=True, related_name="users")
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may open the admin"), default=False)
+    # Set when a director deactivates the account (an invitee not yet joined is inactive
+    # too, without it): only a deactivated account can be reactivated.
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    # Set when a director resets a lost second factor: the next sign-in, within
+    # INVITATION_HOURS, enrols a new authenticator after the password.
+    second_factor_reset_at = models.DateTimeField(null=True, blank=True)
+    # Part of every session's hash: raising it ends all of the user's sessions at once.
+    session_generation = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -99,6 +107,21 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        """Django checks this hash on every request: a session made under another password
+        or another ``session_generation`` is flushed. Generation 0 keeps Django's own hash,
+        so sessions from before the field survive its migration."""
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "safepassage.accounts.session",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def role_codes(self) -> frozenset[str]:
         cached = self.__dict__.get("_role_codes")

@@ -107,6 +107,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     R.ADVOCACY: frozenset({"dashboard.view"}),
     R.DONOR: frozenset(),
 }
+# What every staff role may do for itself (its own account page), whatever else it holds.
+EVERY_STAFF_ROLE = frozenset({"account.own"})
+ROLE_CAPABILITIES = {
+    code: granted if code == R.DONOR else granted | EVERY_STAFF_ROLE
+    for code, granted in ROLE_CAPABILITIES.items()
+}
 
 
 def capabilities(user) -> frozenset[str]:

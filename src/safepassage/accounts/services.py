@@ -152,8 +152,13 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> list[str]:
 
 @transaction.atomic
 def recovery_codes_replace(*, user: User) -> list[str]:
-    RecoveryCodeDevice.objects.filter(user=user).delete()
-    device = RecoveryCodeDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    """New recovery codes on the user's one recovery device; every earlier code is gone.
+    The device itself stays, so a session signed in with a recovery code goes on."""
+    device = RecoveryCodeDevice.objects.filter(user=user).order_by("pk").first()
+    if device is None:
+        device = RecoveryCodeDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    RecoveryCodeDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.codes.all().delete()
     codes = otp.new_recovery_codes()
     RecoveryCode.objects.bulk_create(
         RecoveryCode(device=device, digest=otp.recovery_digest(code)) for code in codes
@@ -215,13 +220,167 @@ def roles_change(*, actor: User, user: User, role_codes: Iterable[str]) -> User:
     return user
 
 
+def _end_sessions(user: User) -> None:
+    """Every session of ``user`` ends at its next request (see ``User._get_session_auth_hash``)."""
+    user.session_generation += 1
+
+
+def _active_directors():
+    return User.objects.filter(is_active=True, roles__code=Role.Code.DIRECTOR)
+
+
 @transaction.atomic
 def user_deactivate(*, actor: User, user: User) -> User:
+    """Close an account: it cannot sign in, every session of it ends now, open
+    invitations are withdrawn. The caller has checked staff.manage. The directors' rows
+    are locked so that two directors cannot deactivate each other at the same moment."""
     if user.pk == actor.pk:
         raise AccountError(_("You cannot deactivate your own account."))
+    directors = list(
+        _active_directors().select_for_update(of=("self",)).values_list("pk", flat=True)
+    )
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.deactivated_at is not None:
+        raise AccountError(_("This account is already deactivated."))
+    if user.pk in directors and len(directors) == 1:
+        raise AccountError(_("The last active director cannot be deactivated."))
+    was_active = user.is_active
     user.is_active = False
-    user.save(update_fields=["is_active", "updated_at"])
-    record(actor=actor, action="accounts.user_deactivated", target=user)
+    user.deactivated_at = timezone.now()
+    _end_sessions(user)
+    user.save(update_fields=["is_active", "deactivated_at", "session_generation", "updated_at"])
+    withdrawn = Invitation.objects.filter(
+        user=user, used_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    record(
+        actor=actor,
+        action="accounts.user_deactivated",
+        target=user,
+        data={"was_active": was_active, "invitations_withdrawn": withdrawn},
+    )
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, actor: User, user: User) -> User:
+    """Open a deactivated account again with its password and second factor as they were.
+    The caller has checked staff.manage."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.deactivated_at is None:
+        raise AccountError(_("Only a deactivated account can be reactivated."))
+    if not user.has_usable_password():
+        raise AccountError(_("This person never joined: send a new invitation instead."))
+    user.is_active = True
+    user.deactivated_at = None
+    user.save(update_fields=["is_active", "deactivated_at", "updated_at"])
+    record(actor=actor, action="accounts.user_reactivated", target=user)
+    return user
+
+
+@transaction.atomic
+def second_factor_reset(*, actor: User, user: User) -> User:
+    """A lost phone: remove the authenticator and the recovery codes, end every session.
+    The next sign-in within INVITATION_HOURS enrols a new authenticator after the
+    password, so the caller (a director, with staff.manage) must have confirmed who is
+    asking by other means than e-mail."""
+    if user.pk == actor.pk:
+        raise AccountError(_("Set up your own authenticator again from your account page."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    otp.devices_delete(TOTPDevice.objects.filter(user=user))
+    RecoveryCodeDevice.objects.filter(user=user).delete()
+    user.second_factor_reset_at = timezone.now()
+    _end_sessions(user)
+    user.save(update_fields=["second_factor_reset_at", "session_generation", "updated_at"])
+    record(actor=actor, action="accounts.second_factor_reset", target=user)
+    return user
+
+
+def second_factor_reset_open(user: User) -> bool:
+    """Whether ``user`` may enrol a new authenticator at sign-in after a director's reset."""
+    reset_at = user.second_factor_reset_at
+    return (
+        reset_at is not None
+        and timezone.now() - reset_at <= timedelta(hours=settings.INVITATION_HOURS)
+        and not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    )
+
+
+@transaction.atomic
+def second_factor_enrol_after_reset(*, user: User, device: TOTPDevice, token: str) -> list[str]:
+    """Confirm the authenticator enrolled at sign-in after a reset; returns new recovery
+    codes (shown once). Under the user's row lock, so two browsers holding the password
+    cannot both enrol."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active or not second_factor_reset_open(user):
+        raise AccountError(_("Please sign in again."))
+    codes = totp_device_confirm(device=device, token=token)
+    user.second_factor_reset_at = None
+    user.save(update_fields=["second_factor_reset_at", "updated_at"])
+    return codes
+
+
+@transaction.atomic
+def password_change(*, user: User, password: str) -> User:
+    """A person's own new password (after re-authentication). Every other session of the
+    user ends, as the session hash follows the password; the caller keeps its own with
+    ``update_session_auth_hash``. Raises django's ValidationError for a weak password."""
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password", "updated_at"])
+    record(actor=user, action="accounts.password_changed", target=user)
+    return user
+
+
+@transaction.atomic
+def totp_device_replace(*, device: TOTPDevice, token: str) -> TOTPDevice:
+    """A person's own new authenticator (after re-authentication), confirmed with its first
+    code; the old one stops working. Recovery codes stay as they are."""
+    if not otp.verify_totp(device, token):
+        raise AccountError(_("That code is not right. Check the time on your phone and try again."))
+    user = device.user
+    otp.devices_delete(TOTPDevice.objects.filter(user=user).exclude(pk=device.pk))
+    device.confirmed = True
+    device.save(update_fields=["confirmed", "updated_at"])
+    record(actor=user, action="accounts.second_factor_replaced", target=user)
+    return device
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user: User) -> list[str]:
+    """A person's own new recovery codes (after re-authentication); the old ones stop
+    working. Returns the codes (shown once)."""
+    codes = recovery_codes_replace(user=user)
+    record(actor=user, action="accounts.recovery_codes_replaced", target=user)
+    return codes
+
+
+def password_reset_request(*, email: str) -> bool:
+    """Someone asked for a reset link for ``email``. Only an active staff account with an
+    authenticator gets one (the reset asks for its code); the caller's answer is the same
+    either way. Returns whether an e-mail was queued."""
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if (
+        user is None
+        or not user.is_staff_member
+        or not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    ):
+        return False
+    with transaction.atomic():
+        record(actor="anonymous", action="accounts.password_reset_requested", target=user)
+        enqueue_on_commit("safepassage.accounts.tasks.send_password_reset", user_id=str(user.pk))
+    return True
+
+
+@transaction.atomic
+def password_reset_complete(*, user: User, password: str) -> User:
+    """Set the password of someone who followed a reset link and gave their second factor.
+    The link is spent (its token follows the password) and every session ends. Raises
+    django's ValidationError for a weak password."""
+    validate_password(password, user)
+    user.set_password(password)
+    _end_sessions(user)
+    user.save(update_fields=["password", "session_generation", "updated_at"])
+    record(actor=user, action="accounts.password_reset", target=user)
     return user
 
 

@@ -1,4 +1,5 @@
-"""The director's staff pages: who works here, invitations, roles."""
+"""The director's staff pages: who works here, invitations, roles, deactivation and
+reactivation, a lost second factor's reset."""
 
 from __future__ import annotations
 
@@ -14,7 +15,11 @@ from safepassage.accounts.models import User
 
 @staff_required("staff.view")
 def staff_list(request):
-    return render(request, "accounts/staff_list.html", {"users": selectors.staff_for(request.user)})
+    context = {
+        "users": selectors.staff_for(request.user),
+        "can_manage": permissions.has_capability(request.user, "staff.manage"),
+    }
+    return render(request, "accounts/staff_list.html", context)
 
 
 @staff_required("staff.manage")
@@ -63,4 +68,92 @@ def staff_roles(request, user_id):
         "accounts/staff_roles.html",
         {"form": form, "member": member},
         status=400 if form.errors else 200,
+    )
+
+
+def _member_action(request, user_id, *, service, texts: dict, success: str):
+    """A confirmation page that says what will happen (GET), then the change (POST)."""
+    member = permissions.get_or_404(request.user, "staff.manage", User.objects.all(), pk=user_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            service(actor=request.user, user=member)
+        except services.AccountError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, success % {"name": member.display_name})
+            return redirect("accounts:staff")
+    name = {"name": member.display_name}
+    context = {
+        "member": member,
+        "error": error,
+        "heading": texts["heading"] % name,
+        "explanation": texts["explanation"],
+        "button": texts["button"],
+    }
+    return render(request, "accounts/staff_action.html", context, status=400 if error else 200)
+
+
+@staff_required("staff.manage")
+@recent_auth_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def staff_deactivate(request, user_id):
+    texts = {
+        "heading": _("Deactivate %(name)s"),
+        "explanation": _(
+            "They are signed out everywhere at once and can no longer sign in. Their records "
+            "and history stay. You can reactivate the account later."
+        ),
+        "button": _("Deactivate"),
+    }
+    return _member_action(
+        request,
+        user_id,
+        service=services.user_deactivate,
+        texts=texts,
+        success=_("%(name)s is deactivated and signed out everywhere."),
+    )
+
+
+@staff_required("staff.manage")
+@recent_auth_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def staff_reactivate(request, user_id):
+    texts = {
+        "heading": _("Reactivate %(name)s"),
+        "explanation": _(
+            "They can sign in again with their password and their second factor as before."
+        ),
+        "button": _("Reactivate"),
+    }
+    return _member_action(
+        request,
+        user_id,
+        service=services.user_reactivate,
+        texts=texts,
+        success=_("%(name)s can sign in again."),
+    )
+
+
+@staff_required("staff.manage")
+@recent_auth_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def staff_second_factor_reset(request, user_id):
+    texts = {
+        "heading": _("Reset the second factor of %(name)s"),
+        "explanation": _(
+            "For a lost or replaced phone. Their authenticator and recovery codes stop working "
+            "and they are signed out everywhere. At their next sign-in, after the password, "
+            "they set up a new authenticator. Do this only after you have spoken to them "
+            "yourself, by phone or in person, never on an e-mail's word: until they enrol, "
+            "their password alone is enough to set one up."
+        ),
+        "button": _("Reset the second factor"),
+    }
+    return _member_action(
+        request,
+        user_id,
+        service=services.second_factor_reset,
+        texts=texts,
+        success=_("The second factor of %(name)s is reset; they set up a new one at sign-in."),
     )

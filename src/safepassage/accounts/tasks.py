@@ -53,6 +53,26 @@ def send_attack_notice(*, user_id: str, wrong_codes: bool = False) -> None:
 
 
 @task
+def send_password_reset(*, user_id: str) -> None:
+    """E-mail a "forgot password" link. The token is made here, so the queue never holds it."""
+    from safepassage.accounts import tokens
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    with translation.override(user.language):
+        context = {
+            "user": user,
+            "link": tokens.reset_link(user),
+            "minutes": tokens.lifetime_seconds() // 60,
+            "organisation": settings.ORGANISATION_NAME,
+        }
+        subject = _("Choose a new password for %(organisation)s") % context
+        body = render_to_string("accounts/email/password_reset.txt", context)
+    EmailMultiAlternatives(subject=subject, body=body, to=[user.email]).send()
+
+
+@task
 def prune_sign_in_records() -> int:
     """Periodic: drop sign-in attempt rows past the cool-off (see ``base.schedule``)."""
     from safepassage.base import schedule

@@ -137,3 +137,42 @@ class SignInHandler(AxesDatabaseHandler):
         request.axes_user_agent = ""
         request.axes_http_accept = ""
         return super().user_logged_in(sender, request, user, **kwargs)
+
+
+def _window_seconds() -> int:
+    return max(60, round(settings.AXES_COOLOFF_TIME * 3600))
+
+
+def reset_request_allowed(request) -> bool:
+    """ "Forgot password" from this address: at most ``AXES_FAILURE_LIMIT`` requests per
+    cool-off window, and none from an address locked for spraying sign-ins. Counted per
+    address only, whatever e-mail is typed, so the answer says nothing about accounts.
+    The cache keeps the address as a keyed digest."""
+    from axes.handlers.proxy import AxesProxyHandler
+    from django.core.cache import cache
+
+    AxesProxyHandler.update_request(request)
+    if address_failures(request) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+        return False
+    address = salted_hmac(
+        "safepassage.accounts.reset-address", str(request.axes_ip_address), algorithm="sha256"
+    ).hexdigest()
+    key = f"accounts.reset:address:{address}"
+    cache.add(key, 0, timeout=_window_seconds())
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=_window_seconds())
+        count = 1
+    return count <= settings.AXES_FAILURE_LIMIT
+
+
+def reset_mail_allowed(email: str) -> bool:
+    """One "forgot password" e-mail per account per cool-off window, so nobody can fill a
+    colleague's mailbox with links. The caller answers the same either way."""
+    from django.core.cache import cache
+
+    account = account_key(email)
+    if not account:
+        return False
+    return cache.add(f"accounts.reset:account:{account}", True, timeout=_window_seconds())

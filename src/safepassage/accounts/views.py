@@ -35,6 +35,11 @@ PENDING_SECONDS = 300
 INVITATION_KEY = "safepassage_invitation"
 ENROL_DEVICE_KEY = "safepassage_enrol_device"
 NEW_CODES_KEY = "safepassage_new_recovery_codes"
+# A sign-in after a director reset the second factor: password checked, authenticator to enrol.
+ENROL_PENDING_KEY = "safepassage_pending_enrolment"
+ENROL_PENDING_SECONDS = 900
+SIGN_IN_DEVICE_KEY = "safepassage_sign_in_enrol_device"
+RESET_KEY = "safepassage_password_reset"
 
 
 def _next_url(request, default: str = "") -> str:
@@ -88,6 +93,15 @@ def login(request):
                 request.session[PENDING_KEY] = {"user": str(user.pk), "at": time.time()}
                 query = urlencode({"next": _next_url(request)})
                 return redirect(f"{reverse('accounts:verify')}?{query}")
+            if (
+                user is not None
+                and user.is_active
+                and user.is_staff_member
+                and services.second_factor_reset_open(user)
+            ):
+                request.session.cycle_key()
+                request.session[ENROL_PENDING_KEY] = {"user": str(user.pk), "at": time.time()}
+                return redirect("accounts:login_enrol")
             if user is not None:
                 # A right password that cannot lead to a session (no authenticator yet, a
                 # donor's account) is answered, and counted, exactly as a wrong one: the
@@ -126,24 +140,10 @@ def verify(request):
     error = ""
     if request.method == "POST":
         if form.is_valid():
-            device, error = _check_second_factor(user, form.cleaned_data["code"])
+            device, error = check_second_factor(user, form.cleaned_data["code"])
             if device is not None:
                 request.session.pop(PENDING_KEY, None)
-                auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                otp_login(request, device)
-                mark_signed_in(request)
-                request.session["django_language"] = user.language
-                services.login_recorded(user=user, method=type(device).__name__)
-                response = redirect(_next_url(request))
-                throttle.trust_device(response, request=request, user=user)
-                response.set_cookie(
-                    settings.LANGUAGE_COOKIE_NAME,
-                    user.language,
-                    samesite="Lax",
-                    secure=request.is_secure(),
-                    httponly=True,
-                )
-                return response
+                return _sign_in(request, user, device)
         else:
             error = _("Enter the code.")
     return render(
@@ -154,7 +154,27 @@ def verify(request):
     )
 
 
-def _check_second_factor(user: User, code: str):
+def _sign_in(request, user: User, device, *, to: str = ""):
+    """Both factors are checked: make the session a login and leave for ``to`` (or
+    ``next``)."""
+    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    otp_login(request, device)
+    mark_signed_in(request)
+    request.session["django_language"] = user.language
+    services.login_recorded(user=user, method=type(device).__name__)
+    response = redirect(to or _next_url(request))
+    throttle.trust_device(response, request=request, user=user)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        user.language,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
+    return response
+
+
+def check_second_factor(user: User, code: str):
     """Try the authenticator, then the recovery codes; returns (device, error message)."""
     cleaned = "".join(code.split())
     candidates = []
@@ -216,7 +236,7 @@ def confirm(request):
             return locked_out(request)
         device, error = (None, _("Password or code is wrong."))
         if password_ok is not None and password_ok.pk == user.pk:
-            device, code_error = _check_second_factor(user, form.cleaned_data["code"])
+            device, code_error = check_second_factor(user, form.cleaned_data["code"])
             if device is not None:
                 mark_recent_auth(request)
                 return redirect(_next_url(request))
@@ -289,22 +309,46 @@ def welcome(request):
     )
 
 
+def enrolment_device(request, user: User, key: str) -> TOTPDevice:
+    """The unconfirmed authenticator this browser is enrolling for ``user`` (its id kept in
+    the session under ``key``), made on the first visit."""
+    device = TOTPDevice.objects.filter(
+        pk=request.session.get(key), user=user, confirmed=False
+    ).first()
+    if device is None:
+        device = services.totp_device_start(user=user)
+        request.session[key] = str(device.pk)
+    return device
+
+
+def render_enrolment(request, *, user: User, device: TOTPDevice, form, intro: str):
+    """The one page that shows a new authenticator's QR code and asks for its first code:
+    joining, enrolling again after a reset, replacing one's own."""
+    from safepassage.accounts import otp
+
+    uri = otp.provisioning_uri(device, account=user.email)
+    return render(
+        request,
+        "accounts/enrol.html",
+        {
+            "form": form,
+            "intro": intro,
+            "qr_svg": otp.qr_svg(uri),
+            "secret": otp.readable_secret(device),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def enrol(request):
     """Step 2: scan the QR code and confirm with a first code; then see recovery codes."""
-    from safepassage.accounts import otp
-
     found = _session_invitation(request)
     if found is None or not found.user.has_usable_password():
         return redirect("accounts:welcome")
     user = found.user
-    device = TOTPDevice.objects.filter(
-        pk=request.session.get(ENROL_DEVICE_KEY), user=user, confirmed=False
-    ).first()
-    if device is None:
-        device = services.totp_device_start(user=user)
-        request.session[ENROL_DEVICE_KEY] = str(device.pk)
+    device = enrolment_device(request, user, ENROL_DEVICE_KEY)
     form = forms.EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -318,17 +362,55 @@ def enrol(request):
                 request.session.pop(key, None)
             request.session[NEW_CODES_KEY] = codes
             return redirect("accounts:recovery_codes")
-    uri = otp.provisioning_uri(device, account=user.email)
-    return render(
-        request,
-        "accounts/enrol.html",
-        {
-            "form": form,
-            "qr_svg": otp.qr_svg(uri),
-            "secret": otp.readable_secret(device),
-        },
-        status=400 if form.errors else 200,
+    intro = _(
+        "Step 2 of 2: scan this code with an authenticator app, or type the key by hand. "
+        "Then enter the code the app shows."
     )
+    return render_enrolment(request, user=user, device=device, form=form, intro=intro)
+
+
+def _pending_enrolment_user(request) -> User | None:
+    pending = request.session.get(ENROL_PENDING_KEY)
+    if not pending or time.time() - pending.get("at", 0) > ENROL_PENDING_SECONDS:
+        return None
+    user = User.objects.filter(pk=pending["user"], is_active=True).first()
+    if user is None or not services.second_factor_reset_open(user):
+        return None
+    return user
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def login_enrol(request):
+    """Sign-in after a director reset a lost second factor: the password was right; a new
+    authenticator is enrolled and confirmed, and that completes the sign-in."""
+    user = _pending_enrolment_user(request)
+    if user is None:
+        for key in (ENROL_PENDING_KEY, SIGN_IN_DEVICE_KEY):
+            request.session.pop(key, None)
+        messages.info(request, _("Please sign in again."))
+        return redirect("accounts:login")
+    device = enrolment_device(request, user, SIGN_IN_DEVICE_KEY)
+    form = forms.EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.second_factor_enrol_after_reset(
+                user=user, device=device, token=form.cleaned_data["code"]
+            )
+        except services.AccountError as exc:
+            form.add_error("code", str(exc))
+        else:
+            for key in (ENROL_PENDING_KEY, SIGN_IN_DEVICE_KEY):
+                request.session.pop(key, None)
+            device.refresh_from_db()
+            response = _sign_in(request, user, device, to=reverse("accounts:recovery_codes"))
+            request.session[NEW_CODES_KEY] = codes
+            return response
+    intro = _(
+        "Your second factor was reset. Scan this code with the authenticator app on your "
+        "phone, or type the key by hand, then enter the code the app shows."
+    )
+    return render_enrolment(request, user=user, device=device, form=form, intro=intro)
 
 
 @never_cache
@@ -338,3 +420,92 @@ def recovery_codes(request):
     if not codes:
         return redirect("accounts:login")
     return render(request, "accounts/recovery_codes.html", {"codes": codes})
+
+
+# --- Forgot password --------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def password_forgot(request):
+    """Ask for a reset link. The answer is the same whether or not the address is an
+    account's; only the per-address throttle answers otherwise, for any address."""
+    form = forms.ForgotPasswordForm(request.POST or None)
+    if request.method == "POST":
+        if not throttle.reset_request_allowed(request):
+            minutes = max(1, round(settings.AXES_COOLOFF_TIME * 60))
+            error = _("Too many requests. Wait %(minutes)d minutes and try again.") % {
+                "minutes": minutes
+            }
+            return render(
+                request, "accounts/password_forgot.html", {"form": form, "error": error}, status=429
+            )
+        if form.is_valid():
+            email = throttle.normalise(form.cleaned_data["email"])
+            if throttle.reset_mail_allowed(email):
+                services.password_reset_request(email=email)
+            return render(request, "accounts/password_forgot_sent.html")
+    return render(
+        request, "accounts/password_forgot.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _reset_invalid(request):
+    return render(
+        request,
+        "accounts/invitation_invalid.html",
+        {
+            "error": _("This link has expired or was already used."),
+            "heading": _("Choose a new password"),
+        },
+        status=404,
+    )
+
+
+@never_cache
+def password_reset(request, uidb64: str, token: str):
+    """Trade the link for a mark in the session, then leave the token-bearing URL."""
+    from safepassage.accounts import tokens
+
+    user = tokens.user_for_link(uidb64, token)
+    if user is None:
+        return _reset_invalid(request)
+    if request.user.is_authenticated:
+        logout(request)
+    request.session.cycle_key()
+    request.session[RESET_KEY] = {"uid": uidb64, "token": token}
+    return redirect("accounts:password_reset_set")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def password_reset_set(request):
+    """The second factor, then the new password. The link is checked again on every
+    request, so a link spent meanwhile (in another browser) does nothing here."""
+    from safepassage.accounts import tokens
+
+    mark = request.session.get(RESET_KEY) or {}
+    user = tokens.user_for_link(mark.get("uid", ""), mark.get("token", ""))
+    if user is None:
+        request.session.pop(RESET_KEY, None)
+        return _reset_invalid(request)
+    form = forms.ResetPasswordForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        device, error = check_second_factor(user, form.cleaned_data["code"])
+        if device is None:
+            form.add_error("code", error)
+        else:
+            try:
+                services.password_reset_complete(user=user, password=form.cleaned_data["password1"])
+            except ValidationError as exc:
+                form.add_error("password1", exc)
+            else:
+                request.session.pop(RESET_KEY, None)
+                messages.success(
+                    request,
+                    _("Your password is changed. Sign in with it and your second factor."),
+                )
+                return redirect("accounts:login")
+    return render(
+        request, "accounts/password_reset.html", {"form": form}, status=400 if form.errors else 200
+    )
