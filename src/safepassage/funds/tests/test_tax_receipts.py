@@ -503,3 +503,24 @@ class TestQueuedStatements:
         client = signed_in_client(finance)
         client.post("/funds/receipts/", {"year": timezone.localdate().year})
         assert not AuditEntry.objects.filter(action="funds.statements_queued").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+class TestStatementsCommand:
+    def test_the_command_queues_them_and_the_worker_issues_them_once(self, run_tasks):
+        from django.core.management import call_command
+        from django.core.management.base import CommandError
+
+        donor = make_donor(50)
+        give(donor, on=dt.date(LAST_YEAR, 7, 1))
+        out = io.StringIO()
+        call_command("issue_statements", str(LAST_YEAR), stdout=out)
+        assert "queued" in out.getvalue()
+        call_command("issue_statements", str(LAST_YEAR), stdout=io.StringIO())
+        assert not Receipt.objects.exists()
+        run_tasks()
+        [statement] = Receipt.objects.filter(kind=Receipt.Kind.ANNUAL)
+        assert statement.donor_id == donor.pk
+        assert statement.issued_by_id is None
+        with pytest.raises(CommandError, match="once the year is over"):
+            call_command("issue_statements", str(timezone.localdate().year))
