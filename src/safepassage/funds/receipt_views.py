@@ -119,7 +119,7 @@ def _issue_statements(request):
         return redirect(_list_url())
     year = form.cleaned_data["year"]
     try:
-        tax_receipts.statements_queue(actor=request.user, year=year)
+        service.statements_queue(actor=request.user, year=year)
     except ValidationError as exc:
         show_errors(request, exc)
         return redirect(_list_url())

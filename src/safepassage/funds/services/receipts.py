@@ -310,6 +310,23 @@ def statements_issue(*, actor, year: int) -> StatementRun:
     return run
 
 
+@transaction.atomic
+def statements_queue(*, actor, year: int) -> None:
+    """Queue the issue of ``year``'s statements for every donor who gave that year: one
+    action, however many donors.
+
+    The task (``funds.tasks.issue_statements``) calls ``statements_issue``, which skips
+    donors who already have the year's statement: queued twice, or run again after a
+    failure, it issues no statement twice."""
+    check_statement_year(year)
+    record(actor=actor, action="funds.statements_queued", data={"year": year})
+    enqueue_on_commit(
+        "safepassage.funds.tasks.issue_statements",
+        year=year,
+        actor_id=str(actor.pk) if getattr(actor, "pk", None) else None,
+    )
+
+
 # ---------------------------------------------------------------------------------------
 # Sending
 

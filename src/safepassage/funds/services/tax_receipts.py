@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record
 from safepassage.base import money
-from safepassage.base.tasks import enqueue_on_commit
 from safepassage.funds.models import Donation, Donor, GiftInKind, Receipt
 from safepassage.funds.services.errors import FundsError
 from safepassage.vault import services as vault
@@ -263,28 +262,6 @@ def check_organisation() -> None:
 
 
 # ---------------------------------------------------------------------------------------
-# Statements for every donor, queued
-
-
-@transaction.atomic
-def statements_queue(*, actor, year: int) -> None:
-    """Queue the issue of ``year``'s statements for every donor who gave that year.
-
-    The task (``funds.tasks.issue_statements``) calls ``receipts.statements_issue``,
-    which skips donors who already have the year's statement: queued twice, or run again
-    after a failure, it issues no statement twice."""
-    from safepassage.funds.services.receipts import check_statement_year
-
-    check_statement_year(year)
-    record(actor=actor, action="funds.statements_queued", data={"year": year})
-    enqueue_on_commit(
-        "safepassage.funds.tasks.issue_statements",
-        year=year,
-        actor_id=str(actor.pk) if getattr(actor, "pk", None) else None,
-    )
-
-
-# ---------------------------------------------------------------------------------------
 # The statement of issued receipts (기부금영수증 발급명세)
 
 STATEMENT_COLUMNS = (
@@ -327,6 +304,7 @@ def statement_rows(*, actor, year: int, unmasked: bool, reason: str = "") -> Ite
     donor and field (the reason names the statement and whether the number is shown in
     full). Masked, the number shows its birth date and sex digit only (800101-1******).
     The caller has checked that ``actor`` may reveal donors, and recorded the export."""
+    # Imported here: ``receipts`` imports this module to check a Korean receipt.
     from safepassage.funds.services.receipts import addressee, is_void
 
     reason = " ".join(

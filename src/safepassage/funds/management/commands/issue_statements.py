@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from safepassage.funds.services import tax_receipts
+from safepassage.funds.services import receipts
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, year: int, **options) -> None:
         try:
-            tax_receipts.statements_queue(actor="command line", year=year)
+            receipts.statements_queue(actor="command line", year=year)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         self.stdout.write(
