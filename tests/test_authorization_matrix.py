@@ -392,6 +392,9 @@ MATRIX: dict[str, Case] = {
     "funds:receipt_send": Case(
         only(FUNDS_ROLES, ok=302), method="post", kwargs={"number": "<receipt>"}
     ),
+    "funds:donor_tax": Case(only(FUNDS_ROLES), kwargs={"code": "<donor>"}),
+    "funds:gift_in_kind": Case(only(FUNDS_ROLES), kwargs={"code": "<donation>"}),
+    "funds:issued_statement": Case(only(FUNDS_ROLES), kwargs={"year": 2026}),
     # Hope Sharing: seen by the director, communications, coordinators and finance; changed
     # by the director and communications; shares given out by the director and coordinators;
     # consent recorded by the director and case workers (of the person's team).

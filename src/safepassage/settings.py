@@ -461,6 +461,52 @@ except (ValueError, KeyError):
 # in through the platform's own export, so the payout is a transfer, not a new donation.
 PLATFORM_PAYOUT_NAMES = envlist("PLATFORM_PAYOUT_NAMES", "GivingPlatform Inc")
 
+# --- Receipts: the organisation as the Korean donation receipt (기부금영수증) names it -----
+# The official form (소득세법 시행규칙 별지 제45호의2서식) prints these on every Korean
+# receipt. In production they are empty until set, and a Korean receipt is refused while
+# the name, registration number, address or legal basis is missing; in demo and test mode
+# they are made-up values that cannot be mistaken for a real organisation's.
+_DEMO_RECEIPTS = not PRODUCTION
+RECEIPT_ORGANISATION_NAME = env(
+    "RECEIPT_ORGANISATION_NAME", f"{ORGANISATION_NAME} (데모)" if _DEMO_RECEIPTS else ""
+)
+RECEIPT_REGISTRATION_NUMBER = env(
+    "RECEIPT_REGISTRATION_NUMBER", "000-00-00000" if _DEMO_RECEIPTS else ""
+)
+if RECEIPT_REGISTRATION_NUMBER and not re.fullmatch(
+    r"\d{3}-\d{2}-\d{5}", RECEIPT_REGISTRATION_NUMBER
+):
+    raise ImproperlyConfigured(
+        "SAFEPASSAGE_RECEIPT_REGISTRATION_NUMBER must look like 123-45-67890 "
+        "(사업자등록번호 or 고유번호)"
+    )
+RECEIPT_ADDRESS = env(
+    "RECEIPT_ADDRESS", "데모시 견본구 예시로 0 (가상 주소)" if _DEMO_RECEIPTS else ""
+)
+RECEIPT_REPRESENTATIVE = env("RECEIPT_REPRESENTATIVE", "데모 대표" if _DEMO_RECEIPTS else "")
+RECEIPT_LEGAL_BASIS = env(
+    "RECEIPT_LEGAL_BASIS", "법인세법 시행령 제39조제1항제1호바목 (데모)" if _DEMO_RECEIPTS else ""
+)
+# The form's 유형 and 코드 of the organisation's gifts: 10 (특례, formerly 법정) or 40
+# (일반, formerly 지정, other than religious bodies), as its designation says.
+RECEIPT_DONATION_CODES = {
+    "10": "특례기부금",
+    "40": "일반기부금",
+    "41": "종교단체 기부금",
+}
+RECEIPT_DONATION_CODE = env("RECEIPT_DONATION_CODE", "40")
+if RECEIPT_DONATION_CODE not in RECEIPT_DONATION_CODES:
+    raise ImproperlyConfigured(
+        "SAFEPASSAGE_RECEIPT_DONATION_CODE must be one of "
+        + ", ".join(sorted(RECEIPT_DONATION_CODES))
+    )
+RECEIPT_DONATION_TYPE = env("RECEIPT_DONATION_TYPE", RECEIPT_DONATION_CODES[RECEIPT_DONATION_CODE])
+# ③ 기부금 모집처: only when a press or other agent collected the gifts on the
+# organisation's behalf; empty leaves the section blank, as the form allows.
+RECEIPT_AGENT_NAME = env("RECEIPT_AGENT_NAME", "")
+RECEIPT_AGENT_REGISTRATION_NUMBER = env("RECEIPT_AGENT_REGISTRATION_NUMBER", "")
+RECEIPT_AGENT_ADDRESS = env("RECEIPT_AGENT_ADDRESS", "")
+
 # --- Hope Sharing ---------------------------------------------------------------------------
 # A sponsor's profile of "their" person must be shared by at least this many people.
 HOPE_PROFILE_MIN_GROUP = envint("HOPE_PROFILE_MIN_GROUP", 5, minimum=2)

@@ -34,6 +34,7 @@ REVEALABLE = [
     ("phone", gettext_lazy("phone")),
     ("iban", gettext_lazy("IBAN")),
     ("address", gettext_lazy("postal address")),
+    ("rrn", gettext_lazy("resident registration number")),
 ]
 SHREDDED = gettext_lazy("This donor's contact details were shredded.")
 

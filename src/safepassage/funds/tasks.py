@@ -1,4 +1,5 @@
-"""Background work for money, run by ``safepassage worker``: e-mailing receipts.
+"""Background work for money, run by ``safepassage worker``: e-mailing receipts, issuing
+a year's statements to every donor.
 
 Tasks call services; services queue these by dotted path through
 ``safepassage.base.tasks.enqueue_on_commit`` and never import this module."""
@@ -6,6 +7,7 @@ Tasks call services; services queue these by dotted path through
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -68,3 +70,16 @@ def send_receipt(*, receipt_id: str) -> dict:
         message.send()
         receipts.mark_emailed(receipt=receipt)
     return {"sent": True, "number": receipt.number}
+
+
+@task
+def issue_statements(*, year: int, actor_id: str | None = None) -> dict:
+    """Issue ``year``'s statement to every donor who gave that year and has none yet
+    (``services.receipts.statements_issue``), as the person who queued it.
+
+    Idempotent: a donor who already has the year's statement is skipped, so queueing it
+    twice, or running it again after a failure, issues no statement twice."""
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    with request_id_scope():
+        run = receipts.statements_issue(actor=actor or "worker", year=year)
+    return {"year": year, "issued": len(run.issued), "already": run.already}

@@ -48,4 +48,11 @@ urlpatterns = [
     path("receipts/statement/<str:code>/", receipt_views.statement_issue, name="statement_issue"),
     path("receipts/<str:number>.pdf", receipt_views.receipt_pdf, name="receipt_pdf"),
     path("receipts/<str:number>/send/", receipt_views.receipt_send, name="receipt_send"),
+    path("receipts/donor/<str:code>/tax/", receipt_views.donor_tax, name="donor_tax"),
+    path("receipts/in-kind/<str:code>/", receipt_views.gift_in_kind, name="gift_in_kind"),
+    path(
+        "receipts/issued-<int:year>.csv",
+        receipt_views.issued_statement,
+        name="issued_statement",
+    ),
 ]

@@ -23,7 +23,7 @@ from safepassage.funds.models.expenses import (
 from safepassage.funds.models.imports import ColumnMapping, ImportBatch
 from safepassage.funds.models.ledger import Account, AccountKind, Entry, Transaction
 from safepassage.funds.models.rates import ExchangeRate
-from safepassage.funds.models.receipts import Receipt, ReceiptCounter
+from safepassage.funds.models.receipts import GiftInKind, Receipt, ReceiptCounter
 
 __all__ = [
     "Account",
@@ -41,6 +41,7 @@ __all__ = [
     "ExpenseCategory",
     "ExpenseReceipt",
     "ExpenseStatus",
+    "GiftInKind",
     "ImportBatch",
     "Receipt",
     "ReceiptCounter",

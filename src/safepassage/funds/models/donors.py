@@ -38,6 +38,12 @@ class Donor(VaultRecord):
     )
     iban = ProtectedField(_("IBAN"), blind_index=True, normalise=normalise_iban)
     address = ProtectedField(_("postal address"))
+    # For the Korean donation receipt (기부금영수증) only, and only when the donor asks
+    # for a tax receipt: a Korean resident registration number (주민등록번호) or a
+    # foreigner's registration number (외국인등록번호), as ``YYMMDD-NNNNNNN``. No
+    # pseudonym is kept in clear: even its first seven digits (a birth date and a sex)
+    # beside the surname pseudonym and the gifts would single a donor out of a dump.
+    rrn = ProtectedField(_("resident registration number"))
 
     kind = models.CharField(
         _("kind"), max_length=12, choices=DonorKind.choices, default=DonorKind.PERSON
@@ -46,6 +52,7 @@ class Donor(VaultRecord):
         _("language"), max_length=8, choices=settings.LANGUAGES, default="ko"
     )
     consent_to_contact = models.BooleanField(_("agrees to be contacted"), default=False)
+    wants_tax_receipt = models.BooleanField(_("wants a tax receipt"), default=False)
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged"
     )

@@ -48,6 +48,9 @@ class Receipt(models.Model):
     # personal), so a PDF made again later shows what was issued, whatever was reversed
     # or merged since.
     lines = models.JSONField(default=list, editable=False)
+    # The donation's 코드 and 유형 on the Korean form as configured when last issued.
+    tax_code = models.CharField(max_length=4, blank=True, default="")
+    tax_type = models.CharField(max_length=40, blank=True, default="")
     issued_at = models.DateTimeField()
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -72,3 +75,31 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class GiftInKind(models.Model):
+    """What a gift in kind (현물) was, for its receipt: the item, how many and at what unit
+    value. The gift's own amount is its value (quantity times unit value, in the gift's
+    currency); a gift without this row was given in money (금전)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    donation = models.OneToOneField(Donation, on_delete=models.PROTECT, related_name="in_kind")
+    item = models.CharField(_("item"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_minor = MinorUnitsField(_("unit value"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("gift in kind")
+        verbose_name_plural = _("gifts in kind")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0, unit_minor__gt=0),
+                name="funds_in_kind_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} x {self.quantity}"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from safepassage.audit.chain import record
 from safepassage.base import bulk
 from safepassage.funds.models import Donation, Donor, DonorKind, Receipt
+from safepassage.funds.services import tax_receipts
 from safepassage.funds.services.errors import FundsError
 from safepassage.vault import records
 from safepassage.vault.models import DataKey
@@ -33,6 +34,9 @@ def donor_create(
     address: str = "",
     language: str = "ko",
     consent_to_contact: bool = False,
+    wants_tax_receipt: bool = False,
+    rrn: str = "",
+    rrn_confirmed: bool = False,
 ) -> Donor:
     if kind not in DonorKind.values:
         raise FundsError({"kind": _("Unknown kind of donor.")})
@@ -42,13 +46,22 @@ def donor_create(
         raise FundsError({"name": _("A donor needs a name or an e-mail address.")})
     if iban.strip():
         iban = check_iban(iban)
-    donor = Donor(kind=kind, language=language, consent_to_contact=consent_to_contact)
+    rrn = tax_receipts.tax_fields(
+        wants_tax_receipt=wants_tax_receipt, rrn=rrn, rrn_confirmed=rrn_confirmed
+    )
+    donor = Donor(
+        kind=kind,
+        language=language,
+        consent_to_contact=consent_to_contact,
+        wants_tax_receipt=wants_tax_receipt,
+    )
     for field, value in {
         "name": name,
         "email": email,
         "phone": phone,
         "iban": iban,
         "address": address,
+        "rrn": rrn,
     }.items():
         if value.strip():
             setattr(donor, field, value.strip())

@@ -27,7 +27,15 @@ from django.utils.translation import gettext as _
 from safepassage.audit.chain import record
 from safepassage.base import money
 from safepassage.base.tasks import enqueue_on_commit
-from safepassage.funds.models import Donation, Donor, DonorKind, Receipt, ReceiptCounter
+from safepassage.funds.models import (
+    Donation,
+    Donor,
+    DonorKind,
+    GiftInKind,
+    Receipt,
+    ReceiptCounter,
+)
+from safepassage.funds.services import tax_receipts
 from safepassage.funds.services.errors import FundsError
 from safepassage.vault import services as vault
 
@@ -54,17 +62,30 @@ def _take_number(year: int) -> tuple[int, str]:
 # What a receipt lists
 
 
-def _line(gift: Donation, *, receipted_as: str = "") -> dict:
+def _line(gift: Donation, *, in_kind: GiftInKind | None = None, receipted_as: str = "") -> dict:
+    """What a receipt lists of one gift; a gift in kind (현물) adds its item, quantity and
+    unit value (in the gift's currency), as the Korean form's 내용 column asks."""
     line = {
         "code": gift.code,
         "received_on": gift.received_on.isoformat(),
         "currency": gift.currency,
         "minor": gift.gross_minor,
         "base_minor": gift.base_gross_minor,
+        "kind": "in_kind" if in_kind else "cash",
     }
+    if in_kind:
+        line |= {
+            "item": in_kind.item,
+            "quantity": in_kind.quantity,
+            "unit_minor": in_kind.unit_minor,
+        }
     if receipted_as:
         line["receipt"] = receipted_as
     return line
+
+
+def _in_kind(gifts: list[Donation]) -> dict:
+    return {d.donation_id: d for d in GiftInKind.objects.filter(donation__in=gifts)}
 
 
 def statement_gifts(*, donor: Donor, year: int) -> list[Donation]:
@@ -103,6 +124,9 @@ def _check_addressee(donor: Donor) -> None:
         raise FundsError(
             {"donor": _("This donor was merged into another; issue the receipt there.")}
         )
+    if donor.language == "ko":
+        # A Korean receipt is the official 기부금영수증: it names the organisation.
+        tax_receipts.check_organisation()
 
 
 def _user_or_none(actor):
@@ -131,6 +155,8 @@ def _save_issue(
         existing.lines = lines
         existing.issued_at = now
         existing.issued_by = _user_or_none(actor)
+        existing.tax_code = settings.RECEIPT_DONATION_CODE
+        existing.tax_type = settings.RECEIPT_DONATION_TYPE
         existing.save(
             update_fields=[
                 "times_issued",
@@ -138,6 +164,8 @@ def _save_issue(
                 "total_minor",
                 "currency",
                 "lines",
+                "tax_code",
+                "tax_type",
                 "issued_at",
                 "issued_by",
                 "updated_at",
@@ -170,6 +198,8 @@ def _save_issue(
         total_minor=total,
         currency=settings.BASE_CURRENCY,
         lines=lines,
+        tax_code=settings.RECEIPT_DONATION_CODE,
+        tax_type=settings.RECEIPT_DONATION_TYPE,
         issued_at=now,
         issued_by=_user_or_none(actor),
     )
@@ -209,7 +239,7 @@ def receipt_issue(*, actor, donation: Donation) -> Receipt:
         existing=Receipt.objects.filter(donation=gift).first(),
         kind=Receipt.Kind.GIFT,
         donor=donor,
-        lines=[_line(gift)],
+        lines=[_line(gift, in_kind=GiftInKind.objects.filter(donation=gift).first())],
         donation=gift,
     )
 
@@ -237,12 +267,16 @@ def statement_issue(*, actor, donor: Donor, year: int) -> Receipt:
     receipted = dict(
         Receipt.objects.filter(donation__in=gifts).values_list("donation_id", "number")
     )
+    in_kind = _in_kind(gifts)
     return _save_issue(
         actor=actor,
         existing=Receipt.objects.filter(kind=Receipt.Kind.ANNUAL, donor=donor, period=year).first(),
         kind=Receipt.Kind.ANNUAL,
         donor=donor,
-        lines=[_line(gift, receipted_as=receipted.get(gift.pk, "")) for gift in gifts],
+        lines=[
+            _line(gift, in_kind=in_kind.get(gift.pk), receipted_as=receipted.get(gift.pk, ""))
+            for gift in gifts
+        ],
         period=year,
     )
 
@@ -274,6 +308,23 @@ def statements_issue(*, actor, year: int) -> StatementRun:
             continue
         run.issued.append(statement_issue(actor=actor, donor=donor, year=year).number)
     return run
+
+
+@transaction.atomic
+def statements_queue(*, actor, year: int) -> None:
+    """Queue the issue of ``year``'s statements for every donor who gave that year: one
+    action, however many donors.
+
+    The task (``funds.tasks.issue_statements``) calls ``statements_issue``, which skips
+    donors who already have the year's statement: queued twice, or run again after a
+    failure, it issues no statement twice."""
+    check_statement_year(year)
+    record(actor=actor, action="funds.statements_queued", data={"year": year})
+    enqueue_on_commit(
+        "safepassage.funds.tasks.issue_statements",
+        year=year,
+        actor_id=str(actor.pk) if getattr(actor, "pk", None) else None,
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -370,6 +421,7 @@ def receipt_context(*, receipt: Receipt, actor) -> dict:
     by_currency: dict[str, int] = defaultdict(int)
     for line in receipt.lines:
         by_currency[line["currency"]] += line["minor"]
+        in_kind = line.get("kind") == "in_kind"
         lines.append(
             {
                 "code": line["code"],
@@ -378,9 +430,27 @@ def receipt_context(*, receipt: Receipt, actor) -> dict:
                 "amount": money.display(line["minor"], line["currency"], locale),
                 "base_amount": money.display(line["base_minor"], receipt.currency, locale),
                 "foreign": line["currency"] != receipt.currency,
+                "in_kind": in_kind,
+                "item": line.get("item", ""),
+                "quantity": line.get("quantity"),
+                "unit": money.display(line["unit_minor"], line["currency"], locale)
+                if in_kind
+                else "",
             }
         )
+    korean = locale == "ko"
     return {
+        "korean": korean,
+        "form": tax_receipts.organisation()
+        | {
+            "donation_code": receipt.tax_code or settings.RECEIPT_DONATION_CODE,
+            "donation_type": receipt.tax_type or settings.RECEIPT_DONATION_TYPE,
+        },
+        # The form's 주민등록번호: only on a Korean receipt, only for a donor who asked
+        # for a tax receipt, read through an audited reveal as the name is.
+        "donor_rrn": _reveal(donor, "rrn", actor=actor, number=receipt.number)
+        if korean and donor.wants_tax_receipt
+        else "",
         "receipt": receipt,
         "organisation": settings.ORGANISATION_NAME,
         "is_statement": receipt.kind == Receipt.Kind.ANNUAL,
@@ -404,11 +474,13 @@ def receipt_context(*, receipt: Receipt, actor) -> dict:
 
 
 def render_pdf(*, receipt: Receipt, actor) -> bytes:
-    """The receipt as an A4 PDF in the donor's language.
+    """The receipt as an A4 PDF in the donor's language: in Korean, the official donation
+    receipt (기부금영수증, 소득세법 시행규칙 별지 제45호의2서식) with every section of the form.
 
     Raises ``vault.errors.Shredded`` (or another ``VaultError``) when the donor's name or
     address cannot be read; a receipt without its addressee is not made.
     """
+    template = "funds/receipt_ko.html" if receipt.language == "ko" else "funds/receipt.html"
     with translation.override(receipt.language):
-        html = render_to_string("funds/receipt.html", receipt_context(receipt=receipt, actor=actor))
+        html = render_to_string(template, receipt_context(receipt=receipt, actor=actor))
     return html_to_pdf(html)
