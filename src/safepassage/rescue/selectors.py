@@ -120,6 +120,7 @@ class BoardRow:
     head_count: int
     open_alerts: list[Alert]
     standing: Standing
+    reported_head_count: int | None = None  # the last head-count a partner gave
 
 
 @dataclass(frozen=True)
@@ -272,6 +273,7 @@ def _row(mission: Mission, now: dt.datetime) -> BoardRow:
             reported_head_count=mission.reported_head_count,
             head_count=head_count,
         ),
+        reported_head_count=mission.reported_head_count,
     )
 
 
