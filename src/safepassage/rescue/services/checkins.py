@@ -6,9 +6,9 @@ are serialised by a lock on the mission row, so concurrent retries cannot both i
 What a report does to the mission (legs, deadlines, people's whereabouts) is ``progress``.
 
 A key is minted per page or per app request, so a second tap on a fresh page, or a retry
-that mints a new key, carries another key: the same report (same content) from the same
-link, on the same leg, within ``settings.CHECKIN_REPEAT_MINUTES`` is therefore the same
-check-in too, answered like a retry. A head-count below the people still travelling
+that mints a new key, carries another key: a report with the same content as the link's
+latest one, on the same leg, within ``settings.CHECKIN_REPEAT_MINUTES`` is therefore the
+same check-in too, answered like a retry. A head-count below the people still travelling
 alerts the coordinators, as a call for help does.
 """
 
@@ -272,7 +272,9 @@ def _submit(*, mission, report, link, actor, duress, at) -> Result:
     # The fixed statements of this path are written by hand (``checkin_rows``): the lock,
     # one read after it, one write after ``progress.apply``.
     mission = checkin_rows.lock_mission(mission.pk)
-    found = checkin_rows.read_after_lock(mission_id=mission.pk, key=report.key)
+    found = checkin_rows.read_after_lock(
+        mission_id=mission.pk, key=report.key, link_id=link.pk if link is not None else None
+    )
     if found.recorded:
         return _replay(mission=mission, report=report)
     if mission.status not in ACTIVE:
@@ -280,7 +282,7 @@ def _submit(*, mission, report, link, actor, duress, at) -> Result:
     at = at or timezone.now()
     who = f"partner:{link.partner.pseudonym}" if link is not None else actor
     leg = found.leg
-    repeat = _repeat_of(mission=mission, report=report, link=link, leg=leg, at=at)
+    repeat = _repeat_of(report=report, last=found.last, leg=leg, at=at)
     if repeat is not None and not duress:
         return Result(check_in=repeat, replayed=True)
     check_in = CheckIn(
@@ -400,24 +402,18 @@ def _submit(*, mission, report, link, actor, duress, at) -> Result:
     return Result(check_in=check_in, replayed=False, status=status)
 
 
-def _repeat_of(*, mission, report: Report, link, leg, at) -> CheckIn | None:
-    """The check-in ``report`` repeats, or None: the same content from the same link
-    within ``CHECKIN_REPEAT_MINUTES``, about the same leg. An arrival names its safe point
-    (or, naming none, repeats the one that named none: the tap meant the leg the partner
-    was on then); other reports are about the leg under way when they came. A staff
-    member's records are theirs to repeat (catching up on a phone call)."""
+def _repeat_of(*, report: Report, last: CheckIn | None, leg, at) -> CheckIn | None:
+    """The check-in ``report`` repeats, or None. ``last`` is the latest check-in sent
+    through the same link (``checkin_rows.read_after_lock``; None for a staff member's
+    report: their records are theirs to repeat, catching up on a phone call). A repeat has
+    the same content, comes within ``CHECKIN_REPEAT_MINUTES`` and is about the same leg:
+    an arrival names its safe point (or, naming none, repeats the one that named none:
+    the second tap meant the leg the partner was on then); other reports are about the
+    leg under way when they came. A report in between makes the next one new."""
     minutes = settings.CHECKIN_REPEAT_MINUTES
-    if not minutes or link is None:
+    if not minutes or last is None or last.fingerprint != report.fingerprint():
         return None
-    recent = CheckIn.objects.filter(
-        mission_id=mission.pk,
-        fingerprint=report.fingerprint(),
-        received_at__gte=at - dt.timedelta(minutes=minutes),
-        received_at__lte=at,
-        link_id=link.pk,
-    )
-    last = recent.order_by("-received_at").first()
-    if last is None:
+    if not at - dt.timedelta(minutes=minutes) <= last.received_at <= at:
         return None
     if report.kind == CheckInKind.ARRIVED or last.leg_id == (leg.pk if leg else None):
         return last

@@ -172,6 +172,21 @@ def test_the_same_report_after_the_repeat_window_is_a_new_check_in(issued):
     assert CheckIn.objects.filter(mission=issued.link.mission).count() == 2
 
 
+def test_the_same_report_after_another_one_in_between_is_new(issued):
+    _send(issued, "abab-000001", "delayed", delay_hours=2)
+    _send(issued, "abab-000002", "need_help")
+    again = _send(issued, "abab-000003", "delayed", delay_hours=2)
+    assert again.replayed is False
+    assert CheckIn.objects.filter(mission=issued.link.mission).count() == 3
+
+
+def test_the_same_report_from_another_link_is_not_a_repeat(issued):
+    other = checkins.link_issue(actor=None, mission=issued.link.mission, partner=make_partner())
+    _send(issued, "link-000001", "delayed", delay_hours=2)
+    theirs = _send(other, "link-000002", "delayed", delay_hours=2)
+    assert theirs.replayed is False
+
+
 def test_another_report_from_the_same_link_is_not_a_repeat(issued):
     _send(issued, "diff-000001", "delayed", delay_hours=2)
     other = _send(issued, "diff-000002", "delayed", delay_hours=3)
