@@ -188,6 +188,31 @@ def standing(
     return ON_SCHEDULE
 
 
+def mission_standing(mission: Mission, *, now: dt.datetime | None = None) -> Standing:
+    """``standing`` of one mission, read on its own (the command line's status list; the
+    board and the mission page read it with the rest of what they show)."""
+    now = now or timezone.now()
+    due = (
+        mission.legs.filter(status=LegStatus.UNDER_WAY)
+        .order_by("position")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    reported = (
+        mission.check_ins.filter(head_count__isnull=False)
+        .order_by("-received_at", "-created_at")
+        .values_list("head_count", flat=True)
+        .first()
+    )
+    return standing(
+        mission,
+        open_alerts=list(mission.alerts.filter(acknowledged_at__isnull=True).only("kind")),
+        overdue=bool(mission.status == MissionStatus.UNDER_WAY and due is not None and due < now),
+        reported_head_count=reported,
+        head_count=mission.travellers.filter(outcome=Outcome.TRAVELLING).count(),
+    )
+
+
 def _reported_head_count():
     """The head-count of a mission's latest check-in that gave one (a subquery)."""
     return (

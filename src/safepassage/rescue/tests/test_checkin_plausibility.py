@@ -10,6 +10,7 @@ import json
 import re
 
 import pytest
+from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
@@ -406,3 +407,13 @@ def test_a_report_the_route_refuses_is_named_under_its_field(issued):
     assert response.status_code == 400
     summary = response.content.decode()
     assert "<b>Safe point</b>: That safe point is not on this mission" in summary
+
+
+def test_the_command_lines_status_never_says_on_schedule_of_a_mission_in_trouble(issued, capsys):
+    _send(issued, "cli-0000001", "need_help")
+    call_command("missions", "status")
+    line = next(
+        row for row in capsys.readouterr().out.splitlines() if issued.link.mission.code in row
+    )
+    assert "Help requested" in line
+    assert "On schedule" not in line
