@@ -74,6 +74,31 @@ def test_a_partners_implausible_reports_flag_the_mission_for_the_coordinator(
     partner_url = f"{live_server.url}/c/{issued.token}/"
     facts = partner_phone.locator(".facts")
 
+    # When the partner sends the form with no choice, a head-count below zero and no PIN
+    assert partner_phone.goto(partner_url).status == 200
+    partner_phone.get_by_label("How many people are with you now? (optional)").fill("-1")
+    with partner_phone.expect_navigation() as navigation:
+        partner_phone.get_by_role("button", name="Send").click()
+
+    # Then the summary on top names each field with its error and links to it
+    assert navigation.value.status == 400
+    summary = partner_phone.get_by_role("alert")
+    expect(summary).to_be_in_viewport()
+    for label, target in (
+        ("What happened?", "#id_kind"),
+        ("How many people are with you now? (optional)", "#id_head_count"),
+        ("PIN", "#id_pin"),
+    ):
+        expect(summary.get_by_role("link", name=label, exact=True)).to_have_attribute(
+            "href", target
+        )
+        expect(partner_phone.locator(target)).to_have_count(1)
+    assert "{#" not in partner_phone.locator("body").inner_text()
+    assert CheckIn.objects.count() == 0
+    partner_phone.screenshot(
+        path=str(artifacts / "plausibility-partner-errors-360.png"), full_page=True
+    )
+
     # When the partner reports arriving minutes after setting off on a 9-hour leg
     assert partner_phone.goto(partner_url).status == 200
     send(partner_phone, kind="Arrived at the safe point", pin=issued.pin)
