@@ -384,7 +384,8 @@ def test_the_error_summary_names_and_links_each_field(issued):
     assert '<a href="#id_kind">What happened?</a>' in summary
     assert '<a href="#id_head_count">How many people are with you now? (optional)</a>' in summary
     assert '<a href="#id_pin">PIN</a>' in summary
-    assert "{#" not in html and "{%" not in html
+    assert "{#" not in html
+    assert "{%" not in html
     # Each link leads to an element on the page.
     for target in ("id_kind", "id_head_count", "id_pin"):
         assert f'id="{target}"' in html
