@@ -534,7 +534,8 @@ def checkin_section(made: dict, coordinator, partners) -> None:
                 "idempotency_key": f"bench-{round_number:04d}-{index:04d}",
                 "kind": "delayed",
                 "pin": link.pin,
-                "delay_hours": rng.randint(1, 12),
+                # Never the same as the link's report before: that would be a repeat.
+                "delay_hours": 1 + (round_number + index) % 12,
             }
             for index, link in enumerate(issued)
         ]

@@ -433,6 +433,14 @@ if not RESCUE_OVERDUE_MINUTES < RESCUE_ESCALATE_MINUTES < RESCUE_SILENT_MINUTES:
         "SAFEPASSAGE_RESCUE_OVERDUE_MINUTES < _ESCALATE_MINUTES < _SILENT_MINUTES must hold"
     )
 RESCUE_WATCH_MINUTES = envint("RESCUE_WATCH_MINUTES", 2, minimum=1)
+# A partner's "arrived" before this share (in percent) of the leg's planned hours has passed
+# since the leg began is recorded but flagged for the coordinator and does not move the
+# group (0: never flagged). The same report from the same link on the same leg within the
+# repeat minutes is one check-in (a double tap, a retry with a new key).
+RESCUE_EARLY_PERCENT = envint("RESCUE_EARLY_PERCENT", 50, minimum=0)
+if RESCUE_EARLY_PERCENT > 100:
+    raise ImproperlyConfigured("SAFEPASSAGE_RESCUE_EARLY_PERCENT must be between 0 and 100")
+CHECKIN_REPEAT_MINUTES = envint("CHECKIN_REPEAT_MINUTES", 10, minimum=0)
 CHECKIN_LINK_DAYS = envint("CHECKIN_LINK_DAYS", 30, minimum=1)
 # Wrong tokens allowed per address, and wrong PINs per link, before the answer is 429.
 CHECKIN_GUESS_RATE = env("CHECKIN_GUESS_RATE", "20/h")

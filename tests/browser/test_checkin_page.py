@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from safepassage.rescue import tokens
 from safepassage.rescue.models import CheckIn, CheckInKind, Mission
 from safepassage.rescue.services import checkins
-from safepassage.testing.rescue import make_mission, make_partner
+from safepassage.testing.rescue import make_mission, make_partner, on_the_way
 from tests.browser.conftest import TIMEOUT_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -129,7 +129,8 @@ def test_a_partner_reports_a_delay_then_an_arrival_and_a_resent_page_counts_once
     expect(page.get_by_role("status")).to_contain_text("Received. Thank you.")
     assert CheckIn.objects.filter(mission=mission).count() == 1
 
-    # When they report arriving, from the form under the confirmation
+    # When they report arriving, from the form under the confirmation, the leg's hours later
+    on_the_way(mission)
     answer = send(page, kind="Arrived at the safe point", pin=issued.pin)
 
     # Then the next safe point shown is the following one
@@ -149,7 +150,11 @@ def test_a_wrong_pin_shows_the_error_and_records_nothing(live_server, page):
 
     # The error is the first thing on the screen, and again next to the PIN field.
     assert answer.status == 400
-    expect(page.get_by_role("alert")).to_have_text("That PIN is not right.")
+    # The summary names the field each error belongs to and links to it (issue 14).
+    expect(page.get_by_role("alert")).to_contain_text("PIN: That PIN is not right.")
+    expect(page.get_by_role("alert").get_by_role("link", name="PIN")).to_have_attribute(
+        "href", "#id_pin"
+    )
     expect(page.get_by_role("alert")).to_be_in_viewport()
     expect(page.locator("form .errors")).to_have_text("That PIN is not right.")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

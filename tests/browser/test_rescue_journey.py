@@ -35,7 +35,13 @@ from safepassage.rescue.models import (
 from safepassage.rescue.services import checkins
 from safepassage.testing.members import make_member
 from safepassage.testing.people import make_person
-from safepassage.testing.rescue import make_mission, make_partner, make_route, waiting_family
+from safepassage.testing.rescue import (
+    make_mission,
+    make_partner,
+    make_route,
+    on_the_way,
+    waiting_family,
+)
 from safepassage.vault import records
 from tests.browser.conftest import TIMEOUT_MS
 
@@ -193,7 +199,8 @@ def test_a_coordinator_plans_follows_and_closes_a_rescue_on_a_phone(
     expect(phone_facts.locator("li").filter(has_text="People").locator("b")).to_have_text("2")
     assert partner_phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
-    # When the partner reports the first arrival
+    # When the partner reports the first arrival, the leg's planned hours later
+    on_the_way(mission)
     send_arrival(partner_phone, pin)
     expect(phone_facts.locator("li").filter(has_text="Next safe point").locator("b")).to_have_text(
         legs[1].to_point.code_name
@@ -241,12 +248,15 @@ def test_a_coordinator_plans_follows_and_closes_a_rescue_on_a_phone(
     expect(card(page, mission.code).locator(".alert-list li")).to_have_count(len(raised) - 1)
     expect(page.locator("#board-alerts-title .tag")).to_have_text(str(len(raised) - 1))
 
-    # When the partner reports the two remaining arrivals, seeing the next code each time
+    # When the partner reports the two remaining arrivals, each in its own time, seeing the
+    # next code each time (an arrival far earlier than the leg allows would only be flagged)
+    on_the_way(mission)
     send_arrival(partner_phone, pin)
     expect(phone_facts.locator("li").filter(has_text="Next safe point").locator("b")).to_have_text(
         legs[2].to_point.code_name
     )
     expect(phone_facts.locator("li").filter(has_text="People").locator("b")).to_have_text("2")
+    on_the_way(mission)
     send_arrival(partner_phone, pin)
     expect(phone_facts.locator("li").filter(has_text="Next safe point")).to_have_count(0)
     assert not [name for name in secrets_ if name in partner_phone.content()]

@@ -1,7 +1,8 @@
 """The check-in API: the same check-in as the partner's page, for an app or a bridge.
 
 Authentication is the link's token as a bearer token; the PIN travels in the body. Answers:
-201 recorded, 200 a retry of a recorded check-in (same body as the first time), 400 a
+201 recorded, 200 a retry of a recorded check-in (same body as the first time; also the same
+report again from the link on the same leg within minutes, under a new key), 400 a
 report the mission cannot take, 409 a reused key with other content or an ended mission,
 404 an unknown token (made-up, revoked, expired alike), 422 a malformed body, 429 too
 many misses from one address. A duress PIN gets exactly the answer a normal PIN gets.
@@ -59,12 +60,21 @@ class CheckInIn(Schema):
     )
     delay_hours: int | None = Field(None, ge=1, le=checkins.MAX_DELAY_HOURS)
     reason: str = Field("", max_length=checkins.MAX_REASON)
+    head_count: int | None = Field(
+        None,
+        ge=0,
+        le=checkins.MAX_HEAD_COUNT,
+        description="People with the partner now; fewer than are travelling alerts",
+    )
 
 
 class CheckInOut(Schema):
     id: str
     kind: str
     effect: str
+    flag: str = Field(
+        description='"early" or "ahead" when the report was held for the coordinator, else ""'
+    )
     received_at: dt.datetime
     replayed: bool
     mission: MissionStatusOut
@@ -102,6 +112,7 @@ def check_in(request, body: CheckInIn):
                 point=body.point,
                 delay_hours=body.delay_hours,
                 reason=body.reason,
+                head_count=body.head_count,
             ),
         )
     except WrongPin as exc:
@@ -116,6 +127,7 @@ def check_in(request, body: CheckInIn):
         "id": check_in.code,
         "kind": check_in.kind,
         "effect": check_in.effect,
+        "flag": check_in.flag,
         "received_at": check_in.received_at,
         "replayed": result.replayed,
         "mission": checkins.status_after(link, result),

@@ -4,15 +4,23 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.rescue.models import CheckInKind
-from safepassage.rescue.services.checkins import MAX_DELAY_HOURS, MAX_REASON
+from safepassage.rescue.services.checkins import MAX_DELAY_HOURS, MAX_HEAD_COUNT, MAX_REASON
 
 
 class CheckInForm(forms.Form):
     """The field partner's report. ``key`` is minted into the page, so sending the same
-    page twice (a bad connection, a double tap) records one check-in."""
+    page twice (a bad connection, a double tap) records one check-in. The hidden fields
+    have labels too: the error summary names every field its errors belong to."""
 
-    key = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=8)
-    point = forms.CharField(widget=forms.HiddenInput, max_length=30, required=False)
+    key = forms.CharField(
+        label=_("Page key (reload the page)"),
+        widget=forms.HiddenInput,
+        max_length=64,
+        min_length=8,
+    )
+    point = forms.CharField(
+        label=_("Safe point"), widget=forms.HiddenInput, max_length=30, required=False
+    )
     kind = forms.ChoiceField(
         label=_("What happened?"), choices=CheckInKind.choices, widget=forms.RadioSelect
     )
@@ -21,6 +29,13 @@ class CheckInForm(forms.Form):
         min_value=1,
         max_value=MAX_DELAY_HOURS,
         required=False,
+    )
+    head_count = forms.IntegerField(
+        label=_("How many people are with you now? (optional)"),
+        min_value=0,
+        max_value=MAX_HEAD_COUNT,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     reason = forms.CharField(
         label=_("Anything to add (optional)"),

@@ -74,6 +74,7 @@ def _answer(request, link):
                 point=data["point"],
                 delay_hours=data["delay_hours"],
                 reason=data["reason"],
+                head_count=data["head_count"],
             ),
         )
     except WrongPin as exc:
@@ -84,12 +85,27 @@ def _answer(request, link):
         context["refused"] = exc.messages
         return render(request, "rescue/checkin.html", context, status=409)
     except RescueError as exc:
-        context["refused"] = exc.messages
+        # Errors about a field go to the field, so the summary names it.
+        context["refused"] = _to_fields(form, exc)
         return render(request, "rescue/checkin.html", context, status=400)
     status = checkins.status_after(link, result)
+    check_in = result.check_in
     context = {
         "status": status,
-        "check_in": result.check_in,
+        "check_in": check_in,
+        "short": check_in.head_count is not None and check_in.head_count < status["head_count"],
         "form": CheckInForm(initial={"key": uuid.uuid4().hex, "point": status["next_point"]}),
     }
     return render(request, "rescue/checkin_done.html", context)
+
+
+def _to_fields(form, exc: RescueError) -> list[str]:
+    """Adds ``exc``'s messages to the form's fields they name; returns the others."""
+    others = []
+    for field, messages in exc.message_dict.items():
+        for message in messages:
+            if field in form.fields:
+                form.add_error(field, message)
+            else:
+                others.append(message)
+    return others

@@ -322,8 +322,19 @@ class CheckInKind(models.TextChoices):
     COMPROMISED = "compromised", _("Compromised")
 
 
+class CheckInFlag(models.TextChoices):
+    """Why a report was recorded but did not move the group as it said (``progress``)."""
+
+    EARLY = "early", _("Far earlier than the leg's planned time")
+    AHEAD = "ahead", _("Named a safe point beyond the next one")
+
+
 class CheckIn(VaultRecord):
-    """A field report. The reason, which may name a place, is sealed."""
+    """A field report. The reason, which may name a place, is sealed.
+
+    ``flag`` says the report was implausible and is held for the coordinator;
+    ``head_count`` is how many people the partner said were with them, when they said.
+    """
 
     reason = ProtectedField(_("reason"))
 
@@ -344,6 +355,10 @@ class CheckIn(VaultRecord):
     delay_hours = models.PositiveSmallIntegerField(null=True, blank=True)
     duress = models.BooleanField(default=False)
     effect = models.CharField(max_length=20, blank=True)
+    flag = models.CharField(
+        _("flag"), max_length=8, choices=CheckInFlag.choices, blank=True, default=""
+    )
+    head_count = models.PositiveSmallIntegerField(_("people reported"), null=True, blank=True)
     received_at = models.DateTimeField()
 
     class Meta:
@@ -366,6 +381,8 @@ class AlertKind(models.TextChoices):
     SILENT = "silent", _("Silent")
     NEED_HELP = "need_help", _("Help requested")
     COMPROMISED = "compromised", _("Compromised")
+    FLAGGED = "flagged", _("Check-in to verify")
+    HEAD_COUNT = "head_count", _("Fewer people than planned")
 
 
 SILENCE_ALERTS = {

@@ -25,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.accounts import permissions
@@ -38,6 +39,8 @@ from safepassage.rescue.models import (
     ENDED,
     Alert,
     AlertKind,
+    CheckIn,
+    CheckInFlag,
     CheckInKind,
     CheckInLink,
     FieldPartner,
@@ -48,6 +51,7 @@ from safepassage.rescue.models import (
     MissionStatus,
     Outcome,
     Route,
+    Silence,
     Traveller,
 )
 
@@ -115,6 +119,107 @@ class BoardRow:
     overdue: bool
     head_count: int
     open_alerts: list[Alert]
+    standing: Standing
+    reported_head_count: int | None = None  # the last head-count a partner gave
+
+
+@dataclass(frozen=True)
+class Standing:
+    """How a mission stands, in one word for the board and the mission page. ``calm`` only
+    when nothing needs anyone: "on schedule" is never said of a mission that is
+    compromised, failed, silent, past its deadline, short of people, or has a call for
+    help or a flagged check-in nobody has acknowledged."""
+
+    code: str
+    label: str  # lazy: translated where it is shown
+    calm: bool
+
+
+# The worst first: the first that applies is the mission's standing.
+STANDINGS = (
+    ("compromised", _("Compromised")),
+    ("failed", _("Failed: arrested")),
+    ("silent", _("Silent")),
+    ("escalated", _("Overdue: director alerted")),
+    ("overdue", _("Overdue")),
+    ("need_help", _("Help requested")),
+    ("head_count", _("Fewer people than planned")),
+    ("flagged", _("Check-in to verify")),
+)
+ON_SCHEDULE = Standing("on_schedule", _("On schedule"), calm=True)
+SILENCE_STANDING = {
+    Silence.OVERDUE: "overdue",
+    Silence.ESCALATED: "escalated",
+    Silence.SILENT: "silent",
+}
+
+
+def standing(
+    mission: Mission,
+    *,
+    open_alerts,
+    overdue: bool,
+    reported_head_count: int | None,
+    head_count: int,
+) -> Standing:
+    """``open_alerts``: the mission's unacknowledged alerts; ``overdue``: the current
+    deadline has passed (the scan may not have run yet); ``reported_head_count``: the last
+    head-count a partner gave, against ``head_count`` people still travelling."""
+    found = set()
+    kinds = {alert.kind for alert in open_alerts}
+    if mission.compromised_at is not None or AlertKind.COMPROMISED in kinds:
+        found.add("compromised")
+    if mission.status == MissionStatus.FAILED:
+        found.add("failed")
+    if mission.status in ACTIVE and mission.silence in SILENCE_STANDING:
+        found.add(SILENCE_STANDING[mission.silence])
+    if overdue:
+        found.add("overdue")
+    if AlertKind.NEED_HELP in kinds:
+        found.add("need_help")
+    short = reported_head_count is not None and reported_head_count < head_count
+    if AlertKind.HEAD_COUNT in kinds or (mission.status in ACTIVE and short):
+        found.add("head_count")
+    if AlertKind.FLAGGED in kinds:
+        found.add("flagged")
+    for code, label in STANDINGS:
+        if code in found:
+            return Standing(code, label, calm=False)
+    return ON_SCHEDULE
+
+
+def mission_standing(mission: Mission, *, now: dt.datetime | None = None) -> Standing:
+    """``standing`` of one mission, read on its own (the command line's status list; the
+    board and the mission page read it with the rest of what they show)."""
+    now = now or timezone.now()
+    due = (
+        mission.legs.filter(status=LegStatus.UNDER_WAY)
+        .order_by("position")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    reported = (
+        mission.check_ins.filter(head_count__isnull=False)
+        .order_by("-received_at", "-created_at")
+        .values_list("head_count", flat=True)
+        .first()
+    )
+    return standing(
+        mission,
+        open_alerts=list(mission.alerts.filter(acknowledged_at__isnull=True).only("kind")),
+        overdue=bool(mission.status == MissionStatus.UNDER_WAY and due is not None and due < now),
+        reported_head_count=reported,
+        head_count=mission.travellers.filter(outcome=Outcome.TRAVELLING).count(),
+    )
+
+
+def _reported_head_count():
+    """The head-count of a mission's latest check-in that gave one (a subquery)."""
+    return (
+        CheckIn.objects.filter(mission=OuterRef("pk"), head_count__isnull=False)
+        .order_by("-received_at", "-created_at")
+        .values("head_count")[:1]
+    )
 
 
 @dataclass(frozen=True)
@@ -142,6 +247,7 @@ def active_missions(user) -> QuerySet[Mission]:
             compromised=Q(compromised_at__isnull=False),
             alerted=Exists(unacknowledged),
             due=Coalesce(Subquery(current_due), F("planned_start")),
+            reported_head_count=Subquery(_reported_head_count()),
         )
         .order_by("-compromised", "-silence", "-alerted", "due", "code")
         .prefetch_related(
@@ -174,15 +280,25 @@ def _row(mission: Mission, now: dt.datetime) -> BoardRow:
     if leg is None and mission.status == MissionStatus.PLANNED and legs:
         leg = legs[0]
     due = mission.due if leg is not None or mission.status == MissionStatus.PLANNED else None
+    overdue = bool(due is not None and mission.status == MissionStatus.UNDER_WAY and due < now)
+    head_count = len(mission.board_travelling)
     return BoardRow(
         mission=mission,
         legs_done=sum(1 for g in legs if g.status == LegStatus.ARRIVED),
         legs_total=len(legs),
         leg=leg,
         due_at=due,
-        overdue=bool(due is not None and mission.status == MissionStatus.UNDER_WAY and due < now),
-        head_count=len(mission.board_travelling),
+        overdue=overdue,
+        head_count=head_count,
         open_alerts=mission.board_alerts,
+        standing=standing(
+            mission,
+            open_alerts=mission.board_alerts,
+            overdue=overdue,
+            reported_head_count=mission.reported_head_count,
+            head_count=head_count,
+        ),
+        reported_head_count=mission.reported_head_count,
     )
 
 
@@ -223,12 +339,16 @@ EFFECTS = {
     "arrived": _("leg completed"),
     "skipped_ahead": _("arrived further along the route"),
     "already_arrived": _("already there"),
+    "flagged": _("held for the coordinator: the group was not moved"),
+    "repeated": _("a repeat of an earlier report: nothing moved"),
 }
 
 ALERT_REASONS = {
     "duress": _("duress PIN used"),
     "reported": _("reported by the partner"),
     "pins": _("too many wrong PINs"),
+    CheckInFlag.EARLY: CheckInFlag.EARLY.label,
+    CheckInFlag.AHEAD: CheckInFlag.AHEAD.label,
 }
 
 
@@ -243,17 +363,24 @@ class TimelineEntry:
     label: str = ""  # the translated label of the kind of check-in, alert, outcome or end
     detail: str = ""  # a check-in's effect, an alert's reason
     amount: str = ""  # a cost, formatted with its currency
+    flag: str = ""  # why a check-in was held for the coordinator (``CheckInFlag``)
 
 
 def _entry(event: MissionEvent) -> TimelineEntry:
     data = event.data or {}
-    label = detail = amount = ""
+    label = detail = amount = flag = ""
     if event.kind == "check_in":
         label = _label(CheckInKind, data.get("kind"))
         detail = str(EFFECTS.get(data.get("effect", ""), data.get("effect", "")))
+        flag = str(_label(CheckInFlag, data.get("flag"))) if data.get("flag") else ""
     elif event.kind in ("alert", "alert_acknowledged"):
         label = _label(AlertKind, data.get("alert"))
         detail = str(ALERT_REASONS.get(data.get("reason", ""), ""))
+        if data.get("reason") == "head_count":
+            detail = gettext("%(reported)s of %(expected)s people reported") % {
+                "reported": data.get("reported"),
+                "expected": data.get("expected"),
+            }
     elif event.kind == "outcome":
         label = _label(Outcome, data.get("outcome"))
     elif event.kind == "ended":
@@ -268,6 +395,7 @@ def _entry(event: MissionEvent) -> TimelineEntry:
         label=str(label),
         detail=detail,
         amount=amount,
+        flag=flag,
     )
 
 
@@ -294,6 +422,7 @@ class MissionDetail:
     open_alerts: list[Alert]
     travelling: list[Traveller]
     now: dt.datetime
+    standing: Standing
 
 
 def mission_detail(mission: Mission) -> MissionDetail:
@@ -307,11 +436,26 @@ def mission_detail(mission: Mission) -> MissionDetail:
     totals = (
         mission.costs.order_by("currency").values("currency").annotate(total=Sum("amount_minor"))
     )
+    open_alerts = list(
+        mission.alerts.filter(acknowledged_at__isnull=True)
+        .annotate(duress=F("check_in__duress"))
+        .order_by("-created_at")
+    )
+    legs = list(mission.legs.select_related("from_point", "to_point").order_by("position"))
+    travelling = [t for t in travellers if t.outcome == Outcome.TRAVELLING]
+    now = timezone.now()
+    current = next((g for g in legs if g.status == LegStatus.UNDER_WAY), None)
+    reported = (
+        mission.check_ins.filter(head_count__isnull=False)
+        .order_by("-received_at", "-created_at")
+        .values_list("head_count", flat=True)
+        .first()
+    )
     return MissionDetail(
         mission=mission,
-        legs=list(mission.legs.select_related("from_point", "to_point").order_by("position")),
+        legs=legs,
         travellers=travellers,
-        travelling=[t for t in travellers if t.outcome == Outcome.TRAVELLING],
+        travelling=travelling,
         partners=list(mission.partners.defer(*SEALED_PARTNER_COLUMNS)),
         links=list(
             mission.links.select_related("partner").defer(
@@ -323,12 +467,20 @@ def mission_detail(mission: Mission) -> MissionDetail:
             CostTotal(row["currency"], money.plain(row["total"], row["currency"])) for row in totals
         ],
         timeline=timeline(mission),
-        open_alerts=list(
-            mission.alerts.filter(acknowledged_at__isnull=True)
-            .annotate(duress=F("check_in__duress"))
-            .order_by("-created_at")
+        open_alerts=open_alerts,
+        now=now,
+        standing=standing(
+            mission,
+            open_alerts=open_alerts,
+            overdue=bool(
+                mission.status == MissionStatus.UNDER_WAY
+                and current is not None
+                and current.due_at is not None
+                and current.due_at < now
+            ),
+            reported_head_count=reported,
+            head_count=len(travelling),
         ),
-        now=timezone.now(),
     )
 
 

@@ -89,6 +89,15 @@ def make_mission(
     return mission
 
 
+def on_the_way(mission, *, hours: float | None = None) -> None:
+    """The leg under way began ``hours`` ago (by default its planned hours), so that an
+    arrival reported now is plausible (``rescue.services.progress.too_early``)."""
+    for leg in mission.legs.filter(status="under_way"):
+        back = dt.timedelta(hours=leg.hours if hours is None else hours)
+        leg.started_at = timezone.now() - back
+        leg.save(update_fields=["started_at", "updated_at"])
+
+
 def make_partner(pseudonym: str | None = None, language: str = "en"):
     return places.partner_create(
         actor=None,

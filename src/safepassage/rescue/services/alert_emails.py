@@ -23,6 +23,8 @@ RECIPIENT_ROLES = {
     AlertKind.SILENT: ("rescue_coordinator", "director", "advocacy"),
     AlertKind.NEED_HELP: ("rescue_coordinator", "director"),
     AlertKind.COMPROMISED: ("rescue_coordinator", "director"),
+    AlertKind.FLAGGED: ("rescue_coordinator",),
+    AlertKind.HEAD_COUNT: ("rescue_coordinator", "director"),
 }
 
 

@@ -51,12 +51,20 @@ def _queue_email(alert: Alert) -> None:
 
 
 def raise_now(
-    *, mission: Mission, kind: str, actor, check_in: CheckIn | None = None, reason: str = ""
+    *,
+    mission: Mission,
+    kind: str,
+    actor,
+    check_in: CheckIn | None = None,
+    reason: str = "",
+    **data,
 ) -> Alert:
-    """An alert that does not wait for the scan: help requested, compromised, duress."""
+    """An alert that does not wait for the scan: help requested, compromised, duress, a
+    flagged check-in, a head-count short. ``data`` (codes and numbers only) goes on the
+    timeline event."""
     now = timezone.now()
     alert = Alert.objects.create(mission=mission, kind=kind, check_in=check_in, created_at=now)
-    event(mission, "alert", actor=actor, at=now, alert=kind, reason=reason)
+    event(mission, "alert", actor=actor, at=now, alert=kind, reason=reason, **data)
     _queue_email(alert)
     return alert
 

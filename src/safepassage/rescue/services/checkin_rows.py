@@ -162,11 +162,13 @@ def lock_mission(mission_id) -> Mission:
 class AfterLock:
     """What ``_submit`` reads once it holds the mission lock: whether the key was recorded
     meanwhile; the first leg under way, with the code name of the safe point it leads to
-    (``next_point``), or None; and how many people are still travelling."""
+    (``next_point``), or None; how many people are still travelling; and the latest
+    check-in sent through the link, or None (to tell a repeated report)."""
 
     recorded: bool
     leg: Leg | None
     head_count: int
+    last: CheckIn | None = None
 
 
 def _after_lock_sql(connection) -> str:
@@ -174,33 +176,45 @@ def _after_lock_sql(connection) -> str:
     leg = q(Leg._meta.db_table)
     point = q(Leg._meta.get_field("to_point").related_model._meta.db_table)
     mission = q("mission_id")
+    check_in = q(CheckIn._meta.db_table)
     return (
         f"SELECT {_columns(connection, Leg, 'l')}, p.{q('code_name')},"
-        f" EXISTS (SELECT 1 FROM {q(CheckIn._meta.db_table)} c WHERE c.{mission} = %s"
+        f" EXISTS (SELECT 1 FROM {check_in} c WHERE c.{mission} = %s"
         f" AND c.{q('idempotency_key')} = %s),"
         f" (SELECT COUNT(*) FROM {q(Traveller._meta.db_table)} t WHERE t.{mission} = %s"
-        f" AND t.{q('outcome')} = %s)"
+        f" AND t.{q('outcome')} = %s),"
+        f" {_columns(connection, CheckIn, 'r')}"
         " FROM (SELECT 1 AS here) h"
         f" LEFT JOIN {leg} l ON l.{q('id')} = (SELECT u.{q('id')}"
         f" FROM {leg} u WHERE u.{mission} = %s AND u.{q('status')} = %s"
         f" ORDER BY u.{q('position')} LIMIT 1)"
         f" LEFT JOIN {point} p ON p.{q('id')} = l.{q('to_point_id')}"
+        f" LEFT JOIN {check_in} r ON r.{q('id')} = (SELECT v.{q('id')} FROM {check_in} v"
+        f" WHERE v.{mission} = %s AND v.{q('link_id')} = %s"
+        f" ORDER BY v.{q('received_at')} DESC LIMIT 1)"
     )
 
 
-def read_after_lock(*, mission_id, key: str) -> AfterLock:
-    """One statement for the three reads. Call while holding the mission lock, in a
+def read_after_lock(*, mission_id, key: str, link_id=None) -> AfterLock:
+    """One statement for the four reads (the last check-in through ``link_id``, None for
+    a staff member's report, finds none). Call while holding the mission lock, in a
     statement after the one that took it, so that it sees what committed before."""
     connection = _connection(Leg, write=True)
     mid = _uuid(connection, mission_id)
-    params = [mid, key, mid, Outcome.TRAVELLING, mid, LegStatus.UNDER_WAY]
+    link = None if link_id is None else _pk(connection, CheckInLink, link_id)
+    params = [mid, key, mid, Outcome.TRAVELLING, mid, LegStatus.UNDER_WAY, mid, link]
     row = _fetch(connection, _sql(connection, "after_lock", _after_lock_sql), params)
-    *leg_columns, next_point, was_recorded, travelling = row
+    width = len(Leg._meta.concrete_fields)
+    leg_columns, (next_point, was_recorded, travelling) = row[:width], row[width : width + 3]
+    last_columns = row[width + 3 :]
     leg = None
     if leg_columns[Leg._meta.concrete_fields.index(Leg._meta.pk)] is not None:
         leg = _instances(connection, (Leg,), leg_columns)[0]
         leg.next_point = next_point
-    return AfterLock(recorded=bool(was_recorded), leg=leg, head_count=int(travelling))
+    last = None
+    if last_columns[CheckIn._meta.concrete_fields.index(CheckIn._meta.pk)] is not None:
+        last = _instances(connection, (CheckIn,), last_columns)[0]
+    return AfterLock(recorded=bool(was_recorded), leg=leg, head_count=int(travelling), last=last)
 
 
 def write(

@@ -4,6 +4,12 @@ A check-in is recorded once per idempotency key: a retry with the same content a
 with the first result, a retry with other content is refused. Check-ins on one mission
 are serialised by a lock on the mission row, so concurrent retries cannot both insert.
 What a report does to the mission (legs, deadlines, people's whereabouts) is ``progress``.
+
+A key is minted per page or per app request, so a second tap on a fresh page, or a retry
+that mints a new key, carries another key: a report with the same content as the link's
+latest one, on the same leg, within ``settings.CHECKIN_REPEAT_MINUTES`` is therefore the
+same check-in too, answered like a retry. A head-count below the people still travelling
+alerts the coordinators, as a call for help does.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from safepassage.rescue.services.timeline import event
 
 MAX_DELAY_HOURS = 72
 MAX_REASON = 500
+MAX_HEAD_COUNT = 99
 
 
 @dataclass(frozen=True)
@@ -172,6 +179,7 @@ class Report:
     point: str = ""
     delay_hours: int | None = None
     reason: str = ""
+    head_count: int | None = None  # people with the partner now, when they say
 
     def fingerprint(self) -> str:
         content = {
@@ -180,6 +188,9 @@ class Report:
             "delay_hours": self.delay_hours,
             "reason": self.reason.strip(),
         }
+        if self.head_count is not None:
+            # Only when given, so the reports recorded before head-counts keep their prints.
+            content["head_count"] = self.head_count
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
@@ -193,6 +204,8 @@ def validate(report: Report) -> None:
         errors["delay_hours"] = _("A delay is between 1 and %(max)s hours.") % {
             "max": MAX_DELAY_HOURS
         }
+    if report.head_count is not None and not 0 <= report.head_count <= MAX_HEAD_COUNT:
+        errors["head_count"] = _("A head-count is between 0 and %(max)s.") % {"max": MAX_HEAD_COUNT}
     if len(report.reason) > MAX_REASON:
         errors["reason"] = _("Keep the reason under %(max)s characters.") % {"max": MAX_REASON}
     if errors:
@@ -259,7 +272,9 @@ def _submit(*, mission, report, link, actor, duress, at) -> Result:
     # The fixed statements of this path are written by hand (``checkin_rows``): the lock,
     # one read after it, one write after ``progress.apply``.
     mission = checkin_rows.lock_mission(mission.pk)
-    found = checkin_rows.read_after_lock(mission_id=mission.pk, key=report.key)
+    found = checkin_rows.read_after_lock(
+        mission_id=mission.pk, key=report.key, link_id=link.pk if link is not None else None
+    )
     if found.recorded:
         return _replay(mission=mission, report=report)
     if mission.status not in ACTIVE:
@@ -267,6 +282,9 @@ def _submit(*, mission, report, link, actor, duress, at) -> Result:
     at = at or timezone.now()
     who = f"partner:{link.partner.pseudonym}" if link is not None else actor
     leg = found.leg
+    repeat = _repeat_of(report=report, last=found.last, leg=leg, at=at)
+    if repeat is not None and not duress:
+        return Result(check_in=repeat, replayed=True)
     check_in = CheckIn(
         mission=mission,
         link=link,
@@ -281,8 +299,24 @@ def _submit(*, mission, report, link, actor, duress, at) -> Result:
     )
     if report.reason.strip():
         check_in.reason = report.reason.strip()
-    moved = progress.apply(mission=mission, leg=leg, report=report, check_in=check_in, at=at)
+    if report.head_count is not None:
+        check_in.head_count = report.head_count
+    if repeat is not None:
+        # A repeat sent with the duress PIN: recorded and alarmed, answered as the repeat
+        # of a normal PIN is, and moving nothing, as a repeat moves nothing.
+        moved = progress.Progress("repeated", next_leg=leg)
+    else:
+        moved = progress.apply(
+            mission=mission,
+            leg=leg,
+            report=report,
+            check_in=check_in,
+            at=at,
+            trusted=link is None,
+        )
     check_in.effect = moved.effect
+    check_in.flag = moved.flag
+    short = report.head_count is not None and report.head_count < found.head_count
     mission.last_check_in_at = at
     # The check-in, the leg's deadline, the link's last use, the timeline event and the
     # mission row (the time of contact, and its silence if it changed) in one write.
@@ -302,10 +336,32 @@ def _submit(*, mission, report, link, actor, duress, at) -> Result:
             "point": check_in.safe_point.code_name if check_in.safe_point_id else "",
             "delay_hours": report.delay_hours,
             "duress": duress,
+            # Only when there is something to say, so ordinary events stay as they were.
+            **({"flag": moved.flag} if moved.flag else {}),
+            **(
+                {"head_count": report.head_count, "expected": found.head_count}
+                if report.head_count is not None
+                else {}
+            ),
         },
     )
     if report.kind == CheckInKind.NEED_HELP:
         alerts.raise_now(mission=mission, kind=AlertKind.NEED_HELP, actor=who, check_in=check_in)
+    if moved.flag and link is not None:
+        # A coordinator's own record is their judgement: it is marked, not alarmed.
+        alerts.raise_now(
+            mission=mission, kind=AlertKind.FLAGGED, actor=who, check_in=check_in, reason=moved.flag
+        )
+    if short:
+        alerts.raise_now(
+            mission=mission,
+            kind=AlertKind.HEAD_COUNT,
+            actor=who,
+            check_in=check_in,
+            reason="head_count",
+            reported=report.head_count,
+            expected=found.head_count,
+        )
     if report.kind == CheckInKind.COMPROMISED or duress:
         progress.compromised(mission=mission, at=at)
         alerts.raise_now(
@@ -323,10 +379,14 @@ def _submit(*, mission, report, link, actor, duress, at) -> Result:
             "kind": report.kind,
             "effect": check_in.effect,
             "leg": leg.position if leg else None,
+            "flag": moved.flag,
+            "head_count": report.head_count,
         },
         # Sealed on every check-in, so no entry tells which one was made under duress.
         sealed={"duress": duress},
     )
+    if repeat is not None:
+        return Result(check_in=repeat, replayed=True)
     status = None
     if link is not None:
         if moved.planned:
@@ -340,6 +400,24 @@ def _submit(*, mission, report, link, actor, duress, at) -> Result:
                 head_count=found.head_count,
             )
     return Result(check_in=check_in, replayed=False, status=status)
+
+
+def _repeat_of(*, report: Report, last: CheckIn | None, leg, at) -> CheckIn | None:
+    """The check-in ``report`` repeats, or None. ``last`` is the latest check-in sent
+    through the same link (``checkin_rows.read_after_lock``; None for a staff member's
+    report: their records are theirs to repeat, catching up on a phone call). A repeat has
+    the same content, comes within ``CHECKIN_REPEAT_MINUTES`` and is about the same leg:
+    an arrival names its safe point (or, naming none, repeats the one that named none:
+    the second tap meant the leg the partner was on then); other reports are about the
+    leg under way when they came. A report in between makes the next one new."""
+    minutes = settings.CHECKIN_REPEAT_MINUTES
+    if not minutes or last is None or last.fingerprint != report.fingerprint():
+        return None
+    if not at - dt.timedelta(minutes=minutes) <= last.received_at <= at:
+        return None
+    if report.kind == CheckInKind.ARRIVED or last.leg_id == (leg.pk if leg else None):
+        return last
+    return None
 
 
 def check_in_by_staff(*, actor, mission: Mission, report: Report) -> Result:

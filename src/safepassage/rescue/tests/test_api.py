@@ -7,9 +7,9 @@ import json
 import pytest
 from django.test import Client
 
-from safepassage.rescue.models import CheckIn, LegStatus
+from safepassage.rescue.models import CheckIn, CheckInFlag, LegStatus
 from safepassage.rescue.services import checkins, missions
-from safepassage.testing.rescue import make_mission, make_partner
+from safepassage.testing.rescue import make_mission, make_partner, on_the_way
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/check-ins"
@@ -32,6 +32,7 @@ def post(issued, body, *, token=None, raw=None):
 
 
 def test_a_check_in_is_created_once_and_a_retry_gets_the_same_answer(issued):
+    on_the_way(issued.link.mission)
     body = {"idempotency_key": "phone-0001-abcd", "kind": "arrived", "pin": issued.pin}
     first = post(issued, body)
     assert first.status_code == 201, first.content
@@ -104,8 +105,9 @@ def test_an_arrival_at_a_point_off_the_route_is_refused(issued):
     assert CheckIn.objects.count() == 0
 
 
-def test_an_arrival_further_along_marks_the_skipped_legs_arrived(issued):
+def test_an_arrival_further_along_moves_the_group_one_leg_only_and_is_flagged(issued):
     mission = issued.link.mission
+    on_the_way(mission)
     third = mission.legs.get(position=2).to_point.code_name
     response = post(
         issued,
@@ -117,9 +119,10 @@ def test_an_arrival_further_along_marks_the_skipped_legs_arrived(issued):
         },
     )
     assert response.status_code == 201
-    assert response.json()["effect"] == "skipped_ahead"
+    assert response.json()["effect"] == "arrived"
+    assert CheckIn.objects.get().flag == CheckInFlag.AHEAD
     statuses = list(mission.legs.order_by("position").values_list("status", flat=True))
-    assert statuses == [LegStatus.ARRIVED, LegStatus.ARRIVED, LegStatus.UNDER_WAY]
+    assert statuses == [LegStatus.ARRIVED, LegStatus.UNDER_WAY, LegStatus.PENDING]
 
 
 def test_check_ins_after_the_end_are_refused_clearly(issued):
@@ -185,7 +188,7 @@ def test_the_duress_pin_gets_the_same_answer(issued):
             "idempotency_key": "phone-0011-abcd",
             "kind": "delayed",
             "pin": issued.duress_pin,
-            "delay_hours": 2,
+            "delay_hours": 3,
         },
     )
     assert normal.status_code == duress.status_code == 201

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from safepassage.rescue.models import Alert, AlertKind, CheckIn, CheckInLink, LegStatus
 from safepassage.rescue.services import checkins
-from safepassage.testing.rescue import make_mission, make_partner
+from safepassage.testing.rescue import make_mission, make_partner, on_the_way
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +63,7 @@ def test_it_shows_the_mission_code_next_safe_point_and_head_count_only(issued):
 
 
 def test_an_arrival_moves_the_group_on_and_the_same_page_sent_five_times_records_once(issued):
+    on_the_way(issued.link.mission)
     client = Client()
     page = client.get(_url(issued))
     for _ in range(5):
@@ -77,6 +78,20 @@ def test_an_arrival_moves_the_group_on_and_the_same_page_sent_five_times_records
 
 
 def test_a_stale_page_sent_after_the_group_moved_on_changes_nothing(issued):
+    on_the_way(issued.link.mission)
+    client = Client()
+    stale = client.get(_url(issued))
+    _send(client, issued, client.get(_url(issued)), kind="arrived")
+    response = _send(client, issued, stale, kind="arrived")
+    assert response.status_code == 200
+    # The same report a moment later is the same check-in: no second row (issue 14).
+    assert CheckIn.objects.filter(mission=issued.link.mission).count() == 1
+    assert issued.link.mission.legs.get(position=2).status == LegStatus.UNDER_WAY
+
+
+def test_a_stale_page_sent_after_the_repeat_window_is_already_there(issued, settings):
+    settings.CHECKIN_REPEAT_MINUTES = 0
+    on_the_way(issued.link.mission)
     client = Client()
     stale = client.get(_url(issued))
     _send(client, issued, client.get(_url(issued)), kind="arrived")

@@ -6,7 +6,7 @@ import pytest
 
 from safepassage.rescue.models import CheckInLink
 from safepassage.rescue.services import checkins
-from safepassage.testing.rescue import make_mission, make_partner
+from safepassage.testing.rescue import make_mission, make_partner, on_the_way
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +40,15 @@ def test_a_report_on_the_way_answers_the_status_the_link_shows_after(kind, field
 def test_arrivals_step_by_step_and_ahead_answer_the_status_the_link_shows_after():
     issued = _issued()
     legs = list(issued.link.mission.legs.select_related("to_point").order_by("position"))
+    on_the_way(issued.link.mission)
     result, after = _send(issued, "status-0002", "arrived")
     assert result.status == after
     assert after["next_point"] == legs[1].to_point.code_name
+    # Naming the last safe point moves the group one leg only (issue 14).
+    on_the_way(issued.link.mission)
     result, after = _send(issued, "status-0003", "arrived", point=legs[-1].to_point.code_name)
     assert result.status == after
-    assert after["next_point"] == ""
+    assert after["next_point"] == legs[2].to_point.code_name
     result, after = _send(issued, "status-0004", "arrived", point=legs[0].to_point.code_name)
     assert result.check_in.effect == "already_arrived"
     assert result.status == after

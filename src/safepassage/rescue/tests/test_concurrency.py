@@ -12,7 +12,7 @@ from safepassage.rescue.models import Alert, CheckIn, LegStatus
 from safepassage.rescue.services import alerts, checkins
 from safepassage.testing.concurrency import run_together
 from safepassage.testing.markers import postgres_only
-from safepassage.testing.rescue import make_mission, make_partner
+from safepassage.testing.rescue import make_mission, make_partner, on_the_way
 
 pytestmark = [*postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -21,6 +21,7 @@ def test_the_same_check_in_sent_eight_times_at_once_is_recorded_once():
     issued = checkins.link_issue(
         actor=None, mission=make_mission(started=True), partner=make_partner()
     )
+    on_the_way(issued.link.mission)  # an arrival the leg's planned hours after it began
     body = json.dumps({"idempotency_key": "race-0001-abcd", "kind": "arrived", "pin": issued.pin})
 
     def send(_n):
@@ -42,6 +43,30 @@ def test_the_same_check_in_sent_eight_times_at_once_is_recorded_once():
         LegStatus.UNDER_WAY,
         LegStatus.PENDING,
     ]
+
+
+def test_the_same_report_under_eight_new_keys_at_once_is_recorded_once():
+    issued = checkins.link_issue(
+        actor=None, mission=make_mission(started=True), partner=make_partner()
+    )
+    on_the_way(issued.link.mission)
+
+    def send(n):
+        body = {"idempotency_key": f"tap-{n:04d}-abcd", "kind": "arrived", "pin": issued.pin}
+        response = Client().post(
+            "/api/v1/check-ins",
+            json.dumps(body),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {issued.token}"},
+        )
+        return response.status_code, response.json()["id"]
+
+    results = run_together(8, send)
+    assert sorted(code for code, _id in results) == [200] * 7 + [201]
+    assert len({check_in_id for _code, check_in_id in results}) == 1
+    assert CheckIn.objects.count() == 1
+    statuses = issued.link.mission.legs.order_by("position").values_list("status", flat=True)
+    assert list(statuses) == [LegStatus.ARRIVED, LegStatus.UNDER_WAY, LegStatus.PENDING]
 
 
 def test_different_check_ins_at_once_are_all_kept():

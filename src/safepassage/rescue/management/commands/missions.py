@@ -52,6 +52,7 @@ class Command(BaseCommand):
 
     def _status(self) -> None:
         from safepassage.rescue.models import ACTIVE, Mission
+        from safepassage.rescue.selectors import mission_standing
 
         missions = Mission.objects.filter(status__in=ACTIVE).order_by("-silence", "code")
         for mission in missions:
@@ -59,6 +60,6 @@ class Command(BaseCommand):
             seen = f"{timezone.localtime(last):%Y-%m-%d %H:%M}" if last else "never"
             self.stdout.write(
                 f"{mission.code}  {mission.get_status_display():<12} "
-                f"{mission.get_silence_display():<28} last check-in {seen}"
+                f"{mission_standing(mission).label!s:<28} last check-in {seen}"
             )
         self.stdout.write(f"{missions.count()} active mission(s).")
