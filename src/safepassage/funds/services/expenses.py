@@ -141,16 +141,26 @@ def overdraw_warning(expense: Expense) -> str:
     short = fund_shortfall(expense)
     if not short:
         return ""
-    return _(
-        "The %(fund)s fund does not hold enough for this expense: it is %(short)s short. "
-        "The draft is saved; it can be approved only once the fund holds enough%(director)s."
-    ) % {
+    values = {
         "fund": Restriction(expense.restriction).label,
         "short": money.display(short, settings.BASE_CURRENCY),
-        "director": ""
-        if expense.restriction == Restriction.UNRESTRICTED
-        else _(", or by the director with a reason"),
     }
+    if expense.restriction == Restriction.UNRESTRICTED:
+        return (
+            _(
+                "The %(fund)s fund does not hold enough for this expense: it is %(short)s short. "
+                "The draft is saved; pay it only once the fund holds enough."
+            )
+            % values
+        )
+    return (
+        _(
+            "The %(fund)s fund does not hold enough for this expense: it is %(short)s short. "
+            "The draft is saved; it can be approved once the fund holds enough, or by the "
+            "director with a reason."
+        )
+        % values
+    )
 
 
 def may_overdraw(actor) -> bool:
@@ -261,7 +271,9 @@ def expense_pay(*, actor, expense: Expense) -> Expense:
 def receipt_attach(
     *, actor, expense: Expense, filename: str, content: bytes, content_type: str
 ) -> ExpenseReceipt:
-    """Attach a scan or photo, sealed; image metadata (EXIF, GPS) is stripped first."""
+    """Attach a scan or photo, sealed; image metadata (EXIF, GPS) is stripped first.
+    ``content_type`` is what the bytes are (``base.uploads.document_type``, which opens
+    them), never the name's or the browser's claim."""
     if content_type not in RECEIPT_TYPES:
         raise FundsError({"file": _("A receipt is a PDF, JPEG or PNG file.")})
     if not content or len(content) > MAX_RECEIPT_BYTES:
