@@ -50,6 +50,7 @@ CSV_COLUMNS = [
     "campaign",
     "reverses",
     "reason",
+    "payer_iban_unverified",
 ]
 
 
@@ -138,6 +139,7 @@ def donations_csv(request):
                     gift.campaign.code if gift.campaign else "",
                     gift.reverses.code if gift.reverses else "",
                     gift.reason,
+                    "yes" if gift.payer_iban_unverified else "",
                 )
             )
 

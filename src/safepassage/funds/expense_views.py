@@ -64,6 +64,7 @@ CSV_COLUMNS = [
     "paid_at",
     "decision_note",
     "override_reason",
+    "delivered_by",
 ]
 
 
@@ -113,7 +114,17 @@ def _iso(value) -> str:
 @require_safe
 def expenses_csv(request):
     form, found = _filtered(request)
-    found = found.order_by("spent_on", "created_at")
+    # Relief's deliverer by pseudonym only: a partner's identity stays sealed in rescue.
+    found = (
+        found.order_by("spent_on", "created_at")
+        .select_related("delivered_by")
+        .only(
+            *(field.name for field in Expense._meta.concrete_fields),
+            "mission__code",
+            "case__code",
+            "delivered_by__pseudonym",
+        )
+    )
     record(
         actor=request.user,
         action="funds.expenses_exported",
@@ -148,6 +159,7 @@ def expenses_csv(request):
                     _iso(expense.paid_at),
                     expense.decision_note,
                     expense.override_reason,
+                    expense.delivered_by.pseudonym if expense.delivered_by_id else "",
                 )
             )
 

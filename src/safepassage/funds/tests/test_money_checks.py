@@ -534,3 +534,26 @@ def test_only_relief_has_a_deliverer(finance_client):
             spent_on=DAY,
             delivered_by=partner,
         )
+
+
+def test_the_exports_carry_the_deliverer_and_the_unverified_iban(finance_client):
+    partner = make_partner("Heron 9")
+    expenses.expense_create(
+        actor=None,
+        category="relief_aid",
+        description="Rice",
+        amount_minor=30_000,
+        currency="KRW",
+        spent_on=DAY,
+        delivered_by=partner,
+    )
+    response = finance_client.get("/funds/expenses.csv")
+    body = b"".join(response.streaming_content).decode()
+    (row,) = csv.DictReader(io.StringIO(body))
+    assert row["delivered_by"] == "Heron 9"
+    assert "Partner Real Name" not in body
+
+    import_donations(path_or_bytes=_camt("DE00370400440532013001"), kind="camt053", actor=None)
+    response = finance_client.get("/funds/donations.csv")
+    (row,) = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    assert row["payer_iban_unverified"] == "yes"
