@@ -468,6 +468,35 @@ except (ValueError, KeyError):
 # Bank-statement lines from these payers are the giving platform's payouts: their gifts come
 # in through the platform's own export, so the payout is a transfer, not a new donation.
 PLATFORM_PAYOUT_NAMES = envlist("PLATFORM_PAYOUT_NAMES", "GivingPlatform Inc")
+# An amount above its currency's ceiling (whole units) needs an explicit "confirm this amount"
+# on the form that records it: a gift, an expense, a mission's cost. An amount in a currency
+# with no ceiling of its own is compared, converted, with the base currency's. The variable
+# (a JSON object, e.g. {"KRW": 5000000}) replaces the defaults of the currencies it names.
+AMOUNT_CONFIRM_DEFAULTS = {
+    "KRW": 10_000_000,
+    "USD": 10_000,
+    "EUR": 10_000,
+    "GBP": 8_000,
+    "CAD": 13_000,
+    "JPY": 1_500_000,
+    "CNY": 70_000,
+    "THB": 350_000,
+    "LAK": 200_000_000,
+    "VND": 250_000_000,
+}
+try:
+    _confirm_above = json.loads(env("AMOUNT_CONFIRM_ABOVE", "{}"))
+    if not isinstance(_confirm_above, dict) or not all(
+        isinstance(k, str) and re.fullmatch(r"[A-Z]{3}", k) and isinstance(v, int) and v > 0
+        for k, v in _confirm_above.items()
+    ):
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured(
+        "SAFEPASSAGE_AMOUNT_CONFIRM_ABOVE must be a JSON object of currency codes and whole "
+        'amounts above zero, e.g. {"KRW": 5000000}'
+    ) from None
+AMOUNT_CONFIRM_ABOVE = {**AMOUNT_CONFIRM_DEFAULTS, **_confirm_above}
 
 # --- Receipts: the organisation as the Korean donation receipt (기부금영수증) names it -----
 # The official form (소득세법 시행규칙 별지 제45호의2서식) prints these on every Korean

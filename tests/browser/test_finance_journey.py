@@ -236,6 +236,7 @@ def test_finance_loads_statements_sees_totals_pays_an_approved_expense_and_sends
     # --- A gift for the rescue fund, handed over at a dinner and typed in by hand ----------
     nav(page, "Donations")
     page.get_by_role("link", name="Record a gift").click()
+    page.get_by_role("checkbox", name="New donor").check()
     page.get_by_label("New donor: name").fill(EVENT_GIFT["name"])
     page.get_by_label("New donor: e-mail").fill(EVENT_GIFT["email"])
     page.get_by_label("Amount received (gross)").fill(f"{EVENT_GIFT['krw']:,}")

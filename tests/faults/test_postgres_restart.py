@@ -68,6 +68,7 @@ def test_a_gift_cut_by_a_restart_leaves_no_donor_or_entries_and_a_retry_records_
         "received_on": "2026-11-30",
         "channel": "bank",
         "restriction": "unrestricted",
+        "new_donor": "on",
     }
 
     def give():

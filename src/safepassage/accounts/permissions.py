@@ -55,6 +55,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "funds.view",
             "funds.edit",
             "funds.approve",
+            # Approve spending a restricted fund beyond its balance (with a reason).
+            "funds.overdraw",
             "funds.import",
             "funds.export",
             "funds.link",

@@ -56,3 +56,49 @@ def keep_in_memory(request, *, limit: int) -> MemoryOnlyUpload:
     handler = MemoryOnlyUpload(request, limit=limit)
     request.upload_handlers = [handler]
     return handler
+
+
+# --- What an uploaded document really is ------------------------------------------------------
+
+PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
+_SIGNATURES = ((b"%PDF-", PDF), (b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG))
+
+
+def document_type(content: bytes) -> str:
+    """``application/pdf``, ``image/jpeg`` or ``image/png`` when the bytes are one (their
+    signature, then opened: a PDF must parse and have a page, an image must pass Pillow's
+    verify in the format its signature names), else "". The file's name and the type the
+    browser declared are never asked: a page renamed ``.pdf`` or a script sent as
+    ``image/png`` is neither."""
+    claimed = next((kind for magic, kind in _SIGNATURES if content.startswith(magic)), "")
+    if claimed == PDF:
+        return PDF if _opens_as_pdf(content) else ""
+    if claimed:
+        return claimed if _opens_as_image(content, claimed) else ""
+    return ""
+
+
+def _opens_as_pdf(content: bytes) -> bool:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        if reader.is_encrypted:
+            # An encrypted PDF cannot be checked further, and no one could read it later.
+            return False
+        return len(reader.pages) > 0
+    except (PyPdfError, ValueError, TypeError, KeyError, OSError, RecursionError):
+        return False
+
+
+def _opens_as_image(content: bytes, claimed: str) -> bool:
+    from PIL import Image, UnidentifiedImageError
+
+    expected = {JPEG: "JPEG", PNG: "PNG"}[claimed]
+    try:
+        with Image.open(io.BytesIO(content), formats=[expected]) as image:
+            image.verify()
+        return True
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False

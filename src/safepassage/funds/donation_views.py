@@ -30,6 +30,8 @@ from safepassage.funds.services import donations as donation_services
 from safepassage.funds.services import donors as donor_services
 
 PAGE_SIZE = 50
+# Donors a search on the gift form lists at most.
+FOUND_LIMIT = 20
 CSV_COLUMNS = [
     "code",
     "received_on",
@@ -48,6 +50,7 @@ CSV_COLUMNS = [
     "campaign",
     "reverses",
     "reason",
+    "payer_iban_unverified",
 ]
 
 
@@ -136,6 +139,7 @@ def donations_csv(request):
                     gift.campaign.code if gift.campaign else "",
                     gift.reverses.code if gift.reverses else "",
                     gift.reason,
+                    "yes" if gift.payer_iban_unverified else "",
                 )
             )
 
@@ -145,8 +149,33 @@ def donations_csv(request):
 @staff_required("funds.edit")
 @require_http_methods(["GET", "HEAD", "POST"])
 def donation_new(request):
+    """Record a gift. "Find" lists the donors a search matches (code, pseudonym, or an
+    exact name or e-mail through the blind indexes; a POST keeps the query out of URLs and
+    logs) and "use" puts one's code in the form; neither saves anything."""
     donors = selectors.donors_for(request.user, action="funds.edit")
-    form = forms.DonationForm(request.POST or None, donors=donors)
+    data = request.POST or None
+    found = None
+    if request.method == "POST" and ("search" in request.POST or "pick" in request.POST):
+        data = request.POST.copy()
+        if "pick" in request.POST:
+            data["donor"], data["new_donor"] = request.POST["pick"], ""
+        else:
+            query = request.POST.get("find", "").strip()
+            found = (
+                selectors.donors_list(
+                    request.user,
+                    query=query,
+                    identifying=permissions.has_capability(request.user, "donors.reveal"),
+                ).filter(pk__in=donors.values("pk"))[:FOUND_LIMIT]
+                if query
+                else []
+            )
+        # Unbound, so that a search shows no error for a form not yet filled in.
+        form = forms.DonationForm(initial=data.dict(), donors=donors)
+        return render(
+            request, "funds/donation_new.html", {"form": form, "found": found, "searched": True}
+        )
+    form = forms.DonationForm(data, donors=donors)
     if request.method == "POST" and form.is_valid():
         try:
             donation = _record(request, form)
@@ -165,18 +194,16 @@ def donation_new(request):
 
 @transaction.atomic
 def _record(request, form) -> Donation:
-    """The donor (found, matched by e-mail, or new) and the gift commit together: a gift
-    refused for a missing rate or a future date leaves no new donor behind."""
+    """The donor (picked, or new on purpose) and the gift commit together: a gift refused
+    for a missing rate or a future date leaves no new donor behind."""
     data = form.cleaned_data
     donor = data["donor"]
     if data["anonymous"]:
         donor = donor_services.anonymous_donor()
     elif donor is None:
-        donor = donor_services.match(email=data["email"]) if data["email"] else None
-        if donor is None:
-            donor = donor_services.donor_create(
-                actor=request.user, name=data["name"], email=data["email"]
-            )
+        donor = donor_services.donor_create(
+            actor=request.user, name=data["name"], email=data["email"]
+        )
     return donation_services.donation_record(
         actor=request.user, donor=donor, **form.donation_fields()
     )

@@ -25,7 +25,7 @@ from safepassage.audit.chain import record
 from safepassage.base import money
 from safepassage.base.csv_out import Echo, csv_cell, csv_response
 from safepassage.base.submitting import attach_errors, show_errors
-from safepassage.base.uploads import MemoryOnlyUpload, keep_in_memory
+from safepassage.base.uploads import MemoryOnlyUpload, document_type, keep_in_memory
 from safepassage.cases import selectors as case_selectors
 from safepassage.funds import forms, selectors
 from safepassage.funds.models import Expense, ExpenseReceipt, ExpenseStatus
@@ -44,11 +44,6 @@ ACTIONS = {
     "reject": ("funds.approve", {S.SUBMITTED, S.APPROVED}),
     "pay": ("funds.edit", {S.APPROVED}),
 }
-SIGNATURES = [
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-]
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 CSV_COLUMNS = [
     "code",
@@ -69,6 +64,7 @@ CSV_COLUMNS = [
     "paid_at",
     "decision_note",
     "override_reason",
+    "delivered_by",
 ]
 
 
@@ -118,7 +114,17 @@ def _iso(value) -> str:
 @require_safe
 def expenses_csv(request):
     form, found = _filtered(request)
-    found = found.order_by("spent_on", "created_at")
+    # Relief's deliverer by pseudonym only: a partner's identity stays sealed in rescue.
+    found = (
+        found.order_by("spent_on", "created_at")
+        .select_related("delivered_by")
+        .only(
+            *(field.name for field in Expense._meta.concrete_fields),
+            "mission__code",
+            "case__code",
+            "delivered_by__pseudonym",
+        )
+    )
     record(
         actor=request.user,
         action="funds.expenses_exported",
@@ -153,6 +159,7 @@ def expenses_csv(request):
                     _iso(expense.paid_at),
                     expense.decision_note,
                     expense.override_reason,
+                    expense.delivered_by.pseudonym if expense.delivered_by_id else "",
                 )
             )
 
@@ -166,6 +173,7 @@ def expense_new(request):
         request.POST or None,
         cases=case_selectors.cases_for(request.user, action="funds.link"),
         missions=rescue_selectors.missions_for(request.user, action="funds.link"),
+        partners=rescue_selectors.partners_for(request.user, action="funds.link"),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -176,6 +184,9 @@ def expense_new(request):
             messages.success(
                 request, _("Expense %(code)s saved as a draft.") % {"code": expense.code}
             )
+            warning = expense_services.overdraw_warning(expense)
+            if warning:
+                messages.warning(request, warning)
             return redirect(expense)
     return render(
         request, "funds/expense_new.html", {"form": form}, status=400 if form.errors else 200
@@ -208,6 +219,7 @@ def _expense_page(request, expense: Expense, *, approve_form=None, status: int =
             ),
             "offered": offered,
             "approve_form": approve_form or forms.ExpenseStatusForm(initial={"action": "approve"}),
+            "may_overdraw": expense_services.may_overdraw(user),
             "awaits_other_approver": expense.status == S.SUBMITTED
             and expense.submitted_by_id == user.pk,
             "upload_form": (
@@ -313,22 +325,15 @@ def _receipt_add(request, code: str, handler: MemoryOnlyUpload):
             expense=found,
             filename=upload.name or "",
             content=content,
-            content_type=sniff(content),
+            # What the bytes are, opened, not what the name or the browser claims: the
+            # download is served with it, and anything else is refused by receipt_attach.
+            content_type=document_type(content),
         )
     except ValidationError as exc:
         show_errors(request, exc)
     else:
         messages.success(request, _("Receipt attached and sealed."))
     return redirect(found)
-
-
-def sniff(content: bytes) -> str:
-    """The type the bytes are, not the type the browser claims: the download is served
-    with it. Anything else is refused by ``receipt_attach``."""
-    for magic, content_type in SIGNATURES:
-        if content.startswith(magic):
-            return content_type
-    return ""
 
 
 @staff_required("funds.view")

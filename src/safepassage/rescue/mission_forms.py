@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safepassage.base.ceilings import ConfirmLargeAmount, confirm_field
 from safepassage.base.date_fields import DateField, DateTimeField
 from safepassage.base.money_forms import MoneyForm, amount_field
 from safepassage.rescue.models import CheckInKind, MissionStatus, Outcome
@@ -158,7 +159,11 @@ class CheckInForm(forms.Form):
         }
 
 
-class CostForm(MoneyForm):
+class CostForm(ConfirmLargeAmount, MoneyForm):
+    """A mission's cost. One above its currency's ceiling (``base.ceilings``) is saved only
+    with "confirm this amount" ticked; the box is always shown, as this form's errors come
+    back as messages on the mission page."""
+
     amount_fields = ("amount",)
     zero_amounts = ("amount",)
 
@@ -174,6 +179,16 @@ class CostForm(MoneyForm):
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+    confirm_amount = confirm_field(
+        help_text=_("Needed only for an amount above its currency's ceiling.")
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("amount_minor") and data.get("currency"):
+            self.confirm_large(amount_minor=data["amount_minor"], currency=data["currency"])
+        return data
 
     def cost_fields(self) -> dict:
         data = self.cleaned_data

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from safepassage.base.ceilings import CONFIRM_FIELD, ConfirmLargeAmount
 from safepassage.base.date_fields import DateField, DateInput
 from safepassage.base.money_forms import (
     CurrencyInput,
@@ -16,8 +17,14 @@ from safepassage.base.money_forms import (
     clean_currency,
     currency_field,
 )
-from safepassage.funds.forms.widgets import SealedEmailInput, SealedTextInput, any_of
+from safepassage.funds.forms.widgets import (
+    SealedEmailInput,
+    SealedTextInput,
+    any_of,
+    base_amount,
+)
 from safepassage.funds.models import Campaign, Channel, Restriction
+from safepassage.vault import records
 
 
 class DonationFilterForm(forms.Form):
@@ -49,18 +56,32 @@ class DonationFilterForm(forms.Form):
         return self.cleaned_data["donor"].strip().upper()
 
 
-class DonationForm(MoneyForm):
-    """A gift as received, from a donor picked by code, a new donor, or anonymous."""
+class DonationForm(ConfirmLargeAmount, MoneyForm):
+    """A gift as received, from a donor picked by code (found by search), a donor added
+    on purpose ("new donor"), or anonymous. A new donor whose name or e-mail matches a
+    donor already known (blind index) is a likely duplicate: the form says so and records
+    the gift only once the duplicate is picked or "a new donor anyway" is ticked."""
 
     amount_fields = ("amount", "fee")
     optional_amounts = ("fee",)
 
+    find = forms.CharField(
+        label=gettext_lazy("Find a donor"),
+        max_length=200,
+        required=False,
+        widget=SealedTextInput,
+        help_text=gettext_lazy(
+            "A donor code, a pseudonym (Kim OO), or a full name or e-mail address exactly "
+            "as recorded."
+        ),
+    )
     donor = forms.CharField(
         label=gettext_lazy("Donor code"),
         max_length=12,
         required=False,
-        help_text=gettext_lazy("Leave empty to add a new donor below."),
+        help_text=gettext_lazy("Or tick “New donor” and give a name or an e-mail below."),
     )
+    new_donor = forms.BooleanField(label=gettext_lazy("New donor"), required=False)
     name = forms.CharField(
         label=gettext_lazy("New donor: name"),
         max_length=200,
@@ -72,9 +93,6 @@ class DonationForm(MoneyForm):
         max_length=200,
         required=False,
         widget=SealedEmailInput,
-        help_text=gettext_lazy(
-            "If a donor with this e-mail address exists, the gift goes to them."
-        ),
     )
     anonymous = forms.BooleanField(label=gettext_lazy("Anonymous gift"), required=False)
     amount = amount_field(label=gettext_lazy("Amount received (gross)"))
@@ -87,7 +105,11 @@ class DonationForm(MoneyForm):
     received_on = DateField(
         label=gettext_lazy("Received on"), widget=DateInput, initial=timezone.localdate
     )
-    channel = forms.ChoiceField(label=gettext_lazy("Channel"), choices=Channel.choices)
+    # No default: a gift recorded under the first channel of the list by mistake would
+    # file a cash gift as a platform one.
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Channel"), choices=[("", "—"), *Channel.choices]
+    )
     restriction = forms.ChoiceField(
         label=gettext_lazy("Fund"),
         choices=Restriction.choices,
@@ -107,18 +129,23 @@ class DonationForm(MoneyForm):
     def __init__(self, *args, donors, **kwargs):
         super().__init__(*args, **kwargs)
         self.donors = donors
+        self.duplicates: list = []
 
     def fieldsets(self) -> list[tuple[str, list]]:
+        who = ["donor", "new_donor", "name", "email", "anonymous"]
+        if "new_anyway" in self.fields:
+            who.insert(2, "new_anyway")
+        amount = ["amount", "currency", "fee"]
+        if CONFIRM_FIELD in self.fields:
+            amount.append(CONFIRM_FIELD)
         return [
-            (_("From"), [self[name] for name in ("donor", "name", "email", "anonymous")]),
+            (_("Donor"), [self[name] for name in who]),
             (
                 _("The gift"),
                 [
                     self[name]
                     for name in (
-                        "amount",
-                        "currency",
-                        "fee",
+                        *amount,
                         "received_on",
                         "channel",
                         "restriction",
@@ -156,17 +183,45 @@ class DonationForm(MoneyForm):
 
     def clean(self):
         data = super().clean()
-        chosen = [
-            bool(data.get("donor")),
-            bool(data.get("anonymous")),
-            bool(data.get("name") or data.get("email")),
-        ]
-        if "donor" not in self.errors and sum(chosen) != 1:
+        chosen = [bool(data.get("donor")), bool(data.get("anonymous")), data.get("new_donor")]
+        if "donor" not in self.errors and sum(map(bool, chosen)) != 1:
             self.add_error(
                 "donor",
-                _("Give one of: a donor code, a new donor's name or e-mail, or “anonymous gift”."),
+                _(
+                    "Give one of: a donor code, “new donor” (with a name or an e-mail), or "
+                    "“anonymous gift”."
+                ),
+            )
+        elif data.get("new_donor"):
+            self._check_new_donor(data)
+        if data.get("amount_minor") and data.get("currency") and data.get("received_on"):
+            self.confirm_large(
+                amount_minor=data["amount_minor"],
+                currency=data["currency"],
+                base_minor=base_amount(data["amount_minor"], data["currency"], data["received_on"]),
             )
         return data
+
+    def _check_new_donor(self, data) -> None:
+        if not (data.get("name") or data.get("email")):
+            if "email" not in self.errors:
+                self.add_error("name", _("A new donor needs a name or an e-mail address."))
+            return
+        self.duplicates = list(likely_duplicates(self.donors, data.get("name"), data.get("email")))
+        if not self.duplicates:
+            return
+        field = forms.BooleanField(label=gettext_lazy("Record a new donor anyway"), required=False)
+        self.fields["new_anyway"] = field
+        if field.widget.value_from_datadict(self.data, self.files, self.add_prefix("new_anyway")):
+            return
+        self.add_error(
+            "new_anyway",
+            _(
+                "A donor with this name or e-mail is already recorded: %(donors)s. Give their "
+                "code above instead, or tick “Record a new donor anyway”."
+            )
+            % {"donors": ", ".join(str(donor) for donor in self.duplicates)},
+        )
 
     def donation_fields(self) -> dict:
         data = self.cleaned_data
@@ -180,6 +235,17 @@ class DonationForm(MoneyForm):
             "campaign": data["campaign"],
             "soft_credit": data["soft_credit"],
         }
+
+
+def likely_duplicates(donors, name: str = "", email: str = ""):
+    """Donors (not merged away) with the same full name or e-mail, matched through the
+    blind indexes: never by decrypting anyone."""
+    found = donors.none()
+    if name and name.strip():
+        found = found | records.filter_by(donors, "name", name.strip())
+    if email and email.strip():
+        found = found | records.filter_by(donors, "email", email.strip())
+    return found.filter(merged_into__isnull=True).order_by("created_at")[:5]
 
 
 class ReverseForm(forms.Form):

@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from safepassage.base.ceilings import ConfirmLargeAmount
 from safepassage.base.date_fields import DateField, DateInput
 from safepassage.base.money_forms import MoneyForm, amount_field, currency_field
-from safepassage.funds.forms.widgets import any_of
+from safepassage.funds.forms.widgets import any_of, base_amount
 from safepassage.funds.models import ExpenseCategory, ExpenseStatus, Restriction
+from safepassage.rescue import selectors as rescue_selectors
 
 
 class ExpenseFilterForm(forms.Form):
@@ -33,9 +35,10 @@ class ExpenseFilterForm(forms.Form):
     )
 
 
-class ExpenseForm(MoneyForm):
+class ExpenseForm(ConfirmLargeAmount, MoneyForm):
     """Money spent. A mission or a case is named by its code only: nothing else of either
-    is read, so finance never sees who was helped."""
+    is read, so finance never sees who was helped. Relief names the field partner who
+    delivered it, picked from rescue's partners by pseudonym (never a real name)."""
 
     category = forms.ChoiceField(label=gettext_lazy("Category"), choices=ExpenseCategory.choices)
     description = forms.CharField(
@@ -59,12 +62,39 @@ class ExpenseForm(MoneyForm):
     case = forms.CharField(
         label=gettext_lazy("Case code (optional)"), max_length=12, required=False
     )
+    delivered_by = forms.ModelChoiceField(
+        label=gettext_lazy("Delivered by (field partner, for relief)"),
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        empty_label="—",
+    )
 
-    def __init__(self, *args, cases, missions, **kwargs):
-        """``cases`` and ``missions``: those the user may charge an expense to
-        (``permissions.visible(user, "funds.link", ...)``)."""
+    def __init__(self, *args, cases, missions, partners=None, **kwargs):
+        """``cases``, ``missions`` and ``partners``: those the user may charge an expense
+        to or name as relief's deliverer (``permissions.visible(user, "funds.link", ...)``,
+        the partners through ``rescue.selectors.partners_for``)."""
         super().__init__(*args, **kwargs)
         self.cases, self.missions = cases, missions
+        if partners is None:
+            partners = rescue_selectors.partners_for(None, action="funds.link")
+        self.fields["delivered_by"].queryset = partners.only("id", "code", "pseudonym")
+        self.fields["delivered_by"].label_from_instance = lambda partner: partner.pseudonym
+
+    def clean(self):
+        data = super().clean()
+        relief = data.get("category") == ExpenseCategory.RELIEF
+        if relief and not data.get("delivered_by") and "delivered_by" not in self.errors:
+            self.add_error("delivered_by", _("Relief: choose the field partner who delivered it."))
+        elif not relief and data.get("delivered_by"):
+            self.add_error("delivered_by", _("Only relief is delivered by a field partner."))
+        if data.get("amount_minor") and data.get("currency") and data.get("spent_on"):
+            self.confirm_large(
+                amount_minor=data["amount_minor"],
+                currency=data["currency"],
+                base_minor=base_amount(data["amount_minor"], data["currency"], data["spent_on"]),
+            )
+        return data
 
     def clean_mission(self):
         code = self.cleaned_data["mission"].strip().upper()
@@ -97,6 +127,7 @@ class ExpenseForm(MoneyForm):
             "restriction": data["restriction"],
             "mission": data["mission"],
             "case": data["case"],
+            "delivered_by": data["delivered_by"],
         }
 
 
@@ -105,7 +136,7 @@ class ExpenseStatusForm(forms.Form):
 
     action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
     override_reason = forms.CharField(
-        label=gettext_lazy("Reason to overdraw the fund (only if needed)"),
+        label=gettext_lazy("Reason to overdraw the fund (director, only if needed)"),
         max_length=200,
         required=False,
     )

@@ -66,3 +66,33 @@ def parse_restriction(value: str, default: str = Restriction.UNRESTRICTED) -> st
 
 def parse_channel(value: str, default: str = Channel.OTHER) -> str:
     return _parse(Channel, value, default, lambda: _("channel"))
+
+
+# A donor's language as a file may write it; the codes are settings.LANGUAGES'.
+_LANGUAGES = {
+    "ko": "ko",
+    "kor": "ko",
+    "korean": "ko",
+    "한국어": "ko",
+    "한국말": "ko",
+    "en": "en",
+    "eng": "en",
+    "english": "en",
+    "영어": "en",
+}
+
+
+def parse_language(value: str) -> str:
+    """A donor's language from a file's cell ("" when the cell is empty)."""
+    if not value.strip():
+        return ""
+    found = _LANGUAGES.get(_key(value).split("-")[0])
+    if found is None:
+        raise ValueError(_("%(cell)s is not a language; use ko or en.") % {"cell": quoted(value)})
+    return found
+
+
+def language_for_currency(currency: str) -> str:
+    """A new donor's language when the file does not say: Korean for a gift in won,
+    English for any other currency."""
+    return "ko" if currency == "KRW" else "en"

@@ -8,8 +8,9 @@ Fields: ``date`` and ``amount`` (needed); ``fee``, ``currency`` (default: the ma
 else the base currency), ``name``, ``email``, ``phone``, ``iban``, ``channel`` (default:
 the mapping's, else cash), ``restriction`` (default: the mapping's, else unrestricted),
 ``campaign`` (a campaign code), ``reference`` (a receipt or line number unique in the
-book), ``anonymous`` (yes/no). A row without name, e-mail, phone or IBAN is an anonymous
-gift.
+book), ``anonymous`` (yes/no), ``language`` (a new donor's: ko or en, also "Korean",
+"한국어"; blank: Korean for a gift in KRW, otherwise English). A row without name, e-mail,
+phone or IBAN is an anonymous gift.
 
 Source key: ``csv:<mapping>:<reference>`` when the row has one; otherwise a keyed hash of
 the row's cells and how many identical rows came before it, so an updated cash book can be
@@ -28,7 +29,11 @@ from django.utils.translation import gettext as _
 from safepassage.base.csv_in.cells import quoted
 from safepassage.base.csv_in.source import looks_like_formula
 from safepassage.funds.importing import rows as r
-from safepassage.funds.importing.choices import parse_channel, parse_restriction
+from safepassage.funds.importing.choices import (
+    parse_channel,
+    parse_language,
+    parse_restriction,
+)
 from safepassage.funds.importing.tables import Table, header_name, row_position
 from safepassage.funds.models import Channel, ColumnMapping, Restriction
 
@@ -47,6 +52,7 @@ FIELDS = (
     "campaign",
     "reference",
     "anonymous",
+    "language",
 )
 REQUIRED = ("date", "amount")
 DEFAULTS = ("channel", "restriction", "currency")
@@ -161,6 +167,7 @@ def _row(number, cells, headers, defaults, book, keys, parsed) -> None:
     amount = fee = ""
     restriction = channel = ""
     anonymous = False
+    language = ""
     try:
         if not values["date"]:
             raise ValueError(_("the date is missing."))
@@ -179,6 +186,7 @@ def _row(number, cells, headers, defaults, book, keys, parsed) -> None:
         channel = parse_channel(values["channel"], defaults["channel"])
         restriction = parse_restriction(values["restriction"], defaults["restriction"])
         anonymous = r.parse_flag(values["anonymous"])
+        language = parse_language(values["language"])
     except ValueError as exc:
         problems.append(str(exc))
     if problems:
@@ -215,5 +223,6 @@ def _row(number, cells, headers, defaults, book, keys, parsed) -> None:
             phone="" if anonymous else values["phone"],
             iban="" if anonymous else values["iban"],
             anonymous=anonymous,
+            language=language,
         )
     )

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safepassage.base import bulk, money
+from safepassage.funds.importing.choices import language_for_currency
 from safepassage.funds.importing.rows import Problem, Progress, Row
 from safepassage.funds.models import (
     Campaign,
@@ -68,17 +69,22 @@ class Refused(Exception):
 class _NewDonor:
     """A donor first seen in this file; rows after the first may add what it lacked."""
 
-    __slots__ = ("fields", "pk", "position")
+    __slots__ = ("fields", "language", "pk", "position")
 
     def __init__(self, row: Row) -> None:
         self.pk: uuid.UUID | None = None  # set when written
         self.fields = {"name": "", "email": "", "phone": "", "iban": ""}
         self.position = row.position
+        # The file's word for it, else the first gift's currency (KRW: Korean, else
+        # English): a donor abroad is not written to in Korean by default.
+        self.language = row.language
         self.add(row)
+        self.language = self.language or language_for_currency(row.currency)
 
     def add(self, row: Row) -> None:
         for name in self.fields:
             self.fields[name] = self.fields[name] or getattr(row, name)
+        self.language = self.language or row.language
 
 
 @dataclass
@@ -191,8 +197,11 @@ class Plan:
         written = donors.NewDonors(now=now).write(
             zip(codes, (pending.fields for pending in self.new_donors), strict=True)
         )
+        by_language: dict[str, list[uuid.UUID]] = defaultdict(list)
         for pending, pk in zip(self.new_donors, written, strict=True):
             pending.pk = pk
+            by_language[pending.language].append(pk)
+        _set_languages(by_language)
         campaigns = dict(
             Campaign.objects.filter(
                 code__in={row.campaign for row, _d in self.rows if row.campaign}
@@ -218,11 +227,23 @@ class Plan:
                     row.restriction,
                     campaigns[row.campaign] if row.campaign else None,
                     row.source_key,
+                    row.iban_unverified,
                 )
 
         gift_batches.gifts_import_rows(
             actor=actor, batch=batch, gifts=gifts(), total=len(self.rows), progress=progress
         )
+
+
+def _set_languages(by_language: dict[str, list[uuid.UUID]]) -> None:
+    """New donors' languages, where they differ from the one ``NewDonors`` writes: one
+    UPDATE a language. The rows are this transaction's own, not yet visible to anyone."""
+    written = Donor._meta.get_field("language").get_default()
+    for language, pks in by_language.items():
+        if language == written:
+            continue
+        for chunk in batched(pks, 1000):
+            Donor.objects.filter(pk__in=chunk).update(language=language)
 
 
 class _Digests:

@@ -65,11 +65,14 @@ class Row:
     phone: str = ""
     iban: str = ""
     anonymous: bool = False
+    # A donor's language as the file gives it ("" when it does not).
+    language: str = ""
     order: int = 0
     # Filled in by the runner's checks.
     gross_minor: int = 0
     fee_minor: int = 0
     rate: Decimal | None = None
+    iban_unverified: bool = False
 
     def same_gift(self, other: Row) -> bool:
         """Whether two rows with one source key state the same gift (a repeated entry)."""

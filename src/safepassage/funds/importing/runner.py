@@ -7,9 +7,11 @@ the same moment make one import; the other is told "already imported").
 **Check everything first.** The format's parser reads the rows; then every row passes the
 rules a gift entered by hand passes (``donations.check``: more than zero, not absurd, fee
 at most the gift, not in the future, known channel and restriction) and the import's own:
-a known currency with no more decimals than it has, an exchange rate for its day, a valid
-IBAN, a known campaign. One rejected row and nothing is written; the report names every
-rejected row by its place in the file.
+a known currency with no more decimals than it has, an exchange rate for its day, a known
+campaign. A payer's IBAN that fails its checksum does not refuse the row: the money came
+in, so the gift is recorded with the IBAN marked unverified
+(``Donation.payer_iban_unverified``). One rejected row and nothing is written; the report
+names every rejected row by its place in the file.
 
 **Then plan, then write, in one transaction.** Gifts whose source key is already recorded
 are skipped (an overlapping statement); donors are matched through blind indexes (e-mail,
@@ -350,9 +352,11 @@ def _check(rows: list[Row], problems: list[Problem], report: Report) -> list[Row
                 except FundsError:
                     ibans[row.iban] = None
             if ibans[row.iban] is None:
-                refuse(row, _("the IBAN is not valid."))
-                continue
-            row.iban = ibans[row.iban]
+                # Money received all the same: the gift is recorded with the IBAN marked
+                # unverified, and the IBAN as written still matches the same payer again.
+                row.iban_unverified = True
+            else:
+                row.iban = ibans[row.iban]
         if row.email and not _EMAIL.fullmatch(row.email):
             refuse(row, _("the e-mail address is not valid."))
             continue

@@ -51,6 +51,9 @@ class Donation(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversal"
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    # The payer's IBAN on the bank statement failed its checksum: the money came in all
+    # the same, so the gift is recorded, but the account is not known to be real.
+    payer_iban_unverified = models.BooleanField(_("payer's IBAN unverified"), default=False)
     batch = models.ForeignKey(
         ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="donations"
     )

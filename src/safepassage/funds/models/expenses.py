@@ -69,6 +69,16 @@ class Expense(models.Model):
         related_name="expenses",
         verbose_name=_("campaign or event"),
     )
+    # Relief: the field partner who delivered it, kept by the partner's record (shown by
+    # pseudonym); the partner's identity stays sealed in rescue.
+    delivered_by = models.ForeignKey(
+        "rescue.FieldPartner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("delivered by (field partner)"),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=ExpenseStatus.choices, default=ExpenseStatus.DRAFT
     )

@@ -73,6 +73,7 @@ def build(
     batch: ImportBatch | None = None,
     actor=None,
     day_rates: dict[tuple[str, dt.date], Decimal] | None = None,
+    payer_iban_unverified: bool = False,
 ) -> Donation:
     """A checked, converted, unsaved donation (imports save many at once). ``day_rates``,
     when given, keeps the rates read by currency and day for the next gifts of a batch."""
@@ -112,6 +113,7 @@ def build(
         soft_credit=soft_credit,
         source_key=source_key,
         batch=batch,
+        payer_iban_unverified=payer_iban_unverified,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
 
@@ -196,6 +198,7 @@ DONATION_COLUMNS = (
     "soft_credit_id",
     "reverses_id",
     "reason",
+    "payer_iban_unverified",
     "batch_id",
     "source_key",
     "created_by_id",
@@ -220,6 +223,7 @@ def gift_rows(
     source_key: str | None = None,
     batch_id=None,
     created_by_id=None,
+    payer_iban_unverified: bool = False,
     now: dt.datetime,
 ) -> tuple[tuple, list[tuple]]:
     """What ``build`` and ``post`` write for one gift, as plain rows for imports that
@@ -251,6 +255,7 @@ def gift_rows(
         None,
         None,
         "",
+        payer_iban_unverified,
         batch_id,
         source_key,
         created_by_id,

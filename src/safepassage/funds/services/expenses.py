@@ -1,7 +1,9 @@
 """Expenses and their approval: draft → submitted → approved → paid (or rejected).
 
-An expense is booked when it is paid. Restricted money is not spent beyond its fund's
-balance unless the approver gives an explicit reason, which is audited.
+An expense is booked when it is paid. A draft beyond its fund's balance is saved with a
+warning (``fund_shortfall``); restricted money is not approved or paid beyond its fund's
+balance unless the director (capability ``funds.overdraw``) approves it with a reason,
+which is audited. Relief records the field partner who delivered it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safepassage.accounts import permissions
 from safepassage.audit.chain import record, user_of
 from safepassage.base import money
 from safepassage.funds.models import (
@@ -44,7 +47,10 @@ def expense_create(
     case=None,
     campaign=None,
     rate=None,
+    delivered_by=None,
 ) -> Expense:
+    """A draft. ``delivered_by``: for relief only, the field partner who delivered it (a
+    ``rescue`` partner the caller has checked the actor may name)."""
     if category not in ExpenseCategory.values:
         raise FundsError({"category": _("Unknown category.")})
     if restriction not in Restriction.values:
@@ -60,6 +66,8 @@ def expense_create(
         raise FundsError({"amount": _("An amount must be more than zero and plausible.")})
     if spent_on > timezone.localdate():
         raise FundsError({"spent_on": _("An expense cannot be dated in the future.")})
+    if delivered_by is not None and category != ExpenseCategory.RELIEF:
+        raise FundsError({"delivered_by": _("Only relief is delivered by a field partner.")})
     rate = rates.rate_for(currency, spent_on) if rate is None else rate
     expense = Expense.objects.create(
         category=category,
@@ -74,14 +82,13 @@ def expense_create(
         mission=mission,
         case=case,
         campaign=campaign,
+        delivered_by=delivered_by,
         created_by=user_of(actor),
     )
-    record(
-        actor=actor,
-        action="funds.expense_created",
-        target=expense,
-        data={"amount_minor": amount_minor, "currency": currency, "category": category},
-    )
+    data = {"amount_minor": amount_minor, "currency": currency, "category": category}
+    if delivered_by is not None:
+        data["delivered_by"] = delivered_by.code
+    record(actor=actor, action="funds.expense_created", target=expense, data=data)
     return expense
 
 
@@ -122,16 +129,57 @@ def _committed(expense: Expense) -> int:
     )
 
 
-def _check_fund(expense: Expense, override_reason: str) -> None:
-    if expense.restriction == Restriction.UNRESTRICTED or override_reason:
-        return
+def fund_shortfall(expense: Expense) -> int:
+    """How much more than its fund holds (less what is approved and not yet paid from it)
+    the expense needs, in base minor units; 0 when the fund covers it."""
     available = ledger.fund_balance(expense.restriction) - _committed(expense)
-    if expense.base_amount_minor > available:
+    return max(0, expense.base_amount_minor - available)
+
+
+def overdraw_warning(expense: Expense) -> str:
+    """The warning a draft beyond its fund's balance is saved with ("" if none)."""
+    short = fund_shortfall(expense)
+    if not short:
+        return ""
+    values = {
+        "fund": Restriction(expense.restriction).label,
+        "short": money.display(short, settings.BASE_CURRENCY),
+    }
+    if expense.restriction == Restriction.UNRESTRICTED:
+        return (
+            _(
+                "The %(fund)s fund does not hold enough for this expense: it is %(short)s short. "
+                "The draft is saved; pay it only once the fund holds enough."
+            )
+            % values
+        )
+    return (
+        _(
+            "The %(fund)s fund does not hold enough for this expense: it is %(short)s short. "
+            "The draft is saved; it can be approved once the fund holds enough, or by the "
+            "director with a reason."
+        )
+        % values
+    )
+
+
+def may_overdraw(actor) -> bool:
+    """Only the director may spend a restricted fund beyond its balance."""
+    return permissions.has_capability(actor, "funds.overdraw")
+
+
+def _check_fund(expense: Expense, *, overridden: bool) -> None:
+    if expense.restriction == Restriction.UNRESTRICTED or overridden:
+        return
+    short = fund_shortfall(expense)
+    if short:
+        available = expense.base_amount_minor - short
         raise RestrictionOverdrawn(
             {
                 "restriction": _(
                     "The %(fund)s fund holds %(available)s; this expense needs %(needed)s. "
-                    "Give a reason to overdraw it, or pay it from another fund."
+                    "Only the director may overdraw it, with a reason; or pay it from "
+                    "another fund."
                 )
                 % {
                     "fund": Restriction(expense.restriction).label,
@@ -149,7 +197,17 @@ def expense_approve(*, actor, expense: Expense, override_reason: str = "") -> Ex
         raise FundsError({"status": _("Someone other than the submitter must approve.")})
     _move(expense, allowed={S.SUBMITTED}, to=S.APPROVED)
     override_reason = " ".join(override_reason.split())
-    _check_fund(expense, override_reason)
+    needs_override = expense.restriction != Restriction.UNRESTRICTED and bool(
+        fund_shortfall(expense)
+    )
+    if not needs_override:
+        # A reason is kept only when it overdraws: stored, it lets the payment overdraw too.
+        override_reason = ""
+    elif override_reason and not may_overdraw(actor):
+        raise FundsError(
+            {"override_reason": _("Only the director may overdraw a restricted fund.")}
+        )
+    _check_fund(expense, overridden=bool(override_reason))
     expense.decided_at, expense.decided_by = timezone.now(), user_of(actor)
     expense.override_reason = override_reason[:200]
     expense.save(
@@ -183,7 +241,7 @@ def expense_pay(*, actor, expense: Expense) -> Expense:
     expense may have drawn on it since approval) unless approval gave an override."""
     expense = _lock(expense)
     _move(expense, allowed={S.APPROVED}, to=S.PAID)
-    _check_fund(expense, expense.override_reason)
+    _check_fund(expense, overridden=bool(expense.override_reason))
     expense.paid_at, expense.paid_by = timezone.now(), user_of(actor)
     expense.save(update_fields=["status", "paid_at", "paid_by", "updated_at"])
     ledger.post(
@@ -213,7 +271,9 @@ def expense_pay(*, actor, expense: Expense) -> Expense:
 def receipt_attach(
     *, actor, expense: Expense, filename: str, content: bytes, content_type: str
 ) -> ExpenseReceipt:
-    """Attach a scan or photo, sealed; image metadata (EXIF, GPS) is stripped first."""
+    """Attach a scan or photo, sealed; image metadata (EXIF, GPS) is stripped first.
+    ``content_type`` is what the bytes are (``base.uploads.document_type``, which opens
+    them), never the name's or the browser's claim."""
     if content_type not in RECEIPT_TYPES:
         raise FundsError({"file": _("A receipt is a PDF, JPEG or PNG file.")})
     if not content or len(content) > MAX_RECEIPT_BYTES:

@@ -106,6 +106,8 @@ class ImportedGift(NamedTuple):
     restriction: str
     campaign_id: uuid.UUID | None
     source_key: str | None
+    # The statement's payer IBAN failed its checksum (the gift is recorded all the same).
+    payer_iban_unverified: bool = False
 
 
 def gifts_import_rows(
@@ -145,6 +147,7 @@ def gifts_import_rows(
                     restriction=gift.restriction,
                     campaign_id=gift.campaign_id,
                     source_key=gift.source_key,
+                    payer_iban_unverified=gift.payer_iban_unverified,
                     batch_id=batch.pk,
                     created_by_id=created_by,
                     now=now,
