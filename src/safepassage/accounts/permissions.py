@@ -115,6 +115,11 @@ ROLE_CAPABILITIES = {
     code: granted if code == R.DONOR else granted | EVERY_STAFF_ROLE
     for code, granted in ROLE_CAPABILITIES.items()
 }
+# Whoever records relief on a person's page names its deliverer from the field partners.
+ROLE_CAPABILITIES = {
+    code: granted | {"relief.deliver"} if "people.edit" in granted else granted
+    for code, granted in ROLE_CAPABILITIES.items()
+}
 
 
 def capabilities(user) -> frozenset[str]:
@@ -150,6 +155,7 @@ ACTIONS: dict[str, str] = {
     "missions.plan": "rescue: the people a mission can be planned for",
     "hope.assign": "fundraising: the people a funded share can be given to",
     "funds.link": "funds: the cases and missions an expense can be charged to, by code",
+    "relief.deliver": "rescue: the field partners relief can name as its deliverer, by pseudonym",
     "reports.count": "reports (reserved): the people a report counts, never lists",
     "advocacy.link": "advocacy (reserved): the cases an advocacy file may cite, by code",
 }

@@ -136,9 +136,15 @@ class ReliefForm(MoneyForm):
         ],
     )
     given_on = DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
-    delivered_by = forms.CharField(
-        label=_("Delivered by (field partner's pseudonym)"), max_length=40, required=False
-    )
+    delivered_by = forms.ChoiceField(label=_("Delivered by (field partner)"), required=False)
+
+    def __init__(self, *args, partners: list[str] = (), **kwargs):
+        """``partners``: the pseudonyms the user may pick (``deliverers.pseudonyms_for``)."""
+        super().__init__(*args, **kwargs)
+        self.fields["delivered_by"].choices = [
+            ("", _("Not through a field partner")),
+            *((name, name) for name in partners),
+        ]
 
     def relief_fields(self) -> dict:
         data = self.cleaned_data

@@ -20,6 +20,7 @@ from safepassage.accounts import permissions
 from safepassage.accounts.decorators import staff_required
 from safepassage.base.submitting import show_errors, submit
 from safepassage.cases import (
+    deliverers,
     forms,
     lifecycle,
     lists,
@@ -176,7 +177,7 @@ def person(request, code: str):
         context.update(
             status_form=forms.StatusForm(choices=lifecycle.next_statuses(found.status)),
             flags_form=forms.FlagsForm(initial={f: getattr(found, f) for f in services.FLAGS}),
-            relief_form=forms.ReliefForm(),
+            relief_form=forms.ReliefForm(partners=deliverers.pseudonyms_for(request.user)),
             support_form=forms.SupportForm(),
             testimony_form=forms.TestimonyForm(),
             consent_form=forms.ConsentForm(),
@@ -225,7 +226,7 @@ def person_flags(request, code: str):
 @require_POST
 def relief_add(request, code: str):
     found = _person(request, code, "people.edit")
-    form = forms.ReliefForm(request.POST)
+    form = forms.ReliefForm(request.POST, partners=deliverers.pseudonyms_for(request.user))
     submit(
         request,
         form,

@@ -46,10 +46,11 @@ class RescueConfig(AppConfig):
     def ready(self) -> None:
         self.register_in_shell()
 
-        from safepassage.cases import person_page
+        from safepassage.cases import deliverers, person_page
         from safepassage.rescue import selectors
 
         person_page.register(selectors.person_page_context)
+        deliverers.register(selectors.relief_deliverers)
 
         from safepassage.accounts import permissions
         from safepassage.rescue import policies
@@ -75,5 +76,7 @@ class RescueConfig(AppConfig):
         from safepassage.accounts import permissions
         from safepassage.cases.models import Person
         from safepassage.rescue import policies
+        from safepassage.rescue.models import FieldPartner
 
         permissions.register_action("missions.plan", Person, policies.plannable_people)
+        permissions.register_action("relief.deliver", FieldPartner, policies.relief_deliverers)

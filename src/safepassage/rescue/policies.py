@@ -8,6 +8,10 @@ Case workers see that their people are in transit (the cases pages), never the r
 ``missions.plan`` (registered on Person by this app's ``ready``): a coordinator or the
 director may plan a mission for anyone awaiting rescue (``lifecycle.WAITING``) who is
 on no active mission, whatever their team; nobody else is told that a person waits.
+
+``relief.deliver`` (registered on FieldPartner; the capability of every role that holds
+``people.edit``): whoever records relief on a person's page may name any field partner as
+its deliverer, by pseudonym only.
 """
 
 from __future__ import annotations
@@ -34,3 +38,9 @@ SAFE_POINT = permissions.Policy(check=_point_check, filter=_point_filter)
 def plannable_people(user, action, queryset):
     """People a mission can be planned for (the ``missions.plan`` rule on Person)."""
     return queryset.filter(status__in=lifecycle.WAITING).exclude(journeys__active=True)
+
+
+def relief_deliverers(user, action, queryset):
+    """Field partners relief may name as its deliverer (the ``relief.deliver`` rule): every
+    one, by pseudonym, to whoever holds the capability (those who may edit people)."""
+    return queryset

@@ -91,6 +91,16 @@ def partners_for(user, *, action: str = "missions.view") -> QuerySet[FieldPartne
     )
 
 
+def relief_deliverers(user) -> list[str]:
+    """Pseudonyms of the field partners ``user`` may name as relief's deliverer (the
+    choices of the person page's relief form, through ``cases.deliverers``)."""
+    return list(
+        permissions.visible(user, "relief.deliver", FieldPartner.objects.all())
+        .order_by("pseudonym")
+        .values_list("pseudonym", flat=True)
+    )
+
+
 def mission_leads():
     """Active users who may manage missions: the choices for a mission's coordinator."""
     roles = [

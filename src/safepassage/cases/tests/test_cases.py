@@ -13,8 +13,10 @@ from safepassage.accounts.models import Role
 from safepassage.audit.models import AuditEntry
 from safepassage.cases import lifecycle, priority, selectors, services
 from safepassage.cases.models import Case, Person, Status, StatusChange, Team
+from safepassage.rescue import selectors as rescue_selectors
 from safepassage.testing.members import default_team, make_member
 from safepassage.testing.people import make_case, make_person
+from safepassage.testing.rescue import make_partner
 from safepassage.vault import records
 from safepassage.vault.errors import Shredded
 
@@ -242,6 +244,7 @@ def test_people_travelling_together_form_a_group(sign_in, case_worker):
 
 def test_relief_is_recorded_in_minor_units(sign_in, case_worker):
     person = make_person(real_name="Kim Relief")
+    make_partner("Partner Magpie")
     client = sign_in(case_worker)
     client.post(
         f"/people/{person.code}/relief/",
@@ -456,3 +459,21 @@ def test_a_case_outside_iso_3166_is_refused(country):
     form.is_valid()
     assert "country" not in form.errors
     assert form.cleaned_data["country"] == "LA"
+
+
+def test_reliefs_deliverer_is_a_field_partner_picked_from_the_list(sign_in, case_worker):
+    """Not free text: the form lists the field partners by pseudonym (through rescue's
+    ``relief.deliver`` rule) and refuses a name that is not one of them."""
+    person = make_person(real_name="Kim Relief")
+    make_partner("Kestrel")
+    make_partner("까치")
+    client = sign_in(case_worker)
+    page = client.get(f"/people/{person.code}/").content.decode()
+    assert '<option value="Kestrel">Kestrel</option>' in page
+    assert '<option value="까치">까치</option>' in page
+    relief = {"kind": "food", "cost": "10", "currency": "USD", "given_on": "2026-03-01"}
+    client.post(f"/people/{person.code}/relief/", {**relief, "delivered_by": "Somebody"})
+    assert not person.relief.exists()
+    client.post(f"/people/{person.code}/relief/", {**relief, "delivered_by": "까치"})
+    assert person.relief.get().delivered_by == "까치"
+    assert rescue_selectors.relief_deliverers(make_member(Role.Code.FINANCE)) == []

@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from safepassage.fundraising.models import Event, RescueCost
 from safepassage.funds.models import Campaign, ExchangeRate, Expense
 from safepassage.rescue.models import MissionCost
+
+pytestmark = pytest.mark.django_db
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 

@@ -83,6 +83,7 @@ class NewDonors:
         "kind",
         "language",
         "consent_to_contact",
+        "wants_tax_receipt",
         "merged_into_id",
         "created_at",
         "updated_at",
@@ -106,7 +107,7 @@ class NewDonors:
                 pk = uuid.uuid4()
                 ids.append(pk)
                 sealed = self.sealer.seal(pk, values)
-                yield (pk, code, person, self.language, False, None, now, now, *sealed)
+                yield (pk, code, person, self.language, False, False, None, now, now, *sealed)
 
         bulk.insert_rows(Donor, self.columns, rows())
         bulk.insert_rows(DataKey, records.DATA_KEY_COLUMNS, self.sealer.data_keys)

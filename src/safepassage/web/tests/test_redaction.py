@@ -31,7 +31,12 @@ def _patterns(resolver, prefix=""):
 
 
 def test_every_token_bearing_path_is_declared_secret():
-    assert secret_paths.prefixes() == ("/accounts/invitation/", "/c/", "/s/")
+    assert secret_paths.prefixes() == (
+        "/accounts/invitation/",
+        "/accounts/password/reset/",
+        "/c/",
+        "/s/",
+    )
     # A parameter that looks like a key but is not declared with <secret:…> fails here.
     undeclared = [
         route
