@@ -14,8 +14,13 @@ class AccountsConfig(AppConfig):
         from safepassage.accounts import selectors
         from safepassage.base import schedule, shell
 
+        shell.register_nav_group(order=900, key="admin", label=_("Administration"))
         shell.register_nav(
-            order=500, url_name="accounts:staff", label=_("Staff"), capability="staff.view"
+            order=500,
+            url_name="accounts:staff",
+            label=_("Staff"),
+            capability="staff.view",
+            group="admin",
         )
         shell.register_cards(order=500, capability="staff.view", cards=selectors.dashboard_cards)
         schedule.periodic(

@@ -20,7 +20,14 @@ def home(request):
 @staff_required("dashboard.view")
 @require_safe
 def dashboard(request):
-    return render(request, "web/dashboard.html", {"cards": selectors.dashboard_cards(request.user)})
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "today": selectors.today_items(request.user),
+            "cards": selectors.dashboard_cards(request.user),
+        },
+    )
 
 
 @require_safe
