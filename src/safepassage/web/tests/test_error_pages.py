@@ -147,7 +147,7 @@ def test_a_body_beyond_any_form_gets_the_framed_413_with_the_way_back_to_the_for
     assert response.status_code == 413
     assert "<h1>Too much sent at once</h1>" in page
     assert "larger than this site accepts in one form (2 MB), so nothing was saved" in page
-    assert "your browser keeps what you typed" in page
+    assert "Back button: it brings the form back with what you typed" in page
     assert MENU in page
-    assert '<a href="http://testserver/cases/new/">Back to the form</a>' in page
+    assert '<a href="http://testserver/cases/new/">Start the form again, empty</a>' in page
     assert not Case.objects.exists()
