@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AccountsConfig(AppConfig):
@@ -14,7 +15,9 @@ class AccountsConfig(AppConfig):
         from safepassage.accounts import selectors
         from safepassage.base import schedule, shell
 
-        shell.register_nav_group(order=900, key="admin", label=_("Administration"))
+        shell.register_nav_group(
+            order=900, key="admin", label=pgettext_lazy("navigation group", "Administration")
+        )
         shell.register_nav(
             order=500,
             url_name="accounts:staff",

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FundsConfig(AppConfig):
@@ -12,7 +13,9 @@ class FundsConfig(AppConfig):
         from safepassage.base import shell
         from safepassage.funds import selectors
 
-        shell.register_nav_group(order=300, key="money", label=_("Money"))
+        shell.register_nav_group(
+            order=300, key="money", label=pgettext_lazy("navigation group", "Money")
+        )
         shell.register_nav(
             order=300,
             url_name="funds:totals",

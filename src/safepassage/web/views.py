@@ -58,7 +58,12 @@ def _way_back(request) -> str:
 
 
 def _error(request, template: str, status: int, **context):
-    return render(request, template, {"way_back": _way_back(request), **context}, status=status)
+    # A stranger's error page (a dead sponsor or check-in link) sets no cookie: no form,
+    # so no CSRF token either.
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    context = {"way_back": _way_back(request), "without_forms": not signed_in, **context}
+    return render(request, template, context, status=status)
 
 
 def bad_request(request, exception=None):

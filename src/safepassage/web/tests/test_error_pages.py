@@ -151,3 +151,12 @@ def test_a_body_beyond_any_form_gets_the_framed_413_with_the_way_back_to_the_for
     assert MENU in page
     assert '<a href="http://testserver/cases/new/">Start the form again, empty</a>' in page
     assert not Case.objects.exists()
+
+
+def test_a_strangers_error_page_sets_no_cookie(settings):
+    settings.ROOT_URLCONF = __name__
+    response = Client().get("/nowhere/")
+
+    assert response.status_code == 404
+    assert not response.cookies
+    assert "<form" not in response.content.decode()
