@@ -76,7 +76,8 @@ def test_an_oversized_post_is_refused_and_nothing_is_written(client, settings):
     response = client.post(
         "/accounts/login/", {"email": "a@example.org", "password": "x" * (3 * 1024 * 1024)}
     )
-    assert response.status_code == 400
+    assert response.status_code == 413
+    assert b"Too much sent at once" in response.content
     assert AuditEntry.objects.count() == before
 
 

@@ -318,6 +318,11 @@ if PRODUCTION:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
+# A form body (files aside) up to this size reaches its form, which refuses an over-long
+# field itself and shows the form again with what was typed; only a body far beyond any
+# form's fields is refused whole, with the framed 413 page (web.views.request_too_large).
+# Keep it well above the longest field (20,000 Hangul characters are 180 kB once encoded)
+# and no higher: the check-in page and the public forms take it unauthenticated.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("MAX_REQUEST_BYTES", 2 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 

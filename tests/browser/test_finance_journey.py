@@ -42,6 +42,7 @@ from safepassage.funds.models import (
 from safepassage.funds.services import ledger, rates
 from safepassage.testing.members import make_member
 from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.menus import follow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -174,7 +175,7 @@ PAGES = {
 
 def nav(page, name: str) -> None:
     """Follow the main navigation's link to ``name``."""
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
+    follow(page, name)
     page.wait_for_url(f"**{PAGES[name]}")
 
 

@@ -52,6 +52,7 @@ from safepassage.testing.people import make_case, make_person
 from safepassage.testing.rescue import make_mission, make_route
 from safepassage.vault.records import read
 from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.menus import follow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -94,7 +95,7 @@ def field(page, label: str):
 
 
 def nav(page, name: str, url: str) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
+    follow(page, name)
     page.wait_for_url(f"**{url}")
 
 

@@ -10,6 +10,7 @@ from safepassage.audit.models import AuditEntry
 from safepassage.audit.sealing import opened
 from safepassage.testing.members import default_team, make_member
 from safepassage.testing.people import make_person
+from tests.browser.menus import follow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +30,7 @@ def test_a_case_worker_sees_a_pseudonym_and_reveals_the_real_name_with_a_reason(
     sign_in(page, member)
 
     # When they open the person from the People list
-    page.locator("header nav").get_by_role("link", name="People").click()
+    follow(page, "People")
     expect(page.get_by_role("heading", level=1)).to_have_text("People")
     page.get_by_role("link", name=person.code).click()
 

@@ -14,20 +14,38 @@ class CasesConfig(AppConfig):
         from safepassage.base import schedule, shell
         from safepassage.cases import selectors
 
+        shell.register_nav_group(order=100, key="cases", label=_("Cases"))
         shell.register_nav(
-            order=100, url_name="cases:cases", label=_("Cases"), capability="cases.view"
+            order=100,
+            url_name="cases:cases",
+            label=_("Cases"),
+            capability="cases.view",
+            group="cases",
         )
         shell.register_nav(
-            order=110, url_name="cases:queue", label=_("Queue"), capability="people.view"
+            order=110,
+            url_name="cases:queue",
+            label=_("Queue"),
+            capability="people.view",
+            group="cases",
         )
         shell.register_nav(
-            order=120, url_name="cases:people", label=_("People"), capability="people.view"
+            order=120,
+            url_name="cases:people",
+            label=_("People"),
+            capability="people.view",
+            group="cases",
         )
         # Teams sit beside Staff (accounts, 500), with the other staff management.
         shell.register_nav(
-            order=510, url_name="cases:teams", label=_("Teams"), capability="staff.manage"
+            order=510,
+            url_name="cases:teams",
+            label=_("Teams"),
+            capability="staff.manage",
+            group="admin",
         )
         shell.register_cards(order=100, capability="people.view", cards=selectors.dashboard_cards)
+        shell.register_today(order=100, capability="people.view", items=selectors.today_items)
         schedule.periodic("safepassage.cases.tasks.retention_sweep", dt.timedelta(days=1), order=20)
         schedule.periodic(
             "safepassage.cases.tasks.priority_refresh", dt.timedelta(days=1), order=30

@@ -188,3 +188,26 @@ def dashboard_cards(user) -> list:
         Card(title=_("People we help"), value=sum(counts.values()), url_name="cases:people")
     )
     return cards
+
+
+def today_items(user) -> list:
+    """What needs a user who holds ``people.view`` today: the people they may see who are
+    still at intake (a call for help taken, nobody yet in hiding or waiting for rescue)."""
+    from django.utils.translation import ngettext
+
+    from safepassage.base.shell import TodayItem
+
+    waiting = people_for(user).filter(status=Status.INTAKE).count()
+    return [
+        TodayItem(
+            count=waiting,
+            text=ngettext(
+                "%(count)s person is awaiting intake",
+                "%(count)s people are awaiting intake",
+                waiting,
+            )
+            % {"count": waiting},
+            url_name="cases:people",
+            query=f"status={Status.INTAKE}",
+        )
+    ]

@@ -14,16 +14,30 @@ class FundraisingConfig(AppConfig):
         from safepassage.base import schedule, shell
         from safepassage.fundraising import selectors
 
+        shell.register_nav_group(order=400, key="hope", label=_("Hope Sharing"))
         shell.register_nav(
-            order=400, url_name="fundraising:board", label=_("Hope Sharing"), capability="hope.view"
+            order=400,
+            url_name="fundraising:board",
+            label=_("Hope Sharing"),
+            capability="hope.view",
+            group="hope",
         )
         shell.register_nav(
             order=410,
             url_name="fundraising:campaigns",
             label=_("Campaigns"),
             capability="hope.view",
+            group="hope",
+        )
+        shell.register_nav(
+            order=420,
+            url_name="fundraising:pledges",
+            label=_("Pledges"),
+            capability="hope.view",
+            group="hope",
         )
         shell.register_cards(order=400, capability="hope.view", cards=selectors.dashboard_cards)
+        shell.register_today(order=400, capability="hope.view", items=selectors.today_items)
         schedule.periodic(
             "safepassage.fundraising.tasks.remind_pledges", dt.timedelta(days=1), order=40
         )

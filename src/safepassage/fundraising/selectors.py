@@ -548,3 +548,35 @@ def dashboard_cards(user) -> list:
             url_name="fundraising:board",
         ),
     ]
+
+
+def today_items(user) -> list:
+    """What needs a user who holds ``hope.view`` today: active pledges whose next
+    instalment is due today or was due before (a reminder or a call to the donor)."""
+    from django.utils.translation import ngettext
+
+    from safepassage.accounts import permissions
+    from safepassage.base.shell import TodayItem
+
+    today = timezone.localdate()
+    active = permissions.visible(user, "hope.view", Pledge.objects.all()).filter(
+        status=Pledge.Status.ACTIVE
+    )
+    due = sum(
+        1
+        for pledge in active
+        if (instalment := pledges.next_due(pledge)) is not None and instalment.due_on <= today
+    )
+    return [
+        TodayItem(
+            count=due,
+            text=ngettext(
+                "%(count)s pledge has an instalment due",
+                "%(count)s pledges have an instalment due",
+                due,
+            )
+            % {"count": due},
+            url_name="fundraising:pledges",
+            query=f"status={Pledge.Status.ACTIVE}",
+        )
+    ]

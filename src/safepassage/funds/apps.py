@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FundsConfig(AppConfig):
@@ -12,22 +13,51 @@ class FundsConfig(AppConfig):
         from safepassage.base import shell
         from safepassage.funds import selectors
 
-        shell.register_nav(
-            order=300, url_name="funds:totals", label=_("Funds"), capability="funds.view"
+        shell.register_nav_group(
+            order=300, key="money", label=pgettext_lazy("navigation group", "Money")
         )
         shell.register_nav(
-            order=310, url_name="funds:donations", label=_("Donations"), capability="funds.view"
+            order=300,
+            url_name="funds:totals",
+            label=_("Funds"),
+            capability="funds.view",
+            group="money",
         )
         shell.register_nav(
-            order=320, url_name="funds:expenses", label=_("Expenses"), capability="funds.view"
+            order=310,
+            url_name="funds:donations",
+            label=_("Donations"),
+            capability="funds.view",
+            group="money",
         )
         shell.register_nav(
-            order=330, url_name="funds:donors", label=_("Donors"), capability="funds.view"
+            order=320,
+            url_name="funds:expenses",
+            label=_("Expenses"),
+            capability="funds.view",
+            group="money",
         )
         shell.register_nav(
-            order=340, url_name="funds:receipts", label=_("Receipts"), capability="funds.view"
+            order=330,
+            url_name="funds:donors",
+            label=_("Donors"),
+            capability="funds.view",
+            group="money",
+        )
+        shell.register_nav(
+            order=340,
+            url_name="funds:receipts",
+            label=_("Receipts"),
+            capability="funds.view",
+            group="money",
         )
         shell.register_cards(order=300, capability="funds.view", cards=selectors.dashboard_cards)
+        shell.register_today(
+            order=300, capability="funds.view", items=selectors.dashboard.today_items
+        )
+        shell.register_today(
+            order=310, capability="funds.approve", items=selectors.dashboard.approval_items
+        )
 
     def ready(self) -> None:
         self.register_in_shell()

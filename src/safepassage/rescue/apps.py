@@ -21,25 +21,37 @@ class RescueConfig(AppConfig):
         from safepassage.base import schedule, shell
         from safepassage.rescue import selectors
 
+        shell.register_nav_group(order=200, key="rescue", label=_("Rescue"))
         shell.register_nav(
-            order=200, url_name="rescue:board", label=_("Missions"), capability="missions.view"
+            order=200,
+            url_name="rescue:board",
+            label=_("Missions"),
+            capability="missions.view",
+            group="rescue",
         )
         shell.register_nav(
             order=210,
             url_name="rescue:safe_points",
             label=_("Safe points"),
             capability="missions.view",
+            group="rescue",
         )
         shell.register_nav(
-            order=220, url_name="rescue:routes", label=_("Routes"), capability="missions.view"
+            order=220,
+            url_name="rescue:routes",
+            label=_("Routes"),
+            capability="missions.view",
+            group="rescue",
         )
         shell.register_nav(
             order=230,
             url_name="rescue:partners",
             label=_("Field partners"),
             capability="missions.view",
+            group="rescue",
         )
         shell.register_cards(order=200, capability="missions.view", cards=selectors.dashboard_cards)
+        shell.register_today(order=200, capability="missions.view", items=selectors.today_items)
         # First at worker start: a silent mission is the most urgent thing to notice.
         schedule.periodic("safepassage.rescue.tasks.watch_missions", watch_interval, order=10)
 

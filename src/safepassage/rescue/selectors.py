@@ -681,3 +681,50 @@ def dashboard_cards(user) -> list:
             url_name="rescue:board",
         ),
     ]
+
+
+def today_items(user) -> list:
+    """What needs a user who holds ``missions.view`` today: a partner asking for help,
+    other alerts nobody has seen yet, and missions overdue or silent."""
+    from django.utils.translation import ngettext
+
+    from safepassage.base.shell import TodayItem
+    from safepassage.rescue.models import Silence
+
+    missions = missions_for(user).filter(status__in=ACTIVE)
+    unseen = alerts_for(user).filter(acknowledged_at__isnull=True, mission__status__in=ACTIVE)
+    help_asked = unseen.filter(kind=AlertKind.NEED_HELP).count()
+    other_alerts = unseen.exclude(kind=AlertKind.NEED_HELP).count()
+    late = missions.filter(silence__gt=Silence.NONE).count()
+    return [
+        TodayItem(
+            count=help_asked,
+            text=ngettext(
+                "%(count)s field partner is asking for help",
+                "%(count)s field partners are asking for help",
+                help_asked,
+            )
+            % {"count": help_asked},
+            url_name="rescue:board",
+        ),
+        TodayItem(
+            count=other_alerts,
+            text=ngettext(
+                "%(count)s alert is not yet seen",
+                "%(count)s alerts are not yet seen",
+                other_alerts,
+            )
+            % {"count": other_alerts},
+            url_name="rescue:board",
+        ),
+        TodayItem(
+            count=late,
+            text=ngettext(
+                "%(count)s mission is overdue or silent",
+                "%(count)s missions are overdue or silent",
+                late,
+            )
+            % {"count": late},
+            url_name="rescue:board",
+        ),
+    ]

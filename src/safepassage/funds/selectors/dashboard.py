@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from safepassage.base import money
-from safepassage.base.shell import Card
+from safepassage.base.shell import Card, TodayItem
 from safepassage.funds.models import Donation, Expense, ExpenseStatus
 
 # While a month is this young its total says little alone ("₩0 raised this month" on the
@@ -59,4 +59,68 @@ def dashboard_cards(user, *, today: dt.date | None = None) -> list[Card]:
             url_name="funds:expenses",
             query="status=submitted",
         ),
+    ]
+
+
+# How far back a gift still waits for its thanks and receipt on the dashboard.
+ACKNOWLEDGE_DAYS = 30
+
+
+def today_items(user) -> list[TodayItem]:
+    """What needs a user who holds ``funds.view`` today: the gifts of the last
+    ``ACKNOWLEDGE_DAYS`` days that no receipt acknowledges yet (reversals, reversed gifts
+    and anonymous givers left out: nobody to thank)."""
+    from safepassage.accounts import permissions
+    from safepassage.funds.models import DonorKind
+
+    since = timezone.localdate() - dt.timedelta(days=ACKNOWLEDGE_DAYS)
+    gifts = (
+        permissions.visible(user, "funds.view", Donation.objects.all())
+        .filter(
+            received_on__gte=since,
+            gross_minor__gt=0,
+            reverses__isnull=True,
+            reversal__isnull=True,
+            receipt__isnull=True,
+        )
+        .exclude(donor__kind=DonorKind.ANONYMOUS)
+        .count()
+    )
+    return [
+        TodayItem(
+            count=gifts,
+            text=ngettext(
+                "%(count)s gift of the last %(days)s days is not yet acknowledged",
+                "%(count)s gifts of the last %(days)s days are not yet acknowledged",
+                gifts,
+            )
+            % {"count": gifts, "days": ACKNOWLEDGE_DAYS},
+            url_name="funds:donations",
+            query=f"date_from={since.isoformat()}",
+        )
+    ]
+
+
+def approval_items(user) -> list[TodayItem]:
+    """What needs a user who holds ``funds.approve`` today: expenses submitted and waiting
+    for a decision."""
+    from safepassage.accounts import permissions
+
+    waiting = (
+        permissions.visible(user, "funds.approve", Expense.objects.all())
+        .filter(status=ExpenseStatus.SUBMITTED)
+        .count()
+    )
+    return [
+        TodayItem(
+            count=waiting,
+            text=ngettext(
+                "%(count)s expense awaits approval",
+                "%(count)s expenses await approval",
+                waiting,
+            )
+            % {"count": waiting},
+            url_name="funds:expenses",
+            query=f"status={ExpenseStatus.SUBMITTED}",
+        )
     ]

@@ -39,8 +39,10 @@ TODAYS_NAVIGATION = [
     "funds:receipts",
     "fundraising:board",
     "fundraising:campaigns",
+    "fundraising:pledges",
     "accounts:staff",
     "cases:teams",
+    "accounts:account",
 ]
 TODAYS_CARDS = [
     "Awaiting rescue",
@@ -82,15 +84,23 @@ def report_cards(user) -> list[shell.Card]:
 @pytest.fixture
 def registries(monkeypatch):
     """What a test registers is forgotten afterwards."""
+    monkeypatch.setattr(shell, "_GROUPS", dict(shell._GROUPS))
     monkeypatch.setattr(shell, "_NAV", dict(shell._NAV))
     monkeypatch.setattr(shell, "_CARDS", dict(shell._CARDS))
+    monkeypatch.setattr(shell, "_TODAY", dict(shell._TODAY))
     monkeypatch.setattr(schedule, "PERIODIC", dict(schedule.PERIODIC))
     monkeypatch.setattr(schedule, "_ORDER", dict(schedule._ORDER))
 
 
 @pytest.fixture
 def nothing_registered(monkeypatch):
-    for module, name in ((shell, "_NAV"), (shell, "_CARDS"), (schedule, "PERIODIC")):
+    for module, name in (
+        (shell, "_GROUPS"),
+        (shell, "_NAV"),
+        (shell, "_CARDS"),
+        (shell, "_TODAY"),
+        (schedule, "PERIODIC"),
+    ):
         monkeypatch.setattr(module, name, {})
     monkeypatch.setattr(schedule, "_ORDER", {})
 
@@ -100,8 +110,9 @@ def dashboard(member) -> str:
 
 
 def nav_links(page: str) -> list[str]:
-    nav = re.search(r'<nav aria-label="Main" class="nav">(.*?)</nav>', page, re.S).group(1)
-    return re.findall(r'<a href="([^"]*)"', nav)
+    """The links of the wide menu row (the phone's menu repeats them)."""
+    found = re.search(r'<ul class="nav-row">(.*?)</ul>\s*<details class="nav-compact">', page, re.S)
+    return re.findall(r'<a href="([^"]*)"', found.group(1)) if found else []
 
 
 def card_titles(page: str) -> list[str]:
@@ -115,7 +126,9 @@ def test_the_apps_register_todays_entries_cards_and_tasks_in_todays_order():
 
 
 def test_a_new_apps_registrations_appear_without_editing_the_shell(registries):
-    shell.register_nav(order=350, url_name="web:health", label="Reports", capability="funds.view")
+    shell.register_nav(
+        order=350, url_name="web:health", label="Reports", capability="funds.view", group="money"
+    )
     shell.register_cards(order=350, capability="funds.view", cards=report_cards)
 
     page = dashboard(make_member(Role.Code.DIRECTOR))
@@ -130,7 +143,9 @@ def test_a_new_apps_registrations_appear_without_editing_the_shell(registries):
 
 
 def test_a_new_apps_entries_are_shown_only_to_the_roles_holding_their_capability(registries):
-    shell.register_nav(order=350, url_name="web:health", label="Reports", capability="funds.view")
+    shell.register_nav(
+        order=350, url_name="web:health", label="Reports", capability="funds.view", group="money"
+    )
     shell.register_cards(order=350, capability="funds.view", cards=report_cards)
 
     page = dashboard(make_member(Role.Code.CASE_WORKER))
@@ -174,9 +189,17 @@ def test_the_shell_shows_only_what_the_apps_registered(
 def test_registering_again_replaces_and_never_repeats(registries):
     from django.apps import apps
 
-    before = (shell.nav_entries(), shell.card_sources(), schedule.paths())
+    def registered():
+        return (
+            shell.nav_groups(),
+            shell.card_sources(),
+            shell.today_sources(),
+            schedule.paths(),
+        )
+
+    before = registered()
     for config in apps.get_app_configs():
         if hasattr(config, "register_in_shell"):
             config.register_in_shell()
 
-    assert (shell.nav_entries(), shell.card_sources(), schedule.paths()) == before
+    assert registered() == before
