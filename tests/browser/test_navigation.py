@@ -58,7 +58,7 @@ def check_the_menu_row_is_one_line(page) -> None:
 
 def check_nothing_is_wider_than_the_phone(page) -> None:
     expect(page.locator(".nav-row")).to_be_hidden()
-    expect(main_nav(page).locator("summary", has_text="Menu")).to_be_visible()
+    expect(main_nav(page).locator("details.nav-compact > summary")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
