@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from safepassage.audit.chain import record, user_of
 from safepassage.base import money
 from safepassage.fundraising.models import (
-    FUNDED_SHARE,
     Contribution,
     Match,
     MatchingPledge,
@@ -114,16 +113,17 @@ def room(pledge: MatchingPledge) -> int:
 
 
 def rescues_funded(pledge: MatchingPledge) -> int:
-    """Rescues the pledge has helped pay for, in the campaign's own terms: of the funded
-    shares (``FUNDED_SHARE``, as the campaign counts them), the part its matches and the
-    gifts it matched paid, each share's part being that money over the share's cost;
-    whole rescues only. Never more than the campaign's shares hold, even once the cost has
-    risen since the pledge was made (its money over that older cost would claim rescues
-    that no share holds)."""
+    """Rescues the pledge has helped pay for, in the campaign's own terms: the money its
+    matches and the gifts it matched put into shares, each share's part over that share's
+    cost (the cost of its day), whole rescues only. Where the money sits (one share or two,
+    which pledge drew first) does not change the figure, and once the cost has risen it
+    claims no rescue that the shares' costs do not cover (its money over the older cost
+    fixed in the pledge would)."""
     matched = Match.objects.filter(matching=pledge).values("donation_id")
     parts = (
-        Contribution.objects.filter(share__status__in=FUNDED_SHARE)
-        .filter(Q(match__matching=pledge) | Q(donation_id__in=matched, match__isnull=True))
+        Contribution.objects.filter(
+            Q(match__matching=pledge) | Q(donation_id__in=matched, match__isnull=True)
+        )
         .values("share_id", "share__cost_minor")
         .annotate(paid=Sum("amount_minor"))
     )
