@@ -65,7 +65,10 @@ def _person(request, code: str) -> Person:
 def _back(entry, on: str) -> str:
     """Back to the page the entry was revealed on: the person's page named by ``on`` if
     they are in the entry's case, else the entry's person's or its case's page."""
-    shown_on = entry.case.people.filter(code=on.upper()).first() if on else None
+    # A code never holds a NUL, which PostgreSQL refuses in a query: no such person.
+    shown_on = (
+        entry.case.people.filter(code=on.upper()).first() if on and "\x00" not in on else None
+    )
     target = shown_on or entry.person or entry.case
     return target.get_absolute_url() + SECTION
 

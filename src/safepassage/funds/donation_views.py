@@ -160,7 +160,8 @@ def donation_new(request):
         if "pick" in request.POST:
             data["donor"], data["new_donor"] = request.POST["pick"], ""
         else:
-            query = request.POST.get("find", "").strip()
+            # No name, code or address holds a NUL (PostgreSQL refuses one in a query).
+            query = request.POST.get("find", "").replace("\x00", "").strip()
             found = (
                 selectors.donors_list(
                     request.user,
