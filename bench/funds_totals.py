@@ -384,6 +384,7 @@ def donations_sql(d: Dialect, *, count: int, start: dt.date, today: dt.date, cam
         "campaign_id": "campaign_id",
         "reverses_id": "gift_id",
         "reason": "CASE WHEN rev = 1 THEN 'Refund requested by the donor' ELSE '' END",
+        "payer_iban_unverified": "1 = 0",
         "created_at": "stamp",
         "updated_at": "stamp",
     }

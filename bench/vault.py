@@ -144,9 +144,19 @@ def run() -> None:
     from safepassage.accounts import permissions
     from safepassage.accounts.decorators import staff_required
     from safepassage.accounts.models import Role
-    from safepassage.cases import forms, lifecycle, lists, priority, selectors, services, views
+    from safepassage.cases import (
+        deliverers,
+        forms,
+        lifecycle,
+        lists,
+        note_views,
+        person_page,
+        priority,
+        selectors,
+        services,
+        views,
+    )
     from safepassage.cases.models import Person, Relief, StatusChange, Support, Testimony
-    from safepassage.rescue import selectors as rescue_selectors
     from safepassage.testing.members import make_member, signed_in_client
     from safepassage.vault import grants
     from safepassage.vault.forms import RevealForm
@@ -266,16 +276,17 @@ def run() -> None:
             "relief": Relief.objects.filter(person_id=found.pk),
             "support": Support.objects.filter(person_id=found.pk),
             "testimonies": testimonies,
-            # The same query the real view makes (by the person's id).
-            "journeys": rescue_selectors.journeys_for_person(Person(pk=found.pk)),
             "may_edit": may_edit,
             "flags": [label for flag, label in forms.FLAG_LABELS.items() if getattr(found, flag)],
+            # The same queries the real view makes (by the person's id).
+            **note_views.notes_context(request, found.case, person=Person(pk=found.pk)),
+            **person_page.context_for(Person(pk=found.pk)),
         }
         if may_edit:
             context.update(
                 status_form=forms.StatusForm(choices=lifecycle.next_statuses(found.status)),
                 flags_form=forms.FlagsForm(initial={f: getattr(found, f) for f in services.FLAGS}),
-                relief_form=forms.ReliefForm(),
+                relief_form=forms.ReliefForm(partners=deliverers.pseudonyms_for(request.user)),
                 support_form=forms.SupportForm(),
                 testimony_form=forms.TestimonyForm(),
                 consent_form=forms.ConsentForm(),
