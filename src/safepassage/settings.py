@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "safepassage.rescue",
     "safepassage.funds",
     "safepassage.fundraising",
+    "safepassage.reports",
     "safepassage.demo",
     "django.contrib.admin",
     "django.contrib.auth",

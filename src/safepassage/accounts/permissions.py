@@ -65,6 +65,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "hope.manage",
             "hope.assign",
             "hope.consent",
+            "reports.view",
+            "reports.edit",
+            # Approve and publish a report another person wrote.
+            "reports.approve",
         }
     ),
     R.CASE_WORKER: frozenset(
@@ -105,7 +109,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "hope.view",
         }
     ),
-    R.COMMUNICATIONS: frozenset({"dashboard.view", "hope.view", "hope.manage"}),
+    R.COMMUNICATIONS: frozenset(
+        {"dashboard.view", "hope.view", "hope.manage", "reports.view", "reports.edit"}
+    ),
     R.ADVOCACY: frozenset({"dashboard.view"}),
     R.DONOR: frozenset(),
 }

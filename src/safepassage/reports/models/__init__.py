@@ -1,0 +1,27 @@
+"""A report (its period, audience, languages and the sections its author orders), its
+workflow, and the append-only ledger of what was released.
+
+One module per concern (``reports`` for the report and its sections, ``releases`` for
+the ledger); every model is importable from here.
+"""
+
+from safepassage.reports.models.releases import Release, ReleaseKind
+from safepassage.reports.models.reports import (
+    Audience,
+    Language,
+    Report,
+    ReportState,
+    Section,
+    SectionKind,
+)
+
+__all__ = [
+    "Audience",
+    "Language",
+    "Release",
+    "ReleaseKind",
+    "Report",
+    "ReportState",
+    "Section",
+    "SectionKind",
+]

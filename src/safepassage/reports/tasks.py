@@ -1,0 +1,1 @@
+"""The reports' background work (rendering, e-mail to subscribers): tasks call services."""
