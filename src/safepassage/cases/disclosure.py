@@ -11,6 +11,11 @@ shown, so that each row shares all of it with at least ``k - 1`` other rows:
 - home province → region (``cases.regions``) → "North Korea";
 - pseudonym ("Kim OO") → dropped.
 
+A sex the source did not give (``Sex.NOT_RECORDED``, stored as "") is a value of its own:
+it is shown as ``NOT_RECORDED``, and such rows share only among themselves. It must not
+look like a sex held back (""), or a held-back row counted in the crowd of unknowns would
+then stand out from it on the page.
+
 One level per field for every row (global recoding: a band never sits beside the exact
 years it contains, so nothing can be subtracted). Of the combinations of levels, the one
 that leaves the fewest rows still standing out wins, and among those the one that loses
@@ -49,6 +54,9 @@ HOME_LEVELS = 3  # province, region, North Korea
 SURNAME_LEVELS = 2  # pseudonym, dropped
 # Which field goes first when a row must lose one outright.
 SUPPRESSION_ORDER = ("surname", "home", "born", "sex")
+# What is shown (and exported) for a person whose sex the source did not give; "" is held
+# back. The code reports use for "not recorded" (``reports.snapshot``).
+NOT_RECORDED = "not_recorded"
 
 
 @dataclass(frozen=True)
@@ -65,9 +73,10 @@ class Row:
 
 @dataclass(frozen=True)
 class Shown:
-    """What may be shown of a row; "" is unknown or held back (the two look alike)."""
+    """What may be shown of a row; "" is unknown or held back (the two look alike), but
+    for the sex, where ``NOT_RECORDED`` is the unknown one."""
 
-    sex: str
+    sex: str  # "female", "male", NOT_RECORDED or "" (held back)
     born: str  # "1987", "1985-1989", "1980-1989", "adult", "child" or ""
     home: str  # a Province, a Region, "north_korea", "abroad" or ""
     status: str  # shown as it is: not a quasi-identifier (see the module's docstring)
@@ -85,7 +94,9 @@ class Shown:
 
     @property
     def sex_label(self) -> str:
-        return str(Sex(self.sex).label) if self.sex in Sex.values else ""
+        if self.sex == NOT_RECORDED:
+            return str(Sex.NOT_RECORDED.label)
+        return str(Sex(self.sex).label) if self.sex and self.sex in Sex.values else ""
 
     @property
     def born_label(self) -> str:
@@ -139,7 +150,7 @@ def _home(province: str, born_abroad: bool, level: int) -> str:
 def _shown(row: Row, levels: tuple[int, int, int], year: int) -> Shown:
     born_level, home_level, surname_level = levels
     return Shown(
-        sex=row.sex,
+        sex=row.sex or NOT_RECORDED,
         born=_born(row.birth_year, born_level, year),
         home=_home(row.province, row.born_abroad, home_level),
         status=row.status,

@@ -40,10 +40,34 @@ class FlagsMixin(forms.Form):
         return {flag: self.cleaned_data.get(flag, False) for flag in FLAGS}
 
 
+# The form's word for ``Sex.NOT_RECORDED`` (stored as ""): a select's "" is "nothing
+# chosen", and a person's sex is never left to a default, either way.
+SEX_NOT_RECORDED = "not_recorded"
+SEX_CHOICES = [
+    ("", "—"),
+    (Sex.FEMALE, Sex.FEMALE.label),
+    (Sex.MALE, Sex.MALE.label),
+    (SEX_NOT_RECORDED, Sex.NOT_RECORDED.label),
+]
+
+
+class SexField(forms.ChoiceField):
+    """Female, male or not recorded, one of them chosen on purpose."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Sex"))
+        kwargs.setdefault("help_text", _("Not recorded when the source does not say; never guess."))
+        super().__init__(choices=SEX_CHOICES, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return Sex.NOT_RECORDED if value == SEX_NOT_RECORDED else value
+
+
 class PersonForm(FlagsMixin):
     real_name = forms.CharField(label=_("Real name"), max_length=200)
     aliases = forms.CharField(label=_("Other names"), max_length=200, required=False)
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    sex = SexField()
     birth_year = forms.IntegerField(label=_("Birth year"), required=False)
     age = forms.IntegerField(label=_("or age now"), required=False)
     province = forms.ChoiceField(

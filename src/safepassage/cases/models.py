@@ -39,8 +39,13 @@ class Province(models.TextChoices):
 
 
 class Sex(models.TextChoices):
+    """A person's sex as the source gave it. A published list often gives none ("Lee OO,
+    child, born in 2003"): that is ``NOT_RECORDED``, a category of its own, never guessed
+    (stored as "", which every count and list shows as "Not recorded")."""
+
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
+    NOT_RECORDED = "", _("Not recorded")
 
 
 class Urgency(models.TextChoices):
@@ -155,7 +160,8 @@ class Person(VaultRecord):
     group = models.ForeignKey(
         Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
     )
-    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
+    # blank: "" is Sex.NOT_RECORDED, a choice of its own (the forms ask for it explicitly).
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     birth_year_estimated = models.BooleanField(_("birth year estimated from age"), default=False)
     province = models.CharField(
@@ -207,6 +213,10 @@ class Person(VaultRecord):
             models.CheckConstraint(
                 condition=~models.Q(born_abroad=True, province__gt=""),
                 name="cases_person_born_abroad_has_no_province",
+            ),
+            # "" is not recorded; any other word ("unknown", "F") is a bug in a writer.
+            models.CheckConstraint(
+                condition=models.Q(sex__in=Sex.values), name="cases_person_sex_is_a_choice"
             ),
         ]
 

@@ -145,7 +145,9 @@ def fake_phone(rng: random.Random) -> str:
 
 def person_fields(rng: random.Random) -> dict:
     """One adult or child, as ``cases.services.person_add`` takes them (without a case)."""
-    sex = Sex.FEMALE if rng.random() < 0.8 else Sex.MALE
+    draw = rng.random()
+    # About 3% from lists that gave no sex: a category of its own, never guessed.
+    sex = Sex.FEMALE if draw < 0.8 else Sex.MALE if draw < 0.97 else Sex.NOT_RECORDED
     return {
         "real_name": korean_name(rng),
         "sex": sex,

@@ -33,7 +33,7 @@ from safepassage.cases.models import (
 from safepassage.demo import generate
 
 S = Status
-F, M = Sex.FEMALE, Sex.MALE
+F, M, NOT_RECORDED = Sex.FEMALE, Sex.MALE, Sex.NOT_RECORDED
 P = Province
 YEARS = 2
 # The journey from a call to a new life, and its two common shortcuts.
@@ -384,8 +384,11 @@ def adult(rng: random.Random, group: str, *, surname=None, sex=None) -> Someone:
 
 def child(rng: random.Random, group: str) -> Someone:
     born_abroad = rng.random() < 0.5
+    # One child in five, as in the published lists cases come from ("Lee OO, Child, born
+    # in 2003"), has no sex recorded: about 3% of the demo's people.
+    draw = rng.random()
     return Someone(
-        F if rng.random() < 0.5 else M,
+        F if draw < 0.4 else M if draw < 0.8 else NOT_RECORDED,
         rng.randint(0, 14),
         "" if born_abroad else rng.choice(P.values),
         group=group,

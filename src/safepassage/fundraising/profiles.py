@@ -7,9 +7,11 @@ profile is shown, the combination must be shared by at least ``HOPE_PROFILE_MIN_
 people among everyone who could be the person (people in hiding, awaiting rescue, on the
 way, or arrived); if it is not, it is generalised step by step (the region goes first, then
 the companions, then the age narrows to child or adult) until it is, and if even sex alone
-singles someone out, the sponsor reads "a person awaiting rescue". The profile is fixed
-when the share is assigned and stored as codes; no name, code, birth year or province is
-ever in it.
+singles someone out, the sponsor reads "a person awaiting rescue". A sex the source did not
+give (``Sex.NOT_RECORDED``) is a sex of its own here: the person is counted among the
+others whose sex is not recorded and described without one ("a child"), never guessed.
+The profile is fixed when the share is assigned and stored as codes; no name, code, birth
+year or province is ever in it.
 """
 
 from __future__ import annotations
@@ -192,9 +194,26 @@ _WITH_WORDS = {
 }
 
 
+def _who_not_recorded(band: str) -> str:
+    """Words for a person whose sex the source did not give: never "a boy" or "a girl"."""
+    if band == "child":
+        return _("a child")
+    if band in ("teen", "young"):
+        return _("a teenager")
+    if band == "adult":
+        return _("an adult")
+    if band == "unknown":
+        return _("a person")
+    if band == "60s":
+        return _("a person over sixty")
+    return _("a person in their %(decade)ss") % {"decade": int(band[:-1])}
+
+
 def _who(profile: dict) -> str:
-    female = profile.get("sex") == Sex.FEMALE
     band = profile.get("age") or profile.get("adult") or "unknown"
+    if profile.get("sex") == Sex.NOT_RECORDED:
+        return _who_not_recorded(band)
+    female = profile.get("sex") == Sex.FEMALE
     if band == "child":
         return pgettext("profile", "a girl") if female else pgettext("profile", "a boy")
     if band in ("teen", "young"):

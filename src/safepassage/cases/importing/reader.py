@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from safepassage.base.csv_in import cells as read_cell
 from safepassage.base.csv_in.source import (
@@ -34,7 +35,7 @@ from safepassage.base.csv_in.source import (
 )
 from safepassage.cases import services
 from safepassage.cases.importing import vocabulary as words
-from safepassage.cases.models import Status, Team
+from safepassage.cases.models import Sex, Status, Team
 from safepassage.vault import derived
 
 COLUMNS = (
@@ -108,6 +109,7 @@ class Reader:
         self.ignored: list[str] = []
         self.blank_rows = 0
         self.estimated = 0
+        self.sex_not_recorded = 0
         self.seen: dict[str, int] = {}
         self.width = 0
 
@@ -132,6 +134,15 @@ class Reader:
             notes.append(_("%(n)s blank rows skipped.") % {"n": self.blank_rows})
         if self.estimated:
             notes.append(_("%(n)s birth years estimated from an age.") % {"n": self.estimated})
+        if self.sex_not_recorded:
+            notes.append(
+                ngettext(
+                    "%(n)s person with sex not recorded (the source does not say).",
+                    "%(n)s people with sex not recorded (the source does not say).",
+                    self.sex_not_recorded,
+                )
+                % {"n": self.sex_not_recorded}
+            )
         return notes
 
     def read(self, text: str, *, progress: Progress | None) -> list[services.Arrival]:
@@ -259,11 +270,10 @@ class Reader:
             column = "surname" if "surname" in self.index else "given_name"
             self.error(number, column, _("a name is needed, even a partial one."))
 
-        sex = ""
-        if not get("sex"):
-            self.error(number, "sex", _("the sex is needed (F or M)."))
-        else:
-            sex = self.parse(number, "sex", words.parse_sex, get("sex"))
+        # An empty cell is "not recorded": many published lists give no sex.
+        sex = Sex.NOT_RECORDED
+        if get("sex"):
+            sex = self.parse(number, "sex", words.parse_sex, get("sex")) or Sex.NOT_RECORDED
 
         born_abroad = False
         if get("born_abroad"):
@@ -351,6 +361,7 @@ class Reader:
         if status == Status.ARRIVED and arrived is not None:
             status_since = timezone.make_aware(dt.datetime.combine(arrived, dt.time(12)), self.tz)
         self.estimated += estimated
+        self.sex_not_recorded += sex == Sex.NOT_RECORDED
         return services.Arrival(
             source_key=person_key,
             case_key=case_key,

@@ -184,15 +184,63 @@ _SEX = {
         "여아",
     ),
     Sex.MALE: ("m", "male", "man", "men", "boy", "malechild", "남", "남성", "남자", "남아"),
+    # What published lists write where they give no sex: that it is unknown, or only an
+    # age ("Lee OO, Child, born in 2003"). Not recorded, never guessed from the word.
+    Sex.NOT_RECORDED: (
+        "unknown",
+        "not known",
+        "not given",
+        "not stated",
+        "not recorded",
+        "unspecified",
+        "unrecorded",
+        "n/a",
+        "na",
+        "child",
+        "children",
+        "infant",
+        "baby",
+        "toddler",
+        "kid",
+        "minor",
+        "teen",
+        "teenager",
+        "youth",
+        "adult",
+        "person",
+        "미상",
+        "모름",
+        "불명",
+        "미기재",
+        "기록없음",
+        "성별미상",
+        "아동",
+        "어린이",
+        "아이",
+        "아기",
+        "유아",
+        "영아",
+        "소아",
+        "미성년",
+        "미성년자",
+        "청소년",
+        "성인",
+    ),
 }
 _SEX_TABLE = {_key(word): value for value, words in _SEX.items() for word in words}
 
 
 def parse_sex(cell: str) -> str:
+    """Female, male, or ``Sex.NOT_RECORDED`` for a cell that says the sex is unknown or
+    gives only an age; an empty cell is not recorded too (the reader does not call this)."""
     value = _SEX_TABLE.get(_key(cell))
     if value is None:
         raise BadCell(
-            _("%(cell)s is not a sex; write F or M (female/male, 여/남).") % {"cell": quoted(cell)}
+            _(
+                "%(cell)s is not a sex; write F or M (female/male, 여/남), "
+                "or leave the cell empty if the source does not say."
+            )
+            % {"cell": quoted(cell)}
         )
     return value
 

@@ -7,6 +7,7 @@ import pytest
 from django.utils import translation
 
 from safepassage.cases import services as cases
+from safepassage.cases.models import Sex
 from safepassage.fundraising import profiles
 from safepassage.testing.hope import waiting
 from safepassage.testing.people import make_case
@@ -144,3 +145,50 @@ def test_the_profile_counted_in_the_database_is_the_one_read_from_everyone(setti
     Person.objects.bulk_create(people)
     for person in Person.objects.filter(case=case):
         assert profiles.profile_for(person) == _profile_by_reading_everyone(person), person.pk
+
+
+# --- sex not recorded (published lists give none): never guessed -------------------
+
+
+def test_a_profile_never_guesses_a_sex_that_was_not_recorded(settings):
+    settings.HOPE_PROFILE_MIN_GROUP = 3
+    children = [waiting(sex="", birth_year=2020, province="ryanggang") for _ in range(3)]
+    for _ in range(3):
+        waiting(sex="male", birth_year=2020, province="ryanggang")
+
+    profile = profiles.profile_for(children[0])
+
+    assert profile["sex"] == Sex.NOT_RECORDED
+    assert profile["age"] == "child"
+    with translation.override("en"):
+        words = profiles.describe(profile)
+    assert words.startswith("a child")
+    assert "boy" not in words
+    assert "girl" not in words
+
+
+def test_a_lone_person_without_a_recorded_sex_is_not_counted_among_women(settings):
+    settings.HOPE_PROFILE_MIN_GROUP = 3
+    alone = waiting(sex="", birth_year=1990)
+    for _ in range(3):
+        waiting(sex="female", birth_year=1990)
+
+    profile = profiles.profile_for(alone)
+
+    assert profile == {"level": len(profiles.LEVELS)}
+
+
+@pytest.mark.parametrize(
+    ("band", "words"),
+    [
+        ("child", "a child"),
+        ("teen", "a teenager"),
+        ("unknown", "a person"),
+        ("30s", "a person in their 30s"),
+        ("60s", "a person over sixty"),
+    ],
+)
+def test_a_profile_without_a_recorded_sex_has_words_without_one(band, words):
+    with translation.override("en"):
+        assert profiles.describe({"level": 2, "sex": "", "age": band}) == words
+        assert profiles.describe({"level": 3, "sex": "", "adult": "adult"}) == "an adult"

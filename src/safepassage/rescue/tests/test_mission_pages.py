@@ -158,6 +158,19 @@ def test_the_new_mission_page_never_shows_a_real_name_or_a_case(client):
     assert "/cases/" not in html
 
 
+def test_the_planning_list_says_when_a_sex_is_not_recorded(client, settings):
+    settings.EXPORT_MIN_GROUP = 1  # one person: with k = 3 everything is held back
+    child = make_person(real_name="Lee Test-Child", sex="", birth_year=2003)
+    cases.person_set_status(actor=None, person=child, to_status=Status.AWAITING_RESCUE)
+
+    html = client.get(NEW).content.decode()
+
+    entry = html[html.index(child.code) :].split("</label>")[0]
+    assert "Not recorded" in entry
+    assert "Female" not in entry
+    assert "Male" not in entry
+
+
 def test_people_on_a_planned_mission_leave_the_planning_list(client):
     mission = make_mission()
     html = client.get(NEW).content.decode()
