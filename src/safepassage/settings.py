@@ -553,3 +553,14 @@ RECEIPT_AGENT_ADDRESS = env("RECEIPT_AGENT_ADDRESS", "")
 # --- Hope Sharing ---------------------------------------------------------------------------
 # A sponsor's profile of "their" person must be shared by at least this many people.
 HOPE_PROFILE_MIN_GROUP = envint("HOPE_PROFILE_MIN_GROUP", 5, minimum=2)
+
+# --- Reports: who was rescued ---------------------------------------------------------------
+# A report's "who" table counts a person by their age at arrival (the arrival's year less
+# the birth year): a child under the first, a teenager from it to under the second, an
+# adult (woman, man, or sex not recorded) from the second on.
+REPORT_CHILD_UNDER = envint("REPORT_CHILD_UNDER", 13, minimum=1)
+REPORT_ADULT_FROM = envint("REPORT_ADULT_FROM", 18, minimum=1)
+if REPORT_CHILD_UNDER > REPORT_ADULT_FROM:
+    raise ImproperlyConfigured(
+        "SAFEPASSAGE_REPORT_CHILD_UNDER must not be above SAFEPASSAGE_REPORT_ADULT_FROM"
+    )

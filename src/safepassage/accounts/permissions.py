@@ -126,6 +126,11 @@ ROLE_CAPABILITIES = {
     code: granted | {"relief.deliver"} if "people.edit" in granted else granted
     for code, granted in ROLE_CAPABILITIES.items()
 }
+# Whoever writes a report counts the people it is about (never by name: ``reports.policies``).
+ROLE_CAPABILITIES = {
+    code: granted | {"reports.count"} if "reports.edit" in granted else granted
+    for code, granted in ROLE_CAPABILITIES.items()
+}
 
 
 def capabilities(user) -> frozenset[str]:
@@ -162,7 +167,7 @@ ACTIONS: dict[str, str] = {
     "hope.assign": "fundraising: the people a funded share can be given to",
     "funds.link": "funds: the cases and missions an expense can be charged to, by code",
     "relief.deliver": "rescue: the field partners relief can name as its deliverer, by pseudonym",
-    "reports.count": "reports (reserved): the people a report counts, never lists",
+    "reports.count": "reports: the people a report counts, by quasi-identifiers, never by name",
     "advocacy.link": "advocacy (reserved): the cases an advocacy file may cite, by code",
 }
 

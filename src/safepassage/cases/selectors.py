@@ -211,3 +211,163 @@ def today_items(user) -> list:
             query=f"status={Status.INTAKE}",
         )
     ]
+
+
+# --- What a report may count ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """One person who reached safety, as a report may use them: never a name or a code.
+
+    ``family``: an opaque stable key of whom they travelled with (their group, else their
+    case), for grouping the published list by family and counting contributors; never
+    shown. ``month``: "2026-05", in the organisation's time zone. ``sex``: "" when not
+    recorded (never guessed). ``pseudonym``: the stored one ("Kim OO"), "" when none or
+    shredded.
+    """
+
+    family: str
+    month: str
+    sex: str
+    birth_year: int | None
+    province: str
+    born_abroad: bool
+    pseudonym: str
+
+
+def family_key(*, group_id, case_id) -> str:
+    """An opaque, stable key for a family: the same group (else case) always gives the
+    same key, and the key names no row that a reader could look up."""
+    import hashlib
+
+    source = f"group:{group_id}" if group_id else f"case:{case_id}"
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+ARRIVAL_COLUMNS = (
+    "pk",
+    "case_id",
+    "group_id",
+    "sex",
+    "birth_year",
+    "province",
+    "born_abroad",
+    "real_name_masked",
+    "arrived_at",
+)
+
+
+def _arrived(user, start: dt.date, end: dt.date) -> QuerySet[Person]:
+    """The people ``user`` may count (``reports.count``) whose arrival falls in the days
+    ``start`` to ``end`` (organisation's time zone), each annotated with ``arrived_at``."""
+    from django.db.models import OuterRef, Subquery
+
+    from safepassage.base import periods
+    from safepassage.cases.models import StatusChange
+
+    lo, hi = periods.bounds(start, end)
+    first_arrival = (
+        StatusChange.objects.filter(person=OuterRef("pk"), to_status=Status.ARRIVED)
+        .order_by("created_at", "id")
+        .values("created_at")[:1]
+    )
+    return (
+        people_for(user, action="reports.count")
+        .annotate(arrived_at=Subquery(first_arrival))
+        .filter(arrived_at__gte=lo, arrived_at__lt=hi)
+    )
+
+
+def _arrival(row: dict) -> Arrival:
+    from safepassage.base import periods
+    from safepassage.vault import masks
+
+    pseudonym = row["real_name_masked"] or ""
+    return Arrival(
+        family=family_key(group_id=row["group_id"], case_id=row["case_id"]),
+        month=periods.month_of(row["arrived_at"]),
+        sex=row["sex"] or "",
+        birth_year=row["birth_year"],
+        province=row["province"] or "",
+        born_abroad=bool(row["born_abroad"]),
+        pseudonym="" if pseudonym == masks.HIDDEN else pseudonym,
+    )
+
+
+def arrivals(*, user, start: dt.date, end: dt.date) -> list[Arrival]:
+    """The people who reached safety between ``start`` and ``end`` (both included), oldest
+    arrival first, as ``Arrival`` rows; nothing for a user without ``reports.count``.
+
+    A person reached safety when their status first changed into ``arrived``: the status
+    history (``StatusChange``) is the record of when it happened, while the person's
+    current status only says where they stand now. So someone who arrived in May and was
+    moved on to resettlement support or closed in June is May's arrival in every report,
+    and is counted once even if the history had a second arrival (the lifecycle allows
+    none, but an import might write one). The day is cut in the organisation's time zone
+    (``base.periods``). A shredded person still counts (counts survive shredding); only
+    their pseudonym is gone.
+    """
+    rows = _arrived(user, start, end).order_by("arrived_at", "pk").values(*ARRIVAL_COLUMNS)
+    return [_arrival(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ReportTestimony:
+    """A testimony a report may publish: its code, language, the teller as ``Arrival``
+    (for the generalised header) and the edited text, read through the vault."""
+
+    code: str
+    language: str
+    person: Arrival
+    text: str
+
+
+def report_testimonies(
+    *, user, scope: str, on: dt.date, start: dt.date, end: dt.date
+) -> list[ReportTestimony]:
+    """Testimonies whose consent covers ``scope`` ("donors" or "public") on ``on``
+    (``publishable``: given, not expired, not withdrawn, not shredded), told by people who
+    reached safety in the period (``arrivals``), oldest first.
+
+    Only arrivals: a person still on the way is never quoted, whatever they agreed to.
+    Each text is revealed through the vault (``vault.services.reveal``, audited with
+    ``user`` as the actor), as the sponsors' news reads it; a text that is empty or cannot
+    be read is left out. The caller reads this again at every render, so a consent
+    withdrawn or expired since takes the text out at once.
+    """
+    from safepassage.vault import services as vault
+    from safepassage.vault.errors import VaultError
+
+    people = {
+        row["pk"]: _arrival(row) for row in _arrived(user, start, end).values(*ARRIVAL_COLUMNS)
+    }
+    if not people:
+        return []
+    found = []
+    chosen = (
+        publishable(scope, on=on)
+        .filter(person_id__in=list(people))
+        .select_related("data_key")
+        .order_by("created_at", "pk")
+    )
+    for testimony in chosen:
+        try:
+            text = vault.reveal(
+                record_obj=testimony,
+                field_name="publishable_text",
+                actor=user,
+                reason="testimony for a report",
+            )
+        except VaultError:
+            continue
+        if text:
+            found.append(
+                ReportTestimony(
+                    code=testimony.code,
+                    language=testimony.language,
+                    person=people[testimony.person_id],
+                    text=text,
+                )
+            )
+    return found

@@ -580,3 +580,74 @@ def today_items(user) -> list:
             query=f"status={Pledge.Status.ACTIVE}",
         )
     ]
+
+
+# --- A report's matching and Hope Sharing outcomes --------------------------------------------
+
+
+@dataclass(frozen=True)
+class HopeOutcomes:
+    """What matching and Hope Sharing did in a period, in minor units of ``currency`` (the
+    base currency, in which matches are drawn) and counts; never a name or a code.
+
+    ``matched_minor``: matches drawn by gifts received in the period, less those taken
+    back by reversals in it. ``matching_pledges``: the matching pledges that matched at
+    least one gift in it. ``shares_funded``: shares paid in full in it (``FUNDED_SHARE``:
+    given to a person since or not; a cancelled one is not). ``rescues_funded``: shares
+    whose person reached safety in it (the rescues Hope Sharing paid for; the share turns
+    "rescued" at the person's arrival). ``sponsors``: sponsors who put money into a share
+    with gifts received in it.
+    """
+
+    currency: str
+    matched_minor: int = 0
+    matching_pledges: int = 0
+    shares_funded: int = 0
+    rescues_funded: int = 0
+    sponsors: int = 0
+
+
+def report_hope(*, user, start: dt.date, end: dt.date) -> HopeOutcomes:
+    """The outcomes of the days ``start`` to ``end`` (both included, cut in the
+    organisation's time zone). Nothing for a user who neither writes reports nor sees
+    Hope Sharing."""
+    from safepassage.accounts import permissions
+    from safepassage.base import periods
+    from safepassage.fundraising.models import Contribution
+
+    currency = settings.BASE_CURRENCY
+    if not (
+        permissions.has_capability(user, "reports.edit")
+        or permissions.has_capability(user, "hope.view")
+    ):
+        return HopeOutcomes(currency=currency)
+    lo, hi = periods.bounds(start, end)
+    matches = Match.objects.filter(
+        donation__received_on__gte=start, donation__received_on__lte=end
+    ).order_by()
+    given = (
+        Contribution.objects.filter(
+            donation__received_on__gte=start,
+            donation__received_on__lte=end,
+            donor__sponsor__isnull=False,
+        )
+        .order_by()
+        .values("donor_id")
+        .annotate(total=Sum("amount_minor"))
+        .filter(total__gt=0)
+    )
+    return HopeOutcomes(
+        currency=currency,
+        matched_minor=matches.aggregate(t=Sum("amount_minor"))["t"] or 0,
+        matching_pledges=matches.filter(amount_minor__gt=0)
+        .values("matching_id")
+        .distinct()
+        .count(),
+        shares_funded=Share.objects.filter(
+            status__in=FUNDED, funded_at__gte=lo, funded_at__lt=hi
+        ).count(),
+        rescues_funded=Share.objects.filter(
+            status=ShareStatus.RESCUED, rescued_at__gte=lo, rescued_at__lt=hi
+        ).count(),
+        sponsors=given.count(),
+    )

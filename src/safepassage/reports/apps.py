@@ -13,3 +13,13 @@ class ReportsConfig(AppConfig):
 
         for model in (Release, Report, Section):
             permissions.register(model, permissions.CAPABILITY_ONLY)
+        self._register_actions()
+
+    def _register_actions(self) -> None:
+        """The questions about people that reports answer (``permissions.ACTIONS``)."""
+        from safepassage.accounts import permissions
+        from safepassage.cases.models import Case, Person
+        from safepassage.reports import policies
+
+        permissions.register_action("reports.count", Person, policies.countable_people)
+        permissions.register_action("reports.count", Case, policies.no_cases)

@@ -17,6 +17,7 @@ from safepassage.cases import services as cases
 from safepassage.cases.models import Case, Person, Status
 from safepassage.fundraising import policies as hope_policies
 from safepassage.funds import policies as funds_policies
+from safepassage.reports import policies as reports_policies
 from safepassage.rescue import policies as rescue_policies
 from safepassage.rescue.models import FieldPartner, Mission
 from safepassage.testing.members import (
@@ -92,9 +93,11 @@ EXPECTED: dict[tuple[str, type], dict[str, set[str]]] = {
         "coordinator of another team": {*WAITING, TRAVELLING, STRANGER},
     },
     ("funds.link", Case): {"director": BOTH_CASES, "finance": BOTH_CASES},
-    # Reserved for reports and advocacy: nobody, until their apps register a rule.
-    ("reports.count", Person): {},
+    # Whoever writes reports counts everyone, whatever their team and state (by
+    # quasi-identifiers only: ``cases.selectors.arrivals``), and lists no case.
+    ("reports.count", Person): {"director": EVERYONE, "communications": EVERYONE},
     ("reports.count", Case): {},
+    # Reserved for advocacy: nobody, until its app registers a rule.
     ("advocacy.link", Person): {},
     ("advocacy.link", Case): {},
 }
@@ -177,6 +180,8 @@ def test_the_rules_come_from_the_apps_that_ask():
     assert permissions.rule_for("hope.assign", Person) is hope_policies.assignable_people
     assert permissions.rule_for("funds.link", Case) is funds_policies.linkable_cases
     assert permissions.rule_for("funds.link", Mission) is funds_policies.linkable_missions
+    assert permissions.rule_for("reports.count", Person) is reports_policies.countable_people
+    assert permissions.rule_for("reports.count", Case) is reports_policies.no_cases
     # Questions the cases app answers itself have no separate rule.
     assert permissions.rule_for("people.view", Person) is None
 
@@ -192,7 +197,12 @@ def test_every_action_a_role_is_granted_has_its_rule():
 
 def test_reserved_actions_are_granted_to_nobody():
     granted = set().union(*permissions.ROLE_CAPABILITIES.values())
-    assert not {"reports.count", "advocacy.link"} & granted
+    assert "advocacy.link" not in granted
+
+
+def test_whoever_writes_reports_counts_people():
+    for code, granted in permissions.ROLE_CAPABILITIES.items():
+        assert ("reports.count" in granted) == ("reports.edit" in granted), code
 
 
 def test_an_action_not_named_cannot_be_registered():
