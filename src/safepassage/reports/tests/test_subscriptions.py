@@ -93,6 +93,21 @@ class TestSubscribing:
         assert 'name="language"' in page
         assert 'name="viewport"' in page  # the public base: a phone's width
 
+    def test_a_browser_posts_the_form_with_its_csrf_token(self):
+        browser = Client(enforce_csrf_checks=True)
+        page = browser.get(SUBSCRIBE).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        answer = browser.post(
+            SUBSCRIBE,
+            {"email": "ahn.jiho@example.org", "language": "en", "csrfmiddlewaretoken": token},
+        )
+        assert answer.status_code == 302
+        forged = Client(enforce_csrf_checks=True).post(
+            SUBSCRIBE, {"email": "forged@example.org", "language": "en"}
+        )
+        assert forged.status_code == 403
+        assert Subscriber.objects.count() == 1
+
     def test_a_confirmation_reaches_a_real_smtp_server_with_the_headers(self, smtp_server):
         response = Client().post(SUBSCRIBE, {"email": "Park.Jiwoo@example.org", "language": "ko"})
         assert response.status_code == 302
