@@ -223,7 +223,14 @@ CACHES = {
 }
 
 # --- Background work ------------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# "mail-urgent": e-mails someone is waiting for (a subscription's confirmation link), ahead
+# of "mail-bulk" (a report to every subscriber); ``safepassage worker`` takes all three.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "mail-urgent", "mail-bulk"],
+    }
+}
 
 # --- Accounts and sessions ------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -16,6 +16,8 @@ urlpatterns = [
     path("hope/", include("safepassage.fundraising.urls")),
     path("", include("safepassage.fundraising.public_urls")),
     path("c/", include("safepassage.rescue.checkin_urls")),
+    # Before the public report pages (reports/<slug>/): "subscribe" is no report's slug.
+    path("reports/", include("safepassage.reports.subscription_urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -54,6 +54,9 @@ def send_receipt(*, receipt_id: str) -> dict:
             context = {
                 "receipt": receipt,
                 "organisation": settings.ORGANISATION_NAME,
+                # The receipt offers the reports' subscription page when the site has one
+                # (the template reverses its URL by name; funds imports nothing of reports).
+                "base_url": settings.BASE_URL,
                 "is_statement": receipt.kind == Receipt.Kind.ANNUAL,
                 "issued_on": timezone.localdate(receipt.issued_at),
                 "total": money.display(receipt.total_minor, receipt.currency, receipt.language),

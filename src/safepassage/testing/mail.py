@@ -8,6 +8,16 @@ import socket
 class Collector:
     def __init__(self) -> None:
         self.messages: list = []
+        # Recipients to refuse, with the server's answer ("550 5.1.1 No such user"): a
+        # test sets ``collector.refused[address]`` to make that address bounce at once.
+        self.refused: dict[str, str] = {}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        answer = self.refused.get(address)
+        if answer:
+            return answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         from email import message_from_bytes, policy

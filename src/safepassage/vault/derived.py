@@ -27,6 +27,8 @@ PURPOSES = frozenset(
         "checkin-token",
         "checkin-pin",
         "sponsor-token",
+        "report-confirm-token",
+        "report-unsubscribe-token",
         "import-source:funds",
         "import-source:cases",
     }

@@ -2,7 +2,8 @@
 workflow, and the append-only ledger of what was released.
 
 One module per concern (``reports`` for the report and its sections, ``releases`` for
-the ledger); every model is importable from here.
+the ledger, ``subscriptions`` for the subscribers and their report e-mails); every model
+is importable from here.
 """
 
 from safepassage.reports.models.releases import Release, ReleaseKind
@@ -14,9 +15,12 @@ from safepassage.reports.models.reports import (
     Section,
     SectionKind,
 )
+from safepassage.reports.models.subscriptions import Delivery, DeliveryState, Subscriber
 
 __all__ = [
     "Audience",
+    "Delivery",
+    "DeliveryState",
     "Language",
     "Release",
     "ReleaseKind",
@@ -24,4 +28,5 @@ __all__ = [
     "ReportState",
     "Section",
     "SectionKind",
+    "Subscriber",
 ]
