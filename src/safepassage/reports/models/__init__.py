@@ -2,9 +2,10 @@
 workflow, and the append-only ledger of what was released.
 
 One module per concern (``reports`` for the report and its sections, ``releases`` for
-the ledger); every model is importable from here.
+the ledger, ``cadence`` for the schedule); every model is importable from here.
 """
 
+from safepassage.reports.models.cadence import Cadence
 from safepassage.reports.models.releases import Release, ReleaseKind
 from safepassage.reports.models.reports import (
     Audience,
@@ -17,6 +18,7 @@ from safepassage.reports.models.reports import (
 
 __all__ = [
     "Audience",
+    "Cadence",
     "Language",
     "Release",
     "ReleaseKind",
