@@ -571,3 +571,6 @@ if REPORT_CHILD_UNDER > REPORT_ADULT_FROM:
     raise ImproperlyConfigured(
         "SAFEPASSAGE_REPORT_CHILD_UNDER must not be above SAFEPASSAGE_REPORT_ADULT_FROM"
     )
+# Every published list entry and table cell of a report describes at least this many
+# people (a family counting once), or is generalised, held back or hidden.
+REPORT_MIN_GROUP = envint("REPORT_MIN_GROUP", 3, minimum=2)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("funds/", include("safepassage.funds.urls")),
     path("hope/", include("safepassage.fundraising.urls")),
     path("", include("safepassage.fundraising.public_urls")),
+    path("reporting/", include("safepassage.reports.urls")),
     path("c/", include("safepassage.rescue.checkin_urls")),
     # Before the public report pages (reports/<slug>/): "subscribe" is no report's slug.
     path("reports/", include("safepassage.reports.subscription_urls")),

@@ -102,3 +102,24 @@ def _opens_as_image(content: bytes, claimed: str) -> bool:
         return True
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return False
+
+
+def strip_image_metadata(content: bytes, content_type: str) -> bytes:
+    """The picture alone, re-encoded from its pixels: EXIF (GPS, camera, time), comments
+    and embedded profiles do not survive. A photo taken sideways is turned upright first,
+    since the orientation that said so goes with the rest. ValueError if the bytes are not
+    a readable JPEG or PNG."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
+            if content_type == JPEG and clean.mode not in ("RGB", "L"):
+                clean = clean.convert("RGB")
+            out = io.BytesIO()
+            clean.save(out, format="PNG" if content_type == PNG else "JPEG")
+            return out.getvalue()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        raise ValueError("not a readable image") from None

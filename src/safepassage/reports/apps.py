@@ -7,11 +7,28 @@ class ReportsConfig(AppConfig):
     label = "reports"
     verbose_name = _("Reports")
 
-    def ready(self) -> None:
-        from safepassage.accounts import permissions
-        from safepassage.reports.models import Release, Report, Section
+    def register_in_shell(self) -> None:
+        """Navigation and the dashboard's "needs you today" (see base.shell)."""
+        from safepassage.base import shell
+        from safepassage.reports import selectors
 
-        for model in (Release, Report, Section):
+        shell.register_nav_group(order=500, key="reports", label=_("Reports"))
+        shell.register_nav(
+            order=500,
+            url_name="reports:list",
+            label=_("Reports"),
+            capability="reports.view",
+            group="reports",
+        )
+        shell.register_today(order=500, capability="reports.view", items=selectors.today_items)
+
+    def ready(self) -> None:
+        self.register_in_shell()
+
+        from safepassage.accounts import permissions
+        from safepassage.reports.models import Cadence, Release, Report, Section
+
+        for model in (Cadence, Release, Report, Section):
             permissions.register(model, permissions.CAPABILITY_ONLY)
         self._register_actions()
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
 from safepassage.audit.chain import record, user_of
-from safepassage.base import money
+from safepassage.base import money, uploads
 from safepassage.funds.models import (
     Expense,
     ExpenseCategory,
@@ -292,16 +292,7 @@ def receipt_attach(
 
 def strip_metadata(content: bytes, content_type: str) -> bytes:
     """Re-encode the pixels only: EXIF, GPS and comments do not survive."""
-    import io
-
-    from PIL import Image, UnidentifiedImageError
-
     try:
-        with Image.open(io.BytesIO(content)) as image:
-            image.load()
-            clean = Image.frombytes(image.mode, image.size, image.tobytes())
-            out = io.BytesIO()
-            clean.save(out, format="PNG" if content_type == "image/png" else "JPEG")
-            return out.getvalue()
-    except (UnidentifiedImageError, OSError):
+        return uploads.strip_image_metadata(content, content_type)
+    except ValueError:
         raise FundsError({"file": _("This file is not a readable image.")}) from None

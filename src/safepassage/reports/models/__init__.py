@@ -2,10 +2,11 @@
 workflow, and the append-only ledger of what was released.
 
 One module per concern (``reports`` for the report and its sections, ``releases`` for
-the ledger, ``subscriptions`` for the subscribers and their report e-mails); every model
-is importable from here.
+the ledger, ``cadence`` for the schedule, ``subscriptions`` for the subscribers and their
+report e-mails); every model is importable from here.
 """
 
+from safepassage.reports.models.cadence import Cadence
 from safepassage.reports.models.releases import Release, ReleaseKind
 from safepassage.reports.models.reports import (
     Audience,
@@ -19,6 +20,7 @@ from safepassage.reports.models.subscriptions import Delivery, DeliveryState, Su
 
 __all__ = [
     "Audience",
+    "Cadence",
     "Delivery",
     "DeliveryState",
     "Language",

@@ -50,8 +50,9 @@ class Report(models.Model):
     """One report to donors or the public over a period of whole months.
 
     ``state`` moves only through ``reports.services`` (draft → submitted → approved →
-    published; returned to draft with a comment). A correction is a new report that
-    ``corrects`` the published one and says what changed; both stay in the ledger.
+    published; returned to draft with a comment). A correction reopens a published report
+    as a draft that says what ``changes``; publishing it adds a new version to the release
+    ledger, and the earlier versions stay there (the public page shows the latest).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -70,7 +71,14 @@ class Report(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=ReportState.choices, default=ReportState.DRAFT
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: drafted on the command line (``safepassage reports draft``).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -85,10 +93,9 @@ class Report(models.Model):
     # What was approved, by hash: an edit after approval no longer matches, and publishing
     # refuses (the report goes back for review).
     approved_hash = models.CharField(max_length=64, blank=True)
-    corrects = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
-    )
     changes = models.TextField(_("what this correction changes"), blank=True)
+    # The version the next release will be (1, then 2 after a correction is started).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

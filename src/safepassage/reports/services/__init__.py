@@ -1,2 +1,3 @@
-"""The reports' writes: one module per concern (``subscriptions`` for subscribers and the
-report e-mails), keyword-only, atomic, audited."""
+"""The reports' writes, keyword-only, atomic, audited: ``workflow`` for a report's life,
+``sections`` for what its author writes, ``schedule`` for the cadence, ``subscriptions``
+for subscribers and the report e-mails."""
