@@ -102,7 +102,7 @@ def report(request, slug: str):
     )
     return render(
         request,
-        "reports/report.html",
+        "reports/staff_report.html",
         {
             "report": found,
             "composition": composition,
