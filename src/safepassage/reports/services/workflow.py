@@ -20,10 +20,9 @@ from django.utils.translation import gettext as _
 from safepassage.accounts import permissions
 from safepassage.audit.chain import record
 from safepassage.base.codes import new_code
-from safepassage.base.tasks import enqueue_on_commit
 from safepassage.reports import compose
 from safepassage.reports.models import Release, ReleaseKind, Report, ReportState
-from safepassage.reports.services import sections
+from safepassage.reports.services import sections, subscriptions
 from safepassage.reports.services.errors import ReportError
 
 S = ReportState
@@ -233,7 +232,8 @@ def _publish_or_lapse(*, actor, report: Report) -> Release | None:
         target=locked,
         data={"release": str(release.pk), "version": release.version, "kind": kind},
     )
-    enqueue_on_commit("safepassage.reports.tasks.deliver_release", release_id=str(release.pk))
+    # The subscribers' e-mails are queued with this commit (none for a lapsed one).
+    subscriptions.deliver_release(release=release, actor=actor)
     return release
 
 
