@@ -16,6 +16,7 @@ urlpatterns = [
     path("hope/", include("safepassage.fundraising.urls")),
     path("", include("safepassage.fundraising.public_urls")),
     path("c/", include("safepassage.rescue.checkin_urls")),
+    path("reports/", include("safepassage.reports.public_urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
