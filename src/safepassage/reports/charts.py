@@ -26,7 +26,9 @@ EMPTY = "#eef1f4"
 WIDTH = 360
 
 
-def _text(x: float, y: float, words: str, *, size: int = 12, anchor: str = "middle", **extra) -> str:
+def _text(
+    x: float, y: float, words: str, *, size: int = 12, anchor: str = "middle", **extra
+) -> str:
     attrs = "".join(f' {name.replace("_", "-")}="{value}"' for name, value in extra.items())
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '

@@ -18,7 +18,7 @@ from safepassage.reports import published, render
 
 
 def headline_summary(snapshot: dict) -> str:
-    """ "May 2026 – August 2026. People rescued: 32. Families: 3. Raised: ₩…" in the
+    """ "May 2026 to Aug 2026. People rescued: 32. Families: 3. Raised: ₩…" in the
     active language; hidden figures "not shown"."""
     report = snapshot.get("report", {})
     parts = [render.period(report)]
@@ -58,7 +58,9 @@ class ReportsFeed(Feed):
 
     def item_description(self, item: published.Published):
         if item.retraction:
-            return _("This report was withdrawn by the organisation: its figures are no longer shown.")
+            return _(
+                "This report was withdrawn by the organisation: its figures are no longer shown."
+            )
         return headline_summary(item.snapshot)
 
     def item_link(self, item: published.Published):
@@ -84,4 +86,3 @@ def feed(request):
     else:
         response = ReportsFeed()(request)
     return cacheable(response)
-

@@ -17,8 +17,7 @@ import datetime as dt
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from safepassage.cases.models import Province, Sex
 from safepassage.cases.regions import Region
@@ -131,7 +130,7 @@ def row_label(table_key: str, code: str) -> str:
 
 
 def born(value: str) -> str:
-    """ "1971" as "born in 1971" / "1971년생"; "1970-1974" as "born 1970–1974";
+    """ "1971" as "born in 1971" / "1971년생"; "1970-1974" as "born 1970 to 1974 (an en dash)";
     "adult" and "child" as words; blank as blank."""
     if not value:
         return ""
@@ -141,7 +140,7 @@ def born(value: str) -> str:
         return _("born in %(year)s") % {"year": value}
     first, _sep, last = value.partition("-")
     if first.isdigit() and last.isdigit():
-        return _("born %(first)s–%(last)s") % {"first": first, "last": last}
+        return _("born %(first)s\u2013%(last)s") % {"first": first, "last": last}
     return value
 
 

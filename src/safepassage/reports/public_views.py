@@ -26,7 +26,8 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from safepassage.reports import published, render as rendering, testimonies
+from safepassage.reports import published, testimonies
+from safepassage.reports import render as rendering
 from safepassage.reports.models import Language
 
 # Bump when the template or the labels change what a page shows, so caches ask again.
@@ -128,7 +129,11 @@ def report(request, slug: str):
         testimony_texts=texts,
         retraction=_retraction(item),
         alternates=[
-            {"code": code, "label": LANGUAGE_NAMES.get(code, code), "url": f"{page_url}?lang={code}"}
+            {
+                "code": code,
+                "label": LANGUAGE_NAMES.get(code, code),
+                "url": f"{page_url}?lang={code}",
+            }
             for code in item.languages
             if code != language
         ],

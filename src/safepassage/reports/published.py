@@ -72,9 +72,7 @@ def _public(slug: str | None = None) -> list[Published]:
         shown = [release for release in releases if release.kind in SHOWN_KINDS]
         if not shown:
             continue
-        retraction = next(
-            (r for r in reversed(releases) if r.kind == ReleaseKind.RETRACTION), None
-        )
+        retraction = next((r for r in reversed(releases) if r.kind == ReleaseKind.RETRACTION), None)
         if report.state == ReportState.RETRACTED and retraction is None:
             retraction = shown[-1]  # retracted without a ledger row: the notice still shows
         corrections = list(report.corrections.all())

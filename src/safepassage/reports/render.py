@@ -191,7 +191,7 @@ def period(report: dict) -> str:
         return ""
     if start == end or not end:
         return labels.month(start)
-    return f"{labels.month(start)} – {labels.month(end)}"
+    return f"{labels.month(start)} \u2013 {labels.month(end)}"
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -300,7 +300,7 @@ def _section(section: dict, *, report, language, texts, photos) -> dict:
         out["first_column"] = {
             "per_month": _("Month"),
             "who": _("Who"),
-            "where": _("Home"),
+            "where": _("Where from"),
         }[kind]
         if kind == "per_month":
             out["chart"] = charts.monthly_bars(
@@ -315,9 +315,10 @@ def _section(section: dict, *, report, language, texts, photos) -> dict:
         )
         out["spent"], out["spent_total"] = _money_rows(section.get("spent", {}), "spent", currency)
         out["rates_source"] = section.get("rates_source", "")
-        out["has_hidden"] = any(
-            r["hidden"] for r in [*out["raised"], *out["spent"], out["raised_total"]]
-        ) or out["spent_total"]["hidden"]
+        out["has_hidden"] = (
+            any(r["hidden"] for r in [*out["raised"], *out["spent"], out["raised_total"]])
+            or out["spent_total"]["hidden"]
+        )
     elif kind == "hope":
         figures = section.get("figures", {})
         out["figures"] = _figures(
@@ -353,6 +354,7 @@ def _section(section: dict, *, report, language, texts, photos) -> dict:
             else:
                 withdrawn += 1
         out["testimonies"] = shown
+        out["empty"] = not section.get("items") and not out["text"]
         out["withdrawn"] = (
             _("A message was withdrawn.")
             if withdrawn == 1

@@ -155,7 +155,7 @@ def make_snapshot(
                             },
                             {
                                 "size": 1,
-                                "entries": [entry("김OO", "female", "1980-1984", "north_east")]
+                                "entries": [entry("김OO", "female", "1980-1984", "north_east")],
                             },
                             {"size": 1, "entries": [entry("王OO", "", "adult", "abroad")]},
                             {"size": 1, "entries": [entry("Sunhee", "", "", "")]},

@@ -19,8 +19,8 @@ from safepassage.testing.reports_snapshots import (
     entry,
     make_public_report,
     make_snapshot,
-    table,
     published_testimony,
+    table,
 )
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +106,7 @@ class TestLabels:
                 == "Kim OO, Female, born in 1971, North Hamgyong Province"
             )
             assert labels.entry(entry("王OO", "", "1970-1974", "north_east")) == (
-                "王OO, born 1970–1974, North-east"
+                "王OO, born 1970\u20131974, North-east"
             )
             assert labels.entry(entry("", "male", "adult", "")) == "Male, adult"
             assert labels.entry(entry("Sunhee")) == "Sunhee"
@@ -146,7 +146,9 @@ class TestCharts:
         assert max(bars) == 150.0  # the scale is the shown months' alone
         assert str(SECRET) not in svg
         assert "not shown" in svg
-        assert "<title" in svg and "<desc" in svg and "Jun 2026: not shown" in svg
+        assert "<title" in svg
+        assert "<desc" in svg
+        assert "Jun 2026: not shown" in svg
 
     def test_the_who_chart_draws_hidden_groups_as_boxes_the_full_width(self):
         who = table("who", [("women", 12), ("child", None)])
@@ -155,8 +157,11 @@ class TestCharts:
         # The box spans all the room a bar may take: as long as the longest shown bar.
         assert re.findall(r'class="hidden-cell"[^>]* width="([\d.]+)"', svg) == ["308.0"]
         assert re.findall(r'class="bar"[^>]* width="([\d.]+)"', svg) == ["308.0"]
-        assert "Children" in svg and "Women" in svg
-        assert "script" not in svg and "style=" not in svg and "href" not in svg
+        assert "Children" in svg
+        assert "Women" in svg
+        assert "script" not in svg
+        assert "style=" not in svg
+        assert "href" not in svg
 
 
 # ---------------------------------------------------------------------------------------
@@ -170,7 +175,8 @@ class TestRender:
         assert "Kim OO, Female, born in 1971, North Hamgyong Province" in html
         assert "2 people are not listed, to protect them." in html
         assert "₩182,450,000" in html
-        assert "North Hamgyong Province" in html and "Rescue journeys" in html
+        assert "North Hamgyong Province" in html
+        assert "Rescue journeys" in html
         assert html.count("<svg") == 2
         assert "Thank you to every donor." in html
         assert "DRAFT" not in html
@@ -181,27 +187,39 @@ class TestRender:
         pdf = render.render_pdf(snapshot, language="en", testimony_texts={})
         text = pdf_text(pdf)
         assert str(SECRET) not in html
-        assert f"{SECRET:,}" not in html and f"{SECRET:,}" not in text
+        assert f"{SECRET:,}" not in html
+        assert f"{SECRET:,}" not in text
         assert str(SECRET) not in text
-        hidden_rows = re.findall(r'<tr class="hidden-cell"><th scope="row">[^<]*</th><td[^>]*>([^<]*)<', html)
-        assert hidden_rows and set(hidden_rows) == {"not shown"}
+        hidden_rows = re.findall(
+            r'<tr class="hidden-cell"><th scope="row">[^<]*</th><td[^>]*>([^<]*)<', html
+        )
+        assert hidden_rows
+        assert set(hidden_rows) == {"not shown"}
         assert "Jun 2026 not shown" in text
 
     def test_a_korean_pdf_has_korean_text_in_nanum_gothic_and_no_metadata(self):
         pdf = render.render_pdf(make_snapshot(), language="ko", testimony_texts={})
         text = pdf_text(pdf)
-        assert "함경북도" in text and "2026년 5월" in text and "감사의 말씀" in text
+        assert "함경북도" in text
+        assert "2026년 5월" in text
+        assert "감사의 말씀" in text
         assert any("NanumGothic" in name for name in pdf_fonts(pdf))
         metadata = PdfReader(io.BytesIO(pdf)).metadata
         assert set(metadata) == {"/Title"}
         assert metadata["/Title"].startswith("Rescues, May to August 2026")
-        assert b"WeasyPrint" not in pdf and b"/Producer" not in pdf and b"/Author" not in pdf
+        assert b"WeasyPrint" not in pdf
+        assert b"/Producer" not in pdf
+        assert b"/Author" not in pdf
 
     def test_a_draft_is_marked_on_the_page_and_on_every_pdf_page(self):
         snapshot = make_snapshot(draft=True)
         html = render.render_html(snapshot, language="en", testimony_texts={})
-        assert "DRAFT" in html and 'class="draft"' in html and "noindex" in html
-        pages = PdfReader(io.BytesIO(render.render_pdf(snapshot, language="en", testimony_texts={}))).pages
+        assert "DRAFT" in html
+        assert 'class="draft"' in html
+        assert "noindex" in html
+        pages = PdfReader(
+            io.BytesIO(render.render_pdf(snapshot, language="en", testimony_texts={}))
+        ).pages
         assert len(pages) > 1
         assert all("DRAFT" in page.extract_text() for page in pages)
 
@@ -214,7 +232,8 @@ class TestRender:
         pdf = pdf_text(render.render_pdf(snapshot, language="en", testimony_texts=texts))
         for output in (html, pdf):
             assert "자유를 찾았습니다." in output
-            assert "감사합니다" not in output and "박OO" not in output
+            assert "감사합니다" not in output
+            assert "박OO" not in output
             assert "A message was withdrawn." in output
 
     def test_a_retracted_report_shows_the_notice_and_no_figures(self):
@@ -222,8 +241,11 @@ class TestRender:
         html = render.render_html(
             make_snapshot(), language="en", testimony_texts={}, retraction=retraction
         )
-        assert "Retracted on" in html and 'href="/reports/fixed/"' in html
-        assert "182,450,000" not in html and "Kim OO" not in html and "<svg" not in html
+        assert "Retracted on" in html
+        assert 'href="/reports/fixed/"' in html
+        assert "182,450,000" not in html
+        assert "Kim OO" not in html
+        assert "<svg" not in html
 
 
 # ---------------------------------------------------------------------------------------
@@ -241,10 +263,12 @@ class TestPublicPages:
         korean = get("/reports/summer-2026/?lang=ko")
         assert english.status_code == korean.status_code == 200
         assert "32 People Rescued in May" in english.text
-        assert "2026년 5월" in korean.text and 'lang="ko"' in korean.text
+        assert "2026년 5월" in korean.text
+        assert 'lang="ko"' in korean.text
         assert 'href="/reports/summer-2026/?lang=ko"' in english.text
         assert 'href="/reports/summer-2026.pdf?lang=en"' in english.text
-        assert "<script" not in english.text and " style=" not in english.text
+        assert "<script" not in english.text
+        assert " style=" not in english.text
 
     def test_the_active_language_decides_without_lang(self):
         make_public_report()
@@ -258,7 +282,7 @@ class TestPublicPages:
         assert "?lang=ko" not in response.text
 
     @pytest.mark.parametrize(
-        "state,releases,audience",
+        ("state", "releases", "audience"),
         [
             ("draft", (), "public"),
             ("submitted", (), "public"),
@@ -291,15 +315,20 @@ class TestPublicPages:
 
     def test_the_index_and_the_feed_list_published_reports_only(self):
         make_public_report()
-        make_public_report(make_snapshot(slug="autumn-draft", title="Autumn draft"), state="draft", releases=())
+        make_public_report(
+            make_snapshot(slug="autumn-draft", title="Autumn draft"), state="draft", releases=()
+        )
         index = get("/reports/")
         feed = get("/reports/feed/?lang=en")
         assert index.status_code == feed.status_code == 200
-        assert "Rescues, May to August 2026" in index.text and "Autumn draft" not in index.text
+        assert "Rescues, May to August 2026" in index.text
+        assert "Autumn draft" not in index.text
         assert feed["Content-Type"].startswith("application/atom+xml")
-        assert "<entry>" in feed.text and feed.text.count("<entry>") == 1
+        assert "<entry>" in feed.text
+        assert feed.text.count("<entry>") == 1
         assert "/reports/summer-2026/" in feed.text
-        assert "People rescued: 47" in feed.text and "Spent: not shown" in feed.text
+        assert "People rescued: 47" in feed.text
+        assert "Spent: not shown" in feed.text
         assert "Kim OO" not in feed.text
 
     def test_a_withdrawal_pulls_the_testimony_from_page_feed_and_pdf_at_once(self):
@@ -307,11 +336,13 @@ class TestPublicPages:
         item = published_testimony(testimony.code, "이제 안전합니다. 고맙습니다.")
         make_public_report(make_snapshot(testimonies=[item]))
         before = get("/reports/summer-2026/?lang=en")
-        assert "이제 안전합니다." in before.text and "이OO" in before.text
+        assert "이제 안전합니다." in before.text
+        assert "이OO" in before.text
         testimony_services.consent_withdraw(actor=None, testimony=testimony)
         after = get("/reports/summer-2026/?lang=en", **{"If-None-Match": before["ETag"]})
         assert after.status_code == 200  # the fingerprint changed: no cache keeps the old page
-        assert "이제 안전합니다." not in after.text and "이OO" not in after.text
+        assert "이제 안전합니다." not in after.text
+        assert "이OO" not in after.text
         assert "A message was withdrawn." in after.text
         assert "이제 안전합니다." not in pdf_text(get("/reports/summer-2026.pdf?lang=en").content)
         assert "이제 안전합니다." not in get("/reports/feed/").text
@@ -319,20 +350,26 @@ class TestPublicPages:
     def test_a_testimony_for_donors_only_is_not_on_the_public_page(self):
         testimony = a_testimony("후원자께만 드리는 말.", scope="donors")
         make_public_report(
-            make_snapshot(testimonies=[published_testimony(testimony.code, "후원자께만 드리는 말.")])
+            make_snapshot(
+                testimonies=[published_testimony(testimony.code, "후원자께만 드리는 말.")]
+            )
         )
         page = get("/reports/summer-2026/?lang=en").text
-        assert "후원자께만" not in page and "A message was withdrawn." in page
+        assert "후원자께만" not in page
+        assert "A message was withdrawn." in page
 
     def test_a_text_edited_after_publication_is_not_shown(self):
         testimony = a_testimony("처음 그대로의 말.")
-        make_public_report(make_snapshot(testimonies=[published_testimony(testimony.code, "처음 그대로의 말.")]))
+        make_public_report(
+            make_snapshot(testimonies=[published_testimony(testimony.code, "처음 그대로의 말.")])
+        )
         assert "처음 그대로의 말." in get("/reports/summer-2026/").text
         testimony_services.edit_testimony(
             actor=None, testimony=testimony, publishable_text="고친 말, 이름 포함."
         )
         page = get("/reports/summer-2026/?lang=en").text
-        assert "처음 그대로의 말." not in page and "고친 말" not in page
+        assert "처음 그대로의 말." not in page
+        assert "고친 말" not in page
         assert "A message was withdrawn." in page
 
     def test_a_snapshot_renders_the_same_when_the_records_change(self):
@@ -348,11 +385,15 @@ class TestPublicPages:
 
     def test_a_retracted_report_keeps_its_address_with_a_notice_and_its_correction(self):
         old = make_public_report(state="retracted", releases=("published", "retraction"))
-        make_public_report(make_snapshot(slug="summer-2026-fixed", corrects="summer-2026"), corrects=old)
+        make_public_report(
+            make_snapshot(slug="summer-2026-fixed", corrects="summer-2026"), corrects=old
+        )
         page = get("/reports/summer-2026/?lang=en")
         assert page.status_code == 200
-        assert "Retracted on" in page.text and 'href="/reports/summer-2026-fixed/"' in page.text
-        assert "182,450,000" not in page.text and ".pdf" not in page.text
+        assert "Retracted on" in page.text
+        assert 'href="/reports/summer-2026-fixed/"' in page.text
+        assert "182,450,000" not in page.text
+        assert ".pdf" not in page.text
         assert get("/reports/summer-2026.pdf").status_code == 410
         fixed = get("/reports/summer-2026-fixed/?lang=en").text
         assert "This report corrects an earlier one." in fixed
@@ -363,7 +404,8 @@ class TestPublicPages:
     def test_public_pages_may_be_kept_only_if_asked_again_and_answer_304(self):
         make_public_report()
         first = get("/reports/summer-2026/?lang=en")
-        assert "public" in first["Cache-Control"] and "no-cache" in first["Cache-Control"]
+        assert "public" in first["Cache-Control"]
+        assert "no-cache" in first["Cache-Control"]
         assert "no-store" not in first["Cache-Control"]
         again = get("/reports/summer-2026/?lang=en", **{"If-None-Match": first["ETag"]})
         assert again.status_code == 304
