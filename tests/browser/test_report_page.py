@@ -68,6 +68,11 @@ def test_the_report_page_fits_the_screen_without_javascript(
             "els => els.map(e => e.getBoundingClientRect().right)"
         ):
             assert svg_width <= width
+        # No figure spills out of its card (an amount never wraps inside itself).
+        spilled = page.locator(".figure").evaluate_all(
+            "els => els.filter(e => e.scrollWidth > e.clientWidth).length"
+        )
+        assert spilled == 0
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / f"report-{language}-{width}.png"), full_page=True)
         assert errors == []

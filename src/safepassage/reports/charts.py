@@ -95,16 +95,15 @@ def monthly_bars(table: dict, *, title: str, chart_id: str = "chart-months") -> 
                 f'stroke-dasharray="4 3"/>'
             )
             middle = top + plot / 2
-            body.append(
-                _text(
-                    centre,
-                    middle,
-                    labels.not_shown(),
-                    size=11,
-                    transform=f"rotate(-90 {centre:.1f} {middle:.1f})",
-                    dominant_baseline="middle",
-                )
+            words = labels.not_shown()
+            # Across the box when it fits (about 6.2 units a character at size 11),
+            # else along it.
+            turn = (
+                {}
+                if bar >= 6.2 * len(words)
+                else {"transform": f"rotate(-90 {centre:.1f} {middle:.1f})"}
             )
+            body.append(_text(centre, middle, words, size=11, dominant_baseline="middle", **turn))
         body.append(_text(centre, top + plot + 17, _axis_month(row["key"]), size=11))
     return _svg(chart_id, height, title, _description(table, labels.month), body)
 
@@ -133,5 +132,7 @@ def who_bars(table: dict, *, title: str, chart_id: str = "chart-who") -> SafeStr
                 f'height="16" fill="{EMPTY}" stroke="{MUTED}" stroke-width="1" '
                 f'stroke-dasharray="4 3"/>'
             )
-            body.append(_text(4 + room / 2, y + 31, labels.not_shown(), size=11))
+            body.append(
+                _text(4 + room / 2, y + 27, labels.not_shown(), size=11, dominant_baseline="middle")
+            )
     return _svg(chart_id, height, title, _description(table, labels.who), body)

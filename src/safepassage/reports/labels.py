@@ -17,7 +17,7 @@ import datetime as dt
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from safepassage.cases.models import Province, Sex
 from safepassage.cases.regions import Region
@@ -50,7 +50,7 @@ SPENDING = {
     "administration": gettext_lazy("Running the organisation"),
     "other": gettext_lazy("Other"),
 }
-BORN_WORDS = {"adult": gettext_lazy("adult"), "child": gettext_lazy("child")}
+BORN_WORDS = {"adult": pgettext_lazy("age", "adult"), "child": pgettext_lazy("age", "child")}
 
 _PROVINCES = dict(Province.choices)
 _REGIONS = dict(Region.choices)

@@ -263,7 +263,7 @@ def _figures(pairs: list[tuple[str, int | None, str]], currency: str) -> list[di
             figure, hidden = money.display(value, currency, locale), False
         else:
             figure, hidden = labels.number(value), False
-        result.append({"label": label, "figure": figure, "hidden": hidden})
+        result.append({"label": label, "figure": figure, "hidden": hidden, "unit": unit})
     return result
 
 

@@ -113,6 +113,7 @@ class TestLabels:
         with translation.override("ko"):
             korean = labels.entry(entry("김OO", "female", "", "north_hamgyong"))
             assert korean == "김OO, 여성, 함경북도"
+            assert labels.entry(entry("王OO", "", "adult", "north_east")) == "王OO, 성인, 북동부"
 
     def test_the_list_heading_and_what_was_held_back(self):
         with translation.override("en"):
