@@ -18,6 +18,7 @@ revalidation costs one consent query, not a render. Signed-in visitors still get
 from __future__ import annotations
 
 import hashlib
+import threading
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -33,6 +34,20 @@ from safepassage.reports.models import Language
 # Bump when the template or the labels change what a page shows, so caches ask again.
 RENDER_VERSION = "1"
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
+
+
+# Rendered PDFs by their fingerprint, in this process's memory only (never the database
+# cache): a crowd asking for one report costs one render per process, not one each. A
+# withdrawal changes the fingerprint, so a kept PDF with the withdrawn text is never sent.
+_PDFS: dict[str, bytes] = {}
+_PDFS_LOCK = threading.Lock()
+_PDFS_SIZE = 8
+
+
+def forget() -> None:
+    """Empty the process's rendered PDFs (tests)."""
+    with _PDFS_LOCK:
+        _PDFS.clear()
 
 
 def cacheable(response, *, etag: str | None = None):
@@ -162,12 +177,18 @@ def report_pdf(request, slug: str):
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return cacheable(not_modified, etag=etag)
-    pdf = rendering.render_pdf(
-        item.snapshot,
-        language=language,
-        testimony_texts=texts,
-        photos=lambda section_id: published.photo(item.report, section_id),
-    )
+    pdf = _PDFS.get(etag)
+    if pdf is None:
+        pdf = rendering.render_pdf(
+            item.snapshot,
+            language=language,
+            testimony_texts=texts,
+            photos=lambda section_id: published.photo(item.report, section_id),
+        )
+        with _PDFS_LOCK:
+            if len(_PDFS) >= _PDFS_SIZE:
+                _PDFS.clear()
+            _PDFS[etag] = pdf
     response = HttpResponse(pdf, content_type="application/pdf")
     # Inline, not an attachment: a public document, which caches may keep (see above).
     response["Content-Disposition"] = f'inline; filename="{slug}-{language}.pdf"'

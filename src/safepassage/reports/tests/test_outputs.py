@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from safepassage.cases.services import testimonies as testimony_services
-from safepassage.reports import charts, labels, render, testimonies
+from safepassage.reports import charts, labels, public_views, render, testimonies
 from safepassage.testing.people import make_person
 from safepassage.testing.reports_snapshots import (
     entry,
@@ -32,8 +32,10 @@ SECRET = 7717
 @pytest.fixture(autouse=True)
 def _fresh_memo():
     testimonies.forget()
+    public_views.forget()
     yield
     testimonies.forget()
+    public_views.forget()
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -313,6 +315,12 @@ class TestPublicPages:
         assert response["Content-Disposition"].startswith("inline;")
         assert "함경북도" in pdf_text(response.content)
         assert "no-store" not in response["Cache-Control"]
+
+    def test_a_crowd_asking_for_the_pdf_costs_one_render(self, monkeypatch):
+        make_public_report()
+        first = get("/reports/summer-2026.pdf?lang=en").content
+        monkeypatch.setattr(render, "render_pdf", lambda *a, **k: pytest.fail("rendered again"))
+        assert get("/reports/summer-2026.pdf?lang=en").content == first
 
     def test_the_index_and_the_feed_list_published_reports_only(self):
         make_public_report()
