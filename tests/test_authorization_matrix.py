@@ -446,6 +446,11 @@ MATRIX: dict[str, Case] = {
     # No account: the sponsor's secret link, and public campaigns, open to all.
     "sponsor-page": Case(answers(200), kwargs={"token": "<sponsor_token>"}),
     "give": Case(answers(200), kwargs={"code": "<campaign>"}),
+    # Published reports: open to all; a report not published for the public is 404 to all.
+    "reports_public:index": Case(answers(200)),
+    "reports_public:feed": Case(answers(200)),
+    "reports_public:report": Case(answers(200), kwargs={"slug": "<public_report>"}),
+    "reports_public:pdf": Case(answers(200), kwargs={"slug": "<public_report>"}),
     # The field partner's page: no account; a made-up, revoked or expired token is 404 to all.
     "checkin:page": Case(answers(404), kwargs={"token": "made-up-token-" + "x" * 40}),
     "api:openapi-json": Case(answers(200)),
@@ -653,6 +658,18 @@ def fundraising_objects(person, donor_code: str) -> dict:
     }
 
 
+def reports_objects() -> dict:
+    """A published public report (a small one: its PDF is rendered for every role) and a
+    draft, which the public pages answer 404 (``reports/tests/test_outputs.py``)."""
+    from safepassage.testing.reports_snapshots import make_public_report, make_snapshot
+
+    snapshot = make_snapshot(slug="matrix-report")
+    snapshot["sections"] = snapshot["sections"][:1]
+    make_public_report(snapshot)
+    make_public_report(make_snapshot(slug="matrix-draft", draft=True), state="draft", releases=())
+    return {"<public_report>": "matrix-report"}
+
+
 def _client_for(member) -> Client:
     return Client() if member is None else signed_in_client(member)
 
@@ -686,6 +703,7 @@ def build_objects(clients) -> dict:
         **rescue,
         **funds,
         **fundraising_objects(person, funds["<donor>"]),
+        **reports_objects(),
         "<person>": person.code,
         "<member>": clients[Role.Code.FINANCE].user.pk,
         "<case>": person.case.code,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("c/", include("safepassage.rescue.checkin_urls")),
     # Before the public report pages (reports/<slug>/): "subscribe" is no report's slug.
     path("reports/", include("safepassage.reports.subscription_urls")),
+    path("reports/", include("safepassage.reports.public_urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

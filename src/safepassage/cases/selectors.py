@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -158,6 +159,49 @@ def publishable(scope: str, *, on: dt.date | None = None) -> QuerySet[Testimony]
         consent_withdrawn_at__isnull=True,
         data_key__shredded_at__isnull=True,
     ).filter(Q(consent_expires_on__isnull=True) | Q(consent_expires_on__gt=on))
+
+
+def publishable_covering(codes, *, scope: str, on: dt.date) -> dict[str, str]:
+    """Which testimonies among ``codes`` may be published to ``scope`` on ``on``, without
+    revealing anything: by code, a token that changes whenever the edited text is sealed
+    again (a hash of its ciphertext and the time it was saved). A caller that keeps a
+    revealed text keys it by this token, so an edit is never hidden behind a kept copy."""
+    rows = (
+        publishable(scope, on=on)
+        .filter(code__in=list(codes))
+        .values_list("code", "publishable_text_sealed", "updated_at")
+    )
+    return {
+        code: hashlib.sha256(bytes(sealed or b"")).hexdigest()[:32] + updated.isoformat()
+        for code, sealed, updated in rows
+    }
+
+
+def publishable_texts(codes, *, scope: str, on: dt.date, reason: str) -> dict[str, str]:
+    """The edited texts of the testimonies among ``codes`` whose consent covers ``scope``
+    on ``on``, by code; a testimony withdrawn, expired, shredded or without an edited text
+    is absent.
+
+    For outputs that were approved for publication (a published report's page, feed and
+    PDF): each text read is an audited reveal by ``"public"`` with ``reason``.
+    """
+    from safepassage.vault import services as vault
+    from safepassage.vault.errors import VaultError
+
+    texts = {}
+    for testimony in publishable(scope, on=on).filter(code__in=list(codes)):
+        try:
+            text = vault.reveal(
+                record_obj=testimony,
+                field_name="publishable_text",
+                actor="public",
+                reason=reason,
+            )
+        except VaultError:
+            continue
+        if text:
+            texts[testimony.code] = str(text)
+    return texts
 
 
 def dashboard_cards(user) -> list:

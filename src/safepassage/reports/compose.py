@@ -26,7 +26,7 @@ from safepassage.reports.models import Report, SectionKind
 # Internal expense categories → the public taxonomy a report may show (``disclosure.money``:
 # a category without an entry is published as "other").
 PUBLIC_SPENDING = {
-    "rescue_operations": "rescue",
+    "rescue_operations": "rescue_travel",
     "relief_aid": "relief",
     "resettlement": "resettlement",
     "advocacy": "advocacy",
