@@ -265,6 +265,8 @@ def compose(*, report: Report, user, at: dt.datetime | None = None) -> Compositi
             "version": report.version,
             "published_at": None,
             "draft": True,
+            # A correction is a later version at the same address.
+            "corrects": report.slug if report.version > 1 else "",
             "changes": report.changes,
             "k": control.k,
         },

@@ -70,12 +70,7 @@ def _retraction(item: published.Published) -> rendering.Retraction | None:
         return None
     from django.utils import timezone
 
-    return rendering.Retraction(
-        on=timezone.localdate(item.retraction.created_at),
-        correction_url=reverse("reports_public:report", args=[item.correction.slug])
-        if item.correction
-        else "",
-    )
+    return rendering.Retraction(on=timezone.localdate(item.retraction.created_at))
 
 
 def _found(slug: str) -> published.Published:
@@ -92,7 +87,6 @@ def _etag(item: published.Published, language: str, texts: dict, what: str) -> s
         str(item.release.pk),
         language,
         str(item.retraction.pk if item.retraction else ""),
-        item.correction.slug if item.correction else "",
         *sorted(f"{code}={text is not None}" for code, text in texts.items()),
     ]
     return '"' + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40] + '"'

@@ -30,7 +30,6 @@ class Published:
     release: Release
     first_release: Release
     retraction: Release | None
-    correction: Report | None
 
     @property
     def snapshot(self) -> dict:
@@ -55,12 +54,6 @@ def _public(slug: str | None = None) -> list[Published]:
         .distinct()
         .prefetch_related(
             Prefetch("releases", queryset=Release.objects.order_by("created_at", "version")),
-            Prefetch(
-                "corrections",
-                queryset=Report.objects.filter(
-                    state=ReportState.PUBLISHED, audience=Audience.PUBLIC
-                ).order_by("-published_at"),
-            ),
         )
         .order_by("-period_end", "-published_at")
     )
@@ -75,14 +68,12 @@ def _public(slug: str | None = None) -> list[Published]:
         retraction = next((r for r in reversed(releases) if r.kind == ReleaseKind.RETRACTION), None)
         if report.state == ReportState.RETRACTED and retraction is None:
             retraction = shown[-1]  # retracted without a ledger row: the notice still shows
-        corrections = list(report.corrections.all())
         found.append(
             Published(
                 report=report,
                 release=shown[-1],
                 first_release=shown[0],
                 retraction=retraction if report.state == ReportState.RETRACTED else None,
-                correction=corrections[0] if corrections else None,
             )
         )
     return found

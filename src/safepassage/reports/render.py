@@ -75,7 +75,10 @@ def render_html(
                 "alternates": alternates,
                 "pdf_url": pdf_url,
                 "feed_url": feed_url,
-                "corrects_url": _public_url(context["corrects"]),
+                # A correction is a later version at the same address: no link to itself.
+                "corrects_url": ""
+                if context["corrects"] == snapshot["report"].get("slug")
+                else _public_url(context["corrects"]),
             }
         )
         return render_to_string("reports/report.html", context, request=request)

@@ -201,7 +201,6 @@ def make_public_report(
     state: str = "published",
     audience: str = "public",
     releases: tuple[str, ...] = ("published",),
-    corrects=None,
 ):
     """A report row with its releases (each holding ``snapshot``), written directly."""
     from safepassage.accounts.models import Role
@@ -222,7 +221,6 @@ def make_public_report(
         state=state,
         author=author,
         published_at=timezone.now() if releases else None,
-        corrects=corrects,
     )
     now = timezone.now()
     for index, kind in enumerate(releases):
