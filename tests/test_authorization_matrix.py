@@ -79,6 +79,8 @@ PEOPLE_ROLES = [Role.Code.DIRECTOR, Role.Code.CASE_WORKER]
 STAFF_VIEW = [Role.Code.DIRECTOR]
 MISSION_ROLES = [Role.Code.DIRECTOR, Role.Code.RESCUE_COORDINATOR]
 FUNDS_ROLES = [Role.Code.DIRECTOR, Role.Code.FINANCE]
+REPORTS_EDIT = [Role.Code.DIRECTOR, Role.Code.COMMUNICATIONS]
+REPORTS_APPROVE = [Role.Code.DIRECTOR]
 HOPE_VIEW = [
     Role.Code.DIRECTOR,
     Role.Code.COMMUNICATIONS,
@@ -447,6 +449,69 @@ MATRIX: dict[str, Case] = {
     "sponsor-page": Case(answers(200), kwargs={"token": "<sponsor_token>"}),
     "give": Case(answers(200), kwargs={"code": "<campaign>"}),
     # Published reports: open to all; a report not published for the public is 404 to all.
+    # Reports, staff side: seen and written by the director and communications; approved,
+    # published, retracted and scheduled by the director.
+    "reports:list": Case(only(REPORTS_EDIT)),
+    "reports:cadence_set": Case(
+        only(REPORTS_APPROVE, ok=302),
+        method="post",
+        data={"months": "3", "grace_days": "30", "starts_on": "2026-01"},
+    ),
+    "reports:new": Case(only(REPORTS_EDIT)),
+    "reports:report": Case(only(REPORTS_EDIT), kwargs={"slug": "<report>"}),
+    "reports:edit": Case(only(REPORTS_EDIT), kwargs={"slug": "<report>"}),
+    "reports:preview": Case(only(REPORTS_EDIT), kwargs={"slug": "<report>", "fmt": "html"}),
+    "reports:section_add": Case(
+        only(REPORTS_EDIT, ok=302),
+        method="post",
+        kwargs={"slug": "<report>"},
+        data={"kind": "text"},
+    ),
+    "reports:section_write": Case(
+        only(REPORTS_EDIT, ok=302),
+        method="post",
+        kwargs={"slug": "<report>", "number": "<section>"},
+        data={"text_en": "Matrix words"},
+    ),
+    "reports:section_move": Case(
+        only(REPORTS_EDIT, ok=302),
+        method="post",
+        kwargs={"slug": "<report>", "number": "<section>"},
+        data={"to": "down"},
+    ),
+    # The director (first to ask) removes it; after that there is no such section (404).
+    "reports:section_remove": Case(
+        {**only(REPORTS_EDIT, ok=404), Role.Code.DIRECTOR: 302},
+        method="post",
+        kwargs={"slug": "<report>", "number": "<section>"},
+    ),
+    "reports:submit": Case(only(REPORTS_EDIT, ok=302), method="post", kwargs={"slug": "<report>"}),
+    "reports:reopen": Case(only(REPORTS_EDIT, ok=302), method="post", kwargs={"slug": "<report>"}),
+    "reports:return": Case(
+        only(REPORTS_APPROVE, ok=302),
+        method="post",
+        kwargs={"slug": "<report>"},
+        data={"comment": "matrix"},
+    ),
+    "reports:approve": Case(
+        only(REPORTS_APPROVE, ok=302),
+        method="post",
+        kwargs={"slug": "<report>"},
+        data={"reviewed": "0" * 64},
+    ),
+    "reports:publish": Case(only(REPORTS_APPROVE), kwargs={"slug": "<report>"}),
+    "reports:retract": Case(
+        only(REPORTS_APPROVE, ok=302),
+        method="post",
+        kwargs={"slug": "<report>"},
+        data={"reason": "matrix"},
+    ),
+    "reports:correct": Case(
+        only(REPORTS_EDIT, ok=302),
+        method="post",
+        kwargs={"slug": "<report>"},
+        data={"changes": "matrix"},
+    ),
     "reports_public:index": Case(answers(200)),
     "reports_public:feed": Case(answers(200)),
     "reports_public:report": Case(answers(200), kwargs={"slug": "<public_report>"}),
@@ -666,8 +731,12 @@ def reports_objects() -> dict:
     snapshot = make_snapshot(slug="matrix-report")
     snapshot["sections"] = snapshot["sections"][:1]
     make_public_report(snapshot)
-    make_public_report(make_snapshot(slug="matrix-draft", draft=True), state="draft", releases=())
-    return {"<public_report>": "matrix-report"}
+    draft = make_public_report(
+        make_snapshot(slug="matrix-draft", draft=True), state="draft", releases=()
+    )
+    section = draft.sections.create(position=1, kind="headline")
+    draft.sections.create(position=2, kind="text")
+    return {"<public_report>": "matrix-report", "<report>": "matrix-draft", "<section>": section.pk}
 
 
 def _client_for(member) -> Client:

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
@@ -123,7 +123,7 @@ class Shown:
         return str(Status(self.status).label) if self.status in Status.values else ""
 
 
-def _born(birth_year: int | None, level: int, year: int) -> str:
+def _born(birth_year: int | None, level: int, year: int, adult_age: int = ADULT_AGE) -> str:
     if birth_year is None:
         return ""
     if level == 0:
@@ -132,7 +132,7 @@ def _born(birth_year: int | None, level: int, year: int) -> str:
         width = 5 if level == 1 else 10
         start = birth_year // width * width
         return f"{start}-{start + width - 1}"
-    return CHILD if year - birth_year < ADULT_AGE else ADULT
+    return CHILD if year - birth_year < adult_age else ADULT
 
 
 def _home(province: str, born_abroad: bool, level: int) -> str:
@@ -147,46 +147,81 @@ def _home(province: str, born_abroad: bool, level: int) -> str:
     return NORTH_KOREA
 
 
-def _shown(row: Row, levels: tuple[int, int, int], year: int) -> Shown:
+def _shown(row: Row, levels: tuple[int, int, int], year: int, adult_age: int = ADULT_AGE) -> Shown:
     born_level, home_level, surname_level = levels
     return Shown(
         sex=row.sex or NOT_RECORDED,
-        born=_born(row.birth_year, born_level, year),
+        born=_born(row.birth_year, born_level, year, adult_age),
         home=_home(row.province, row.born_abroad, home_level),
         status=row.status,
         surname=row.surname if surname_level == 0 else "",
     )
 
 
-def _standing_out(shown: dict[Row, Shown], weights: Counter, k: int) -> set[Row]:
-    counts: Counter = Counter()
-    for row, value in shown.items():
-        counts[value.key()] += weights[row]
-    return {row for row, value in shown.items() if not value.suppressed and counts[value.key()] < k}
+# A unit is what is decided once: a row with its reference year and context. Identical
+# units are decided alike, whatever their number.
+_Unit = tuple[Row, int, tuple[str, ...]]
 
 
-def generalise(rows: Sequence[Row], *, k: int, year: int) -> list[Shown]:
+def _standing_out(shown: dict[_Unit, Shown], crowd: dict[_Unit, frozenset], k: int) -> set[_Unit]:
+    counts: dict[tuple, set] = {}
+    for unit, value in shown.items():
+        counts.setdefault((*unit[2], *value.key()), set()).update(crowd[unit])
+    return {
+        unit
+        for unit, value in shown.items()
+        if not value.suppressed and len(counts[(*unit[2], *value.key())]) < k
+    }
+
+
+def generalise(
+    rows: Sequence[Row],
+    *,
+    k: int,
+    year: int,
+    years: Sequence[int] | None = None,
+    contributors: Sequence[Hashable] | None = None,
+    context: Sequence[tuple[str, ...]] | None = None,
+    adult_age: int = ADULT_AGE,
+) -> list[Shown]:
     """What may be shown of ``rows``, in their order, each shared by at least ``k`` rows
-    (or held back entirely). ``year`` is the current year (for adult or child)."""
-    weights = Counter(rows)  # identical rows are decided once, whatever their number
+    (or held back entirely). ``year`` is the current year (for adult or child).
+
+    For publications (``reports.disclosure``): ``years`` gives each row its own reference
+    year (the year of arrival, so "adult" is the age at arrival); ``contributors`` a key
+    per row, and the crowd is counted in distinct keys (a family is one event to an
+    observer, so its members never hide one another); ``context`` values per row that are
+    shown beside the fields and never generalised here (the month, the group), so a crowd
+    shares them too. ``adult_age`` moves the adult/child line.
+    """
+    n = len(rows)
+    years = list(years) if years is not None else [year] * n
+    keys = list(contributors) if contributors is not None else list(range(n))
+    contexts = list(context) if context is not None else [()] * n
+    units = [(row, y, c) for row, y, c in zip(rows, years, contexts, strict=True)]
+    gathered: dict[_Unit, set] = {}
+    for unit, key in zip(units, keys, strict=True):
+        gathered.setdefault(unit, set()).add(key)
+    crowd = {unit: frozenset(found) for unit, found in gathered.items()}
+    weights = Counter(units)
     if k <= 1:
-        return [_shown(row, (0, 0, 0), year) for row in rows]
+        return [_shown(row, (0, 0, 0), y, adult_age) for row, y, _c in units]
     best: tuple | None = None
     for levels in itertools.product(range(YEAR_LEVELS), range(HOME_LEVELS), range(SURNAME_LEVELS)):
-        shown = {row: _shown(row, levels, year) for row in weights}
-        out = _standing_out(shown, weights, k)
+        shown = {unit: _shown(unit[0], levels, unit[1], adult_age) for unit in crowd}
+        out = _standing_out(shown, crowd, k)
         # Fewest rows to blank first; then the least generalisation; then keep the birth
         # year before the province (it decides the order of rescue and the reports).
-        cost = (sum(weights[row] for row in out), sum(levels), levels)
+        cost = (sum(weights[unit] for unit in out), sum(levels), levels)
         if best is None or cost < best[0]:
             best = (cost, shown)
             if cost[:2] == (0, 0):
                 break
     shown = best[1] if best else {}
     for field in SUPPRESSION_ORDER:
-        out = _standing_out(shown, weights, k)
+        out = _standing_out(shown, crowd, k)
         if not out:
             break
-        for row in out:
-            shown[row] = replace(shown[row], **{field: ""})
-    return [shown[row] for row in rows]
+        for unit in sorted(out, key=repr):
+            shown[unit] = replace(shown[unit], **{field: ""})
+    return [shown[unit] for unit in units]
