@@ -171,6 +171,16 @@ class RollupProperties(TestCase):
         assert_rollups_equal_the_ledger()
 
 
+@pytest.mark.django_db
+def test_the_totals_read_exactly_the_chart_s_income_and_expense_accounts():
+    from safepassage.funds.models import Account, AccountKind
+    from safepassage.funds.selectors.reports import READ_ACCOUNTS
+
+    ensure_chart()
+    chart = Account.objects.filter(kind__in=[AccountKind.INCOME, AccountKind.EXPENSE])
+    assert sorted(READ_ACCOUNTS) == sorted(chart.values_list("code", flat=True))
+
+
 @pytest.fixture
 def usd():
     return rates.rate_set(actor=None, currency="USD", on=DAYS[2], rate="1380.5", source="test bank")
