@@ -162,10 +162,7 @@ class Summary:
     def rollup_rows(self) -> list[tuple]:
         """The monthly rollup deltas of everything added (``rollups.ROLLUP_COLUMNS``)."""
         return rollups.deltas(
-            (
-                (None, *key[1:2], sums[0], key[0], *key[2:], sums[1])
-                for key, sums in self.sums.items()
-            ),
+            ((None, key[1], sums[0], key[0], *key[2:], sums[1]) for key, sums in self.sums.items()),
             gifts=self.gifts,
         )
 

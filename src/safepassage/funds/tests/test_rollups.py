@@ -179,6 +179,7 @@ def test_the_totals_read_exactly_the_chart_s_income_and_expense_accounts():
     ensure_chart()
     chart = Account.objects.filter(kind__in=[AccountKind.INCOME, AccountKind.EXPENSE])
     assert sorted(READ_ACCOUNTS) == sorted(chart.values_list("code", flat=True))
+    assert rollups.GIFT_ACCOUNT == ledger.DONATIONS
 
 
 @pytest.fixture
