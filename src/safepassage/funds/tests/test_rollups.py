@@ -7,6 +7,7 @@ import datetime as dt
 import threading
 import uuid
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -290,6 +291,27 @@ def test_rebuild_recomputes_every_rollup_from_the_ledger(usd, donor):
     assert rollups.rebuild() == len(expected)
     assert rollups.stored() == expected
     assert rollups.verify().ok
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_a_ledger_posted_before_rollups_its_rollups(usd, donor):
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    give(donor)
+    donations.donation_reverse(actor=None, donation=give(donor), reason="refund")
+    MonthlyTotal.objects.all().delete()
+    assert not rollups.verify().ok
+    migration = importlib.import_module(
+        "safepassage.funds.migrations.0012_monthly_totals_from_ledger"
+    )
+
+    migration.forwards(apps, SimpleNamespace(connection=connection))
+
+    assert rollups.verify().ok
+    assert MonthlyTotal.objects.filter(compacted=False).count() == 0
 
 
 @pytest.mark.django_db
