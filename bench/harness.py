@@ -219,9 +219,9 @@ def print_table(
     print("-" * len(header))
     for c in comparisons:
         queries = f"{c.baseline_queries} / {c.real_queries}"
-        target = "-" if c.target is None else f"<={c.target:.1f}x"
+        target = "-" if c.target is None else f"<={c.target:.3g}x"
         print(
             f"{c.name:<{width}} {len(c.real_ns):>5} {c.baseline_ms:>12.2f} {c.real_ms:>10.2f} "
-            f"{c.ratio:>6.2f}x {target:>8}  {c.verdict:<{judged}} {queries:>17}"
+            f"{c.ratio:>6.3g}x {target:>8}  {c.verdict:<{judged}} {queries:>17}"
         )
     print(f"(medians of interleaved runs; {counted})")

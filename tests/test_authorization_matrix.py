@@ -518,6 +518,14 @@ MATRIX: dict[str, Case] = {
     "reports_public:pdf": Case(answers(200), kwargs={"slug": "<public_report>"}),
     # The field partner's page: no account; a made-up, revoked or expired token is 404 to all.
     "checkin:page": Case(answers(404), kwargs={"token": "made-up-token-" + "x" * 40}),
+    # Report subscriptions: anyone may ask; a made-up confirmation or unsubscribe token is
+    # 404 to all.
+    "reports_subscriptions:subscribe": Case(answers(200)),
+    "reports_subscriptions:subscribe_sent": Case(answers(200)),
+    "reports_subscriptions:confirm": Case(answers(404), kwargs={"token": "made-up-" + "x" * 40}),
+    "reports_subscriptions:unsubscribe": Case(
+        answers(404), kwargs={"token": "made-up-" + "x" * 40}
+    ),
     "api:openapi-json": Case(answers(200)),
     "api:api-root": Case(answers(404)),
     "api:check_in_status": Case(answers(404)),
@@ -530,6 +538,8 @@ TOKEN_PAGES = {
     "accounts:password_reset",
     "sponsor-page",
     "checkin:page",
+    "reports_subscriptions:confirm",
+    "reports_subscriptions:unsubscribe",
 }
 
 # The admin is for verified superusers only; everyone else gets 404 on every admin URL.

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -9,8 +11,8 @@ class FundsConfig(AppConfig):
     verbose_name = _("Funds")
 
     def register_in_shell(self) -> None:
-        """Navigation entries and dashboard cards (see base.shell)."""
-        from safepassage.base import shell
+        """Navigation entries, dashboard cards (see base.shell) and periodic tasks."""
+        from safepassage.base import schedule, shell
         from safepassage.funds import selectors
 
         shell.register_nav_group(
@@ -57,6 +59,11 @@ class FundsConfig(AppConfig):
         )
         shell.register_today(
             order=310, capability="funds.approve", items=selectors.dashboard.approval_items
+        )
+        # Every posting inserts rollup deltas; folding them keeps the totals' queries
+        # reading about one row per key. Ten minutes of gifts is a few thousand rows.
+        schedule.periodic(
+            "safepassage.funds.tasks.compact_rollups", dt.timedelta(minutes=10), order=80
         )
 
     def ready(self) -> None:

@@ -1,5 +1,5 @@
 """Background work for money, run by ``safepassage worker``: e-mailing receipts, issuing
-a year's statements to every donor.
+a year's statements to every donor, folding the ledger's monthly rollup deltas.
 
 Tasks call services; services queue these by dotted path through
 ``safepassage.base.tasks.enqueue_on_commit`` and never import this module."""
@@ -86,3 +86,16 @@ def issue_statements(*, year: int, actor_id: str | None = None) -> dict:
     with request_id_scope():
         run = receipts.statements_issue(actor=actor or "worker", year=year)
     return {"year": year, "issued": len(run.issued), "already": run.already}
+
+
+@task
+def compact_rollups() -> int:
+    """Fold the pending monthly rollup deltas into one row per key
+    (``services.rollups.compact``; no total changes), then queue the next run. Returns how
+    many deltas were folded. Idempotent: with nothing pending it folds nothing."""
+    from safepassage.base import schedule
+    from safepassage.funds.services import rollups
+
+    folded = rollups.compact()
+    schedule.queue_next("safepassage.funds.tasks.compact_rollups")
+    return folded

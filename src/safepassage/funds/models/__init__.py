@@ -6,7 +6,7 @@ Corrections are new rows (a reversal points to what it reverses), never edits. E
 donation, fee, reversal and expense posts a balanced ledger transaction.
 
 One module per concern (``choices``, ``donors``, ``rates``, ``campaigns``, ``imports``,
-``donations``, ``expenses``, ``ledger``, ``receipts``); every model is importable from
+``donations``, ``expenses``, ``ledger``, ``rollups``, ``receipts``); every model is importable from
 here, as ``from safepassage.funds.models import Donation``.
 """
 
@@ -24,6 +24,7 @@ from safepassage.funds.models.imports import ColumnMapping, ImportBatch
 from safepassage.funds.models.ledger import Account, AccountKind, Entry, Transaction
 from safepassage.funds.models.rates import ExchangeRate
 from safepassage.funds.models.receipts import GiftInKind, Receipt, ReceiptCounter
+from safepassage.funds.models.rollups import MonthlyTotal
 
 __all__ = [
     "Account",
@@ -43,6 +44,7 @@ __all__ = [
     "ExpenseStatus",
     "GiftInKind",
     "ImportBatch",
+    "MonthlyTotal",
     "Receipt",
     "ReceiptCounter",
     "Restriction",

@@ -1,8 +1,8 @@
 """Reads for the finance pages, filtered by the asking user in the query itself.
 
-Every total is one aggregate query (over ``Donation``, ``Expense`` or the ledger's
-``Entry``), grouped in SQL, never a Python loop over rows; a count of gifts beside ledger
-totals is one more, over ``Donation`` (an import's entries sum a day's gifts). Amounts come back as
+Every total is one aggregate query (over ``Donation``, ``Expense``, the ledger's ``Entry``
+or, for the ledger reports, its monthly rollups ``MonthlyTotal``, which count gifts too),
+grouped in SQL, never a Python loop over rows. Amounts come back as
 ``Amount`` values, which print in the reader's language through Babel.
 
 One module per concern: ``amounts`` (printable amounts), ``lists`` (donations, donors,
@@ -37,12 +37,16 @@ from safepassage.funds.selectors.lists import (
 )
 from safepassage.funds.selectors.reports import (
     SPENT_ACCOUNTS,
+    CategorySpent,
     CurrencyGifts,
     FlowRow,
+    PeriodMoney,
+    RateSource,
     first_of_month,
     gifts_by_currency,
     import_posting,
     import_postings,
+    money_in_period,
     recent_rates,
     totals_by_campaign,
     totals_by_channel,
@@ -55,6 +59,7 @@ __all__ = [
     "SEALED_DONOR_COLUMNS",
     "SPENT_ACCOUNTS",
     "Amount",
+    "CategorySpent",
     "CurrencyGifts",
     "CurrencyTotal",
     "DonationFilter",
@@ -62,6 +67,8 @@ __all__ = [
     "ExpenseFilter",
     "ExpenseTotals",
     "FlowRow",
+    "PeriodMoney",
+    "RateSource",
     "base",
     "dashboard_cards",
     "donation_entries",
@@ -81,6 +88,7 @@ __all__ = [
     "gifts_by_currency",
     "import_posting",
     "import_postings",
+    "money_in_period",
     "rate_text",
     "recent_rates",
     "totals_by_campaign",

@@ -27,7 +27,7 @@ from django.utils import timezone
 from safepassage.audit.chain import record
 from safepassage.base import bulk
 from safepassage.funds.models import Donation, Entry, ImportBatch, Transaction
-from safepassage.funds.services import donations, hooks, ledger
+from safepassage.funds.services import donations, hooks, ledger, rollups
 
 # Gifts per COPY of an import: the rows of one chunk are made while the database inserts.
 IMPORT_CHUNK = 10000
@@ -152,7 +152,7 @@ def gifts_import_rows(
                     created_by_id=created_by,
                     now=now,
                 )
-                summary.add(booked)
+                summary.add(booked, gift=True)
                 yield row
 
         bulk.insert_rows(Donation, donations.DONATION_COLUMNS, rows())
@@ -162,5 +162,6 @@ def gifts_import_rows(
     postings, entries = summary.rows(kind=Transaction.Kind.IMPORT.value, batch_id=batch.pk, now=now)
     bulk.insert_rows(Transaction, ledger.TRANSACTION_COLUMNS, postings)
     bulk.insert_rows(Entry, ledger.ENTRY_COLUMNS, entries)
+    rollups.write(summary.rollup_rows())
     # Pledges, matching and Hope Sharing: one query when no gift concerns them.
     hooks.gifts_recorded(donations=Donation.objects.filter(batch=batch), actor=actor)

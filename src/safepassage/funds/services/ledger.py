@@ -14,6 +14,7 @@ from typing import NamedTuple
 from django.db.models import Sum
 
 from safepassage.funds.models import Account, AccountKind, Entry, Transaction
+from safepassage.funds.services import rollups
 from safepassage.funds.services.errors import Unbalanced
 
 BANK = "1000"
@@ -108,10 +109,15 @@ class Summary:
 
     def __init__(self) -> None:
         self.sums: dict[tuple, list[int]] = {}
+        # Gifts per key of their income entry, for the monthly rollups.
+        self.gifts: dict[tuple, int] = {}
 
-    def add(self, rows: list[tuple]) -> None:
-        """Add the entries of one posting (rows of ``ENTRY_COLUMNS``)."""
+    def add(self, rows: list[tuple], *, gift: bool = False) -> None:
+        """Add the entries of one posting (rows of ``ENTRY_COLUMNS``); ``gift``: the
+        posting books one gift received (not a reversal), counted in the rollups."""
         sums = self.sums
+        if gift and (key := rollups.gift_key(rows)) is not None:
+            self.gifts[key] = self.gifts.get(key, 0) + 1
         for (
             _t,
             account,
@@ -153,6 +159,13 @@ class Summary:
         ]
         return transactions, entries
 
+    def rollup_rows(self) -> list[tuple]:
+        """The monthly rollup deltas of everything added (``rollups.ROLLUP_COLUMNS``)."""
+        return rollups.deltas(
+            ((None, key[1], sums[0], key[0], *key[2:], sums[1]) for key, sums in self.sums.items()),
+            gifts=self.gifts,
+        )
+
 
 def prepare(
     *,
@@ -189,19 +202,40 @@ def prepare(
 
 
 def post(**posting) -> Transaction:
-    """Write one balanced transaction (see ``prepare`` for the fields). Call inside the
-    transaction of the change it books."""
+    """Write one balanced transaction (see ``prepare`` for the fields) and its monthly
+    rollup deltas. Call inside the transaction of the change it books."""
     transaction, entries = prepare(**posting)
     transaction.save(force_insert=True)
     Entry.objects.bulk_create(entries)
+    rollups.write(rollup_rows([(transaction, entries)]))
     return transaction
 
 
 def post_many(postings: list[tuple[Transaction, list[Entry]]]) -> None:
     """Write many transactions made by ``prepare`` (one insert for the transactions, one
-    for their entries). Call inside the transaction of the changes they book."""
+    for their entries, one for their rollup deltas). Call inside the transaction of the
+    changes they book."""
     Transaction.objects.bulk_create([posted for posted, _entries in postings])
     Entry.objects.bulk_create([entry for _posted, entries in postings for entry in entries])
+    rollups.write(rollup_rows(postings))
+
+
+def _as_row(entry: Entry) -> tuple:
+    return (None, *(getattr(entry, column) for column in ENTRY_COLUMNS[1:]))
+
+
+def rollup_rows(postings: list[tuple[Transaction, list[Entry]]]) -> list[tuple]:
+    """The rollup deltas (``rollups.ROLLUP_COLUMNS``) of postings made by ``prepare``: their
+    entries summed by month and key, and one gift counted for each donation posting (a
+    reversal counts none)."""
+    rows: list[tuple] = []
+    gifts: dict[tuple, int] = {}
+    for posted, entries in postings:
+        booked = [_as_row(entry) for entry in entries]
+        rows.extend(booked)
+        if posted.kind == Transaction.Kind.DONATION and (key := rollups.gift_key(booked)):
+            gifts[key] = gifts.get(key, 0) + 1
+    return rollups.deltas(rows, gifts=gifts)
 
 
 def fund_balance(restriction: str) -> int:
