@@ -158,6 +158,8 @@ def compose(*, report: Report, user, at: dt.datetime | None = None) -> Compositi
         release=label,
         settings=control,
     )
+    if not people:
+        _nobody(tables)
     donors_by_channel = {
         channel: sorted(amounts.values(), reverse=True)
         for channel, amounts in found.money.donors.items()
@@ -282,6 +284,20 @@ def compose(*, report: Report, user, at: dt.datetime | None = None) -> Compositi
         intervals=tables.intervals,
         listed=len(listed.listed),
     )
+
+
+def _nobody(tables) -> None:
+    """A period in which nobody reached safety: every count is a zero that describes no
+    one, and no earlier release can be narrowed by it (any release covering these months
+    counted nobody in them either), so the zeros are shown, not hidden."""
+    for table in tables.tables.values():
+        for row in table["rows"]:
+            row.update(value=0, hidden=False)
+        table.update(total=0, hidden_total=False)
+    for figure in tables.figures:
+        figure["value"] = 0
+    tables.decisions.clear()
+    tables.intervals.clear()
 
 
 def describe_check(composition: Composition) -> list[str]:
