@@ -140,7 +140,7 @@ def born(value: str) -> str:
         return _("born in %(year)s") % {"year": value}
     first, _sep, last = value.partition("-")
     if first.isdigit() and last.isdigit():
-        return _("born %(first)s–%(last)s") % {"first": first, "last": last}
+        return _("born %(first)s–%(last)s") % {"first": first, "last": last}  # noqa: RUF001
     return value
 
 
