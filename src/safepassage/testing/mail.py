@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 
 
@@ -44,6 +45,10 @@ def start_server():
 
     collector = Collector()
     port = _free_port()
+    # aiosmtpd logs every dropped connection at INFO from its own thread, often after
+    # pytest has closed the stream it captured ("I/O operation on closed file"): only
+    # its warnings are worth a line.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     controller = Controller(collector, hostname="127.0.0.1", port=port)
     controller.start()
     return collector, controller, port
