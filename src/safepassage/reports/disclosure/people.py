@@ -90,8 +90,19 @@ def _attempt(people, sizes, settings, by_month: bool, by_family: bool):
         context=context,
         adult_age=settings.adult_from,
     )
-    held = sum(1 for s in shown if s.suppressed)
-    loss = sum(_loss(s, p) for s, p in zip(shown, people, strict=True))
+    # A row with nothing left to show is still an entry in its month and group: listed
+    # blank ("not recorded or held back" look alike) when k families share that, else
+    # held back.
+    blank: dict[tuple, set[str]] = {}
+    for value, person, where in zip(shown, people, context, strict=True):
+        if value.suppressed:
+            blank.setdefault(where, set()).add(person.family)
+    kept = {where for where, families in blank.items() if len(families) >= settings.k}
+    held = sum(1 for s, c in zip(shown, context, strict=True) if s.suppressed and c not in kept)
+    shown = [
+        None if s.suppressed and c not in kept else s for s, c in zip(shown, context, strict=True)
+    ]
+    loss = sum(_loss(s, p) for s, p in zip(shown, people, strict=True) if s is not None)
     loss += len(people) * ((not by_month) + (not by_family))
     return (held, loss, not by_month, not by_family), shown, context
 
@@ -114,7 +125,7 @@ def control_list(
     if best is not None:
         _cost, shown, context = best
         for person, value, (bucket, size) in zip(people, shown, context, strict=True):
-            if value.suppressed:
+            if value is None:
                 held_back += 1
                 continue
             entry = {

@@ -351,7 +351,13 @@ def control_tables(
     attacker = Attacker([*history, *also_published, *(cell.figure for cell in current)])
     protector = _Protector(attacker, current, history, settings)
     history_hidden = [fig["id"] for fig in history if fig["value"] is None]
-    intervals, unprotectable = protector.run([*history_hidden, *hidden], hidden, why, integral=True)
+    _found, unprotectable = protector.run([*history_hidden, *hidden], hidden, why, integral=True)
+    # The intervals the reviewer sees are the final pattern's (hiding after a cell was
+    # checked only widened its interval).
+    intervals = {
+        fid: attacker.interval(fid, hidden=hidden, integral=True)
+        for fid in sorted({*history_hidden, *hidden})
+    }
     return _outcome(specs, current, hidden, why, intervals, unprotectable)
 
 
