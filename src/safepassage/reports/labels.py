@@ -54,7 +54,8 @@ BORN_WORDS = {"adult": pgettext_lazy("age", "adult"), "child": pgettext_lazy("ag
 
 _PROVINCES = dict(Province.choices)
 _REGIONS = dict(Region.choices)
-_SEXES = dict(Sex.choices)
+# "" in the records; "not_recorded" in a published entry (its own value, never guessed).
+_SEXES = {**dict(Sex.choices), "not_recorded": Sex.NOT_RECORDED.label}
 _CHANNELS = dict(Channel.choices)
 _CATEGORIES = dict(ExpenseCategory.choices)
 

@@ -427,3 +427,13 @@ class TestPublicPages:
         response = sign_in(director).get("/reports/summer-2026/")
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
+
+
+def test_a_sex_the_source_did_not_give_reads_as_not_recorded_in_both_languages():
+    from django.utils import translation
+
+    entry = {"surname": "Lee OO", "sex": "not_recorded", "born": "2003", "home": ""}
+    with translation.override("en"):
+        assert labels.entry(entry) == "Lee OO, Not recorded, born in 2003"
+    with translation.override("ko"):
+        assert "기록 없음" in labels.entry(entry)
