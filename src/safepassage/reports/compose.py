@@ -17,11 +17,13 @@ import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from safepassage.reports import disclosure as dc
 from safepassage.reports import figures as figures_mod
 from safepassage.reports import selectors
 from safepassage.reports.models import Report, SectionKind
+from safepassage.reports.services.errors import ReportError
 
 # Internal expense categories → the public taxonomy a report may show (``disclosure.money``:
 # a category without an entry is published as "other").
@@ -131,8 +133,35 @@ def release_label(report: Report) -> str:
     return f"{report.slug}-v{report.version}"
 
 
+class ComposeError(ReportError):
+    """The records cannot make this report now; the message says why, safe to show."""
+
+
 def compose(*, report: Report, user, at: dt.datetime | None = None) -> Composition:
-    """The report as it would be published now. ``user`` None is the command line."""
+    """The report as it would be published now. ``user`` None is the command line.
+
+    ``ComposeError`` when the records cannot make it: the ledger's currency is not the
+    report's, or the records now contradict a figure already published for these months
+    (a person recorded late in a month a release counted). What a correction may say
+    about figures already read is a decision for the organisation, not for this code:
+    it refuses rather than publish a difference that would single the late record out.
+    """
+    try:
+        return _compose(report=report, user=user, at=at)
+    except figures_mod.FiguresError as exc:
+        raise ComposeError(str(exc), code="figures") from None
+    except dc.InconsistentLedger:
+        raise ComposeError(
+            _(
+                "The records no longer match figures already published for these months "
+                "(something was recorded late). This report cannot be composed until the "
+                "organisation decides how to correct the earlier release."
+            ),
+            code="inconsistent",
+        ) from None
+
+
+def _compose(*, report: Report, user, at: dt.datetime | None) -> Composition:
     from safepassage.reports.forms import SectionTextForm
 
     reader = OPERATOR if user is None else user

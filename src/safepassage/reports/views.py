@@ -93,7 +93,11 @@ def report_new(request):
 @require_safe
 def report(request, slug: str):
     found = selectors.report_for(request.user, slug)
-    composition = compose.compose(report=found, user=request.user)
+    try:
+        composition = compose.compose(report=found, user=request.user)
+    except compose.ComposeError as exc:
+        composition = None
+        show_errors(request, exc)
     may_edit = _may(request, "reports.edit") and found.state == S.DRAFT
     may_approve = (
         _may(request, "reports.approve")
@@ -112,14 +116,16 @@ def report(request, slug: str):
             "may_submit": _may(request, "reports.edit") and found.state == S.DRAFT,
             "may_reopen": _may(request, "reports.edit")
             and found.state in (S.SUBMITTED, S.APPROVED),
-            "may_approve": may_approve,
+            "may_approve": may_approve and composition is not None,
             "may_return": _may(request, "reports.approve")
             and found.state in (S.SUBMITTED, S.APPROVED),
             "may_publish": _may(request, "reports.approve") and found.state == S.APPROVED,
             "may_correct": _may(request, "reports.edit") and found.state == S.PUBLISHED,
             "may_retract": _may(request, "reports.approve") and found.state == S.PUBLISHED,
             "section_form": forms.SectionAddForm() if may_edit else None,
-            "approve_form": forms.ApproveForm(initial={"reviewed": composition.digest}),
+            "approve_form": forms.ApproveForm(
+                initial={"reviewed": composition.digest if composition else ""}
+            ),
             "comment_form": forms.CommentForm(),
             "changes_form": forms.ChangesForm(),
             "reason_form": forms.ReasonForm(),
@@ -334,7 +340,11 @@ def preview(request, slug: str, fmt: str):
     language = request.GET.get("lang") or found.languages()[0]
     if language not in found.languages():
         language = found.languages()[0]
-    composition = compose.compose(report=found, user=request.user)
+    try:
+        composition = compose.compose(report=found, user=request.user)
+    except compose.ComposeError as exc:
+        show_errors(request, exc)
+        return redirect(found)
     if fmt == "pdf":
         content = rendering.render_pdf(composition.snapshot, language=language)
         response = HttpResponse(content, content_type="application/pdf")

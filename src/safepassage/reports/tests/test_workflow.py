@@ -341,3 +341,24 @@ def test_due_and_overdue_follow_the_cadence(director):
     owed = selectors.due(today=dt.date(2026, 7, 15))
     assert owed.period_start == dt.date(2026, 4, 1)
     assert not owed.overdue
+
+
+def test_a_late_record_in_a_published_month_is_a_clear_refusal_not_a_crash(
+    arrivals, author, director
+):
+    first = approved(draft(author, title="May and June"), director)
+    workflow.publish(actor=director, report=first)
+    arrive("Recorded Late", at(2026, 5, 30, 12))
+    year = draft(author, title="The year", start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    with pytest.raises(compose.ComposeError, match="recorded late"):
+        compose.compose(report=year, user=director)
+    from safepassage.testing.members import signed_in_client
+
+    page = signed_in_client(make_member(R.DIRECTOR)).get(
+        f"/reporting/{year.slug}/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert page.status_code == 200
+    assert "recorded late" in page.text
+    workflow.submit(actor=author, report=year)
+    with pytest.raises(ReportError):
+        workflow.approve(actor=director, report=year, reviewed_hash="0" * 64)

@@ -56,7 +56,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options):
         with request_id_scope(f"reports-{action}"):
-            getattr(self, f"_{action}")(**options)
+            try:
+                getattr(self, f"_{action}")(**options)
+            except ValidationError as exc:
+                raise CommandError("; ".join(exc.messages)) from None
 
     def _report(self, slug: str):
         from safepassage.reports.models import Report
