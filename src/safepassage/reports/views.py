@@ -4,11 +4,15 @@ and its workflow. Views stay thin: access, form, service, response."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safepassage.accounts import permissions
@@ -232,55 +236,82 @@ def section_remove(request, slug: str, number: int):
     )
 
 
-@staff_required("reports.edit")
-@require_POST
-def submit(request, slug: str):
-    found = selectors.report_for(request.user, slug, "reports.edit")
+@dataclass(frozen=True)
+class Step:
+    """One step of a report's workflow from its page: who may take it, the service, the
+    form field the service needs (if any) and what is said when it is done."""
+
+    capability: str
+    service: Callable
+    success: str
+    form: type[forms.forms.Form] | None = None
+    field: str = ""
+    argument: str = ""
+
+
+STEPS = {
+    "submit": Step("reports.edit", workflow.submit, gettext_lazy("Sent for review.")),
+    "reopen": Step(
+        "reports.edit",
+        workflow.reopen,
+        gettext_lazy("The report is a draft again; its approval is cleared."),
+    ),
+    "return": Step(
+        "reports.approve",
+        workflow.return_for_revision,
+        gettext_lazy("Returned to the author with your comment."),
+        forms.CommentForm,
+        "comment",
+        "comment",
+    ),
+    "approve": Step(
+        "reports.approve",
+        workflow.approve,
+        gettext_lazy("Approved. Publish it when you are ready."),
+        forms.ApproveForm,
+        "reviewed",
+        "reviewed_hash",
+    ),
+    "retract": Step(
+        "reports.approve",
+        workflow.retract,
+        gettext_lazy("Retracted. Its figures stay in the release ledger."),
+        forms.ReasonForm,
+        "reason",
+        "reason",
+    ),
+    "correct": Step(
+        "reports.edit",
+        workflow.start_correction,
+        gettext_lazy(
+            "A correction is open as a draft; the published version stays public "
+            "until the correction is published."
+        ),
+        forms.ChangesForm,
+        "changes",
+        "changes",
+    ),
+}
+
+
+def step(request, slug: str, name: str):
+    """Take the workflow step ``name`` (``STEPS``) by POST; a refusal becomes a message.
+    Whoever lacks the step's capability gets 404 before anything else, as for any page."""
+    chosen = STEPS[name]
+    return staff_required(chosen.capability)(require_POST(_step))(request, slug, chosen)
+
+
+def _step(request, slug: str, chosen: Step):
+    found = selectors.report_for(request.user, slug, chosen.capability)
+    extra = {}
+    if chosen.form is not None:
+        form = chosen.form(request.POST)
+        extra[chosen.argument] = form.cleaned_data[chosen.field] if form.is_valid() else ""
     return _act(
         request,
         found,
-        lambda: workflow.submit(actor=request.user, report=found),
-        _("Sent for review."),
-    )
-
-
-@staff_required("reports.edit")
-@require_POST
-def reopen(request, slug: str):
-    found = selectors.report_for(request.user, slug, "reports.edit")
-    return _act(
-        request,
-        found,
-        lambda: workflow.reopen(actor=request.user, report=found),
-        _("The report is a draft again; its approval is cleared."),
-    )
-
-
-@staff_required("reports.approve")
-@require_POST
-def return_for_revision(request, slug: str):
-    found = selectors.report_for(request.user, slug, "reports.approve")
-    form = forms.CommentForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    return _act(
-        request,
-        found,
-        lambda: workflow.return_for_revision(actor=request.user, report=found, comment=comment),
-        _("Returned to the author with your comment."),
-    )
-
-
-@staff_required("reports.approve")
-@require_POST
-def approve(request, slug: str):
-    found = selectors.report_for(request.user, slug, "reports.approve")
-    form = forms.ApproveForm(request.POST)
-    reviewed = form.cleaned_data["reviewed"] if form.is_valid() else ""
-    return _act(
-        request,
-        found,
-        lambda: workflow.approve(actor=request.user, report=found, reviewed_hash=reviewed),
-        _("Approved. Publish it when you are ready."),
+        lambda: chosen.service(actor=request.user, report=found, **extra),
+        chosen.success,
     )
 
 
@@ -297,37 +328,6 @@ def publish(request, slug: str):
             _("Published."),
         )
     return render(request, "reports/publish.html", {"report": found})
-
-
-@staff_required("reports.approve")
-@require_POST
-def retract(request, slug: str):
-    found = selectors.report_for(request.user, slug, "reports.approve")
-    form = forms.ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _act(
-        request,
-        found,
-        lambda: workflow.retract(actor=request.user, report=found, reason=reason),
-        _("Retracted. Its figures stay in the release ledger."),
-    )
-
-
-@staff_required("reports.edit")
-@require_POST
-def correct(request, slug: str):
-    found = selectors.report_for(request.user, slug, "reports.edit")
-    form = forms.ChangesForm(request.POST)
-    changes = form.cleaned_data["changes"] if form.is_valid() else ""
-    return _act(
-        request,
-        found,
-        lambda: workflow.start_correction(actor=request.user, report=found, changes=changes),
-        _(
-            "A correction is open as a draft; the published version stays public "
-            "until the correction is published."
-        ),
-    )
 
 
 @staff_required("reports.view")
