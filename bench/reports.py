@@ -451,7 +451,20 @@ def disclosure_check(report, *, runs: int) -> None:
         for _run in range(runs):
             counted["lp"] = 0
             began = time.perf_counter()
-            listed, outcome = check()
+            try:
+                listed, outcome = check()
+            except dc.InconsistentLedger:
+                # Not a timing: the attacker found the ledger infeasible. Say so plainly,
+                # with what it had done, and fail (the control could not publish).
+                print(
+                    f"disclosure check, {len(tables_specs)} tables over 4 earlier releases:"
+                    f" ERROR InconsistentLedger after {time.perf_counter() - began:.2f} s and"
+                    f" {counted['lp']:,} linear programmes ({len(in_period):,} people in the"
+                    f" quarter, {len(people):,} in the year so far, {len(history):,} earlier"
+                    " figures)",
+                    flush=True,
+                )
+                raise
             seconds.append(time.perf_counter() - began)
             lps = counted["lp"]
     took = statistics.median(seconds)
