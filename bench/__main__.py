@@ -26,6 +26,7 @@ BENCHMARKS = [
     "bench.funds_import",
     "bench.funds_totals",
     "bench.hope",
+    "bench.reports",
     "bench.audit",
 ]
 
