@@ -114,8 +114,9 @@ def _month_bounds(code: str) -> tuple[dt.date, dt.date]:
     return first, following - dt.timedelta(days=1)
 
 
-def compute(today: dt.date) -> Totals:
-    """The figures, uncached (``totals`` caches them)."""
+def _people_tables(today: dt.date, history: list[dict]):
+    """The people tables through the control: (outcome, the past years, this year's
+    complete months)."""
     control = compose.disclosure_settings()
     this_month = today.replace(day=1)
     last_day = this_month - dt.timedelta(days=1)  # of the last complete month
@@ -138,10 +139,25 @@ def compute(today: dt.date) -> Totals:
         people,
         specs,
         months=current,
-        history=selectors.history(),
+        history=history,
         release=LABEL,
         settings=control,
     )
+    return tables, past_years, current
+
+
+def public_people_figures(today: dt.date, *, history: list[dict]) -> list[dict]:
+    """The people figures this page shows as of ``today``, for the history of a report
+    being composed (``compose``): this page is public, so a report must not hide a cell
+    that these give back. ``history`` the ledger without that report."""
+    tables, _years, _months = _people_tables(today, history)
+    return [fig for fig in tables.figures if fig["value"] is not None]
+
+
+def compute(today: dt.date) -> Totals:
+    """The figures, uncached (``totals`` caches them)."""
+    control = compose.disclosure_settings()
+    tables, past_years, current = _people_tables(today, selectors.history())
 
     sources: set[str] = set()
 

@@ -222,3 +222,35 @@ def test_a_crowd_of_visitors_is_answered_from_the_cache(world, django_assert_max
     transparency.totals(TODAY)
     with django_assert_max_num_queries(2):
         transparency.totals(TODAY)
+
+
+def test_a_report_composed_later_does_not_hide_what_this_page_gives_back(world, monkeypatch):
+    seen = {}
+    control_tables = disclosure.control_tables
+
+    def spy(*args, **kwargs):
+        seen[kwargs["release"]] = list(kwargs["history"])
+        return control_tables(*args, **kwargs)
+
+    monkeypatch.setattr(compose.dc, "control_tables", spy)
+    author = make_member(R.COMMUNICATIONS).user
+    report = workflow.report_create(
+        actor=author,
+        title="Summer report",
+        period_start=dt.date(2026, 5, 1),
+        period_end=dt.date(2026, 6, 30),
+        audience="public",
+        language="both",
+        base_currency="KRW",
+    )
+    composition = compose.compose(report=report, user=None, at=at(2026, 8, 15, 12))
+    hidden = [fig["id"] for fig in composition.figures if fig["value"] is None]
+    assert hidden
+    page = transparency.public_people_figures(TODAY, history=[])
+    assert page
+    # The page's figures are public: the report's control counts them as published.
+    assert {fig["id"] for fig in page} <= {fig["id"] for fig in seen[compose.release_label(report)]}
+    width = compose.disclosure_settings().width
+    found = disclosure.attack([*page, *composition.figures], targets=hidden, integral=True)
+    for fid, (low, high) in found.items():
+        assert high is None or high - low >= width, fid
