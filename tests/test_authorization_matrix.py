@@ -514,6 +514,7 @@ MATRIX: dict[str, Case] = {
     ),
     "reports_public:index": Case(answers(200)),
     "reports_public:feed": Case(answers(200)),
+    "reports_public:transparency": Case(answers(200)),
     "reports_public:report": Case(answers(200), kwargs={"slug": "<public_report>"}),
     "reports_public:pdf": Case(answers(200), kwargs={"slug": "<public_report>"}),
     # The field partner's page: no account; a made-up, revoked or expired token is 404 to all.

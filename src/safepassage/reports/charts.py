@@ -66,8 +66,13 @@ def _axis_month(code: str) -> str:
     return formats.date_format(first, "n월" if labels._korean() else "M")
 
 
-def monthly_bars(table: dict, *, title: str, chart_id: str = "chart-months") -> SafeString:
-    """Vertical bars, one per month of the per-month table."""
+def monthly_bars(
+    table: dict, *, title: str, chart_id: str = "chart-months", axis=None, label=None
+) -> SafeString:
+    """Vertical bars, one per month of the per-month table (or per row of any table, with
+    ``axis`` and ``label`` saying how a row's key reads under its bar and in the desc)."""
+    axis = axis or _axis_month
+    label = label or labels.month
     rows = table.get("rows", [])
     top, plot, bottom = 22.0, 150.0, 26.0
     height = top + plot + bottom
@@ -104,8 +109,8 @@ def monthly_bars(table: dict, *, title: str, chart_id: str = "chart-months") -> 
                 else {"transform": f"rotate(-90 {centre:.1f} {middle:.1f})"}
             )
             body.append(_text(centre, middle, words, size=11, dominant_baseline="middle", **turn))
-        body.append(_text(centre, top + plot + 17, _axis_month(row["key"]), size=11))
-    return _svg(chart_id, height, title, _description(table, labels.month), body)
+        body.append(_text(centre, top + plot + 17, axis(row["key"]), size=11))
+    return _svg(chart_id, height, title, _description(table, label), body)
 
 
 def who_bars(table: dict, *, title: str, chart_id: str = "chart-who") -> SafeString:

@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safepassage.reports import disclosure as dc
@@ -171,6 +172,17 @@ def _compose(*, report: Report, user, at: dt.datetime | None) -> Composition:
     label = release_label(report)
     people = [_person(arrival) for arrival in found.arrivals]
     history = selectors.history(excluding_label=label)
+    # The transparency page publishes every complete month's and year's count: they are
+    # public, so this release's control must count them as published (never hide a cell
+    # they give back). They change only when a month completes or the records do.
+    from safepassage.reports import transparency
+
+    history = [
+        *history,
+        *transparency.public_people_figures(
+            timezone.localdate(at) if at else timezone.localdate(), history=history
+        ),
+    ]
 
     listed = dc.control_list(people, release=label, settings=control)
     tables = dc.control_tables(

@@ -20,15 +20,19 @@ from __future__ import annotations
 import hashlib
 import threading
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from safepassage.reports import published, testimonies
+from safepassage.base import money
+from safepassage.reports import charts, labels, published, testimonies
 from safepassage.reports import render as rendering
+from safepassage.reports import transparency as transparency_mod
 from safepassage.reports.models import Language
 
 # Bump when the template or the labels change what a page shows, so caches ask again.
@@ -116,6 +120,7 @@ def index(request):
             "items": items,
             "language": language,
             "feed_url": reverse("reports_public:feed"),
+            "transparency_url": reverse("reports_public:transparency"),
         },
     )
     return cacheable(response)
@@ -188,3 +193,72 @@ def report_pdf(request, slug: str):
     response["Content-Disposition"] = f'inline; filename="{slug}-{language}.pdf"'
     response["Content-Language"] = language
     return cacheable(response, etag=etag)
+
+
+def _transparency_rows(rows, currency: str, label) -> list[dict]:
+    locale = translation.to_locale(translation.get_language() or "ko")
+    return [
+        {
+            "label": label(row.key),
+            "people": labels.not_shown() if row.people is None else labels.number(row.people),
+            "people_hidden": row.people is None,
+            "raised": labels.not_shown()
+            if row.raised_minor is None
+            else money.display(row.raised_minor, currency, locale),
+            "raised_hidden": row.raised_minor is None,
+            "spent": money.display(row.spent_minor, currency, locale),
+        }
+        for row in rows
+    ]
+
+
+def _people_table(rows) -> dict:
+    return {"rows": [{"key": r.key, "value": r.people, "hidden": r.people is None} for r in rows]}
+
+
+@require_safe
+def transparency(request):
+    """Raised, spent and rescued per year and per month of this year
+    (``reports.transparency``): only totals, through the disclosure control, cached."""
+    asked = (request.GET.get("lang") or translation.get_language() or "ko").split("-")[0]
+    language = asked if asked in LANGUAGE_NAMES else "ko"
+    found = transparency_mod.totals()
+    with translation.override(language):
+        year_label = str
+        context = {
+            "language": language,
+            "years": _transparency_rows(found.years, found.currency, year_label),
+            "months": _transparency_rows(found.months, found.currency, labels.month),
+            "through": labels.month(found.through) if found.through else "",
+            "currency": found.currency,
+            "rates_source": ", ".join(found.rates_sources),
+            "has_hidden": found.has_hidden,
+            "hidden_note": labels.hidden_note(settings.REPORT_MIN_GROUP),
+            "years_chart": charts.monthly_bars(
+                _people_table(found.years),
+                title=str(_("People who reached safety, per year")),
+                chart_id="chart-years",
+                axis=year_label,
+                label=year_label,
+            )
+            if found.years
+            else "",
+            "months_chart": charts.monthly_bars(
+                _people_table(found.months),
+                title=str(_("People who reached safety, per month of this year")),
+            )
+            if found.months
+            else "",
+            "alternates": [
+                {"code": code, "label": name, "url": f"{request.path}?lang={code}"}
+                for code, name in LANGUAGE_NAMES.items()
+                if code != language
+            ],
+            "index_url": reverse("reports_public:index"),
+        }
+        response = render(request, "reports/transparency.html", context)
+    response["Content-Language"] = language
+    # Recomputed at most every few minutes anyway: a short public cache, no revalidation.
+    patch_cache_control(response, public=True, max_age=transparency_mod.CACHE_SECONDS)
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    return response

@@ -262,6 +262,13 @@ class PeriodMoney:
     rates: list[RateSource]
 
 
+def first_money_month() -> dt.date | None:
+    """The first month the ledger's rollups hold money raised, fees or spending in (its
+    first day), or None: where a public page of totals per year starts. One query."""
+    found = MonthlyTotal.objects.filter(_READ).order_by().aggregate(first=Min("month"))["first"]
+    return None if found is None else _as_date(found)
+
+
 def money_in_period(*, first_month: dt.date, last_month: dt.date) -> PeriodMoney:
     """Money raised by channel and spent by category in a period of whole months, in the
     base currency, read from the monthly rollups (three aggregate queries and one over the

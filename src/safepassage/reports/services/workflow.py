@@ -41,10 +41,14 @@ def _require_state(report: Report, *states: str) -> None:
         )
 
 
+RESERVED_SLUGS = frozenset({"transparency", "feed", "subscribe", "unsubscribe"})
+
+
 def _slug_for(title: str, period_start) -> str:
     base = slugify(title)[:50].strip("-") or f"report-{period_start:%Y-%m}"
     slug = base
-    while Report.objects.filter(slug=slug).exists():
+    # The public pages' own addresses under /reports/ (``public_urls``, the subscriptions).
+    while slug in RESERVED_SLUGS or Report.objects.filter(slug=slug).exists():
         slug = f"{base}-{new_code().lower()[:4]}"
     return slug
 
