@@ -32,7 +32,7 @@ from safepassage.accounts import services as account_services
 from safepassage.accounts.models import Role, TOTPDevice, User
 from safepassage.cases import services as case_services
 from safepassage.cases.models import Case, Person
-from safepassage.demo import hope, missions, money, organisation
+from safepassage.demo import hope, missions, money, organisation, reports
 from safepassage.environment import demo_record_write, make_private, private_directory
 from safepassage.rescue.models import Mission, MissionStatus
 
@@ -136,6 +136,14 @@ class Command(BaseCommand):
                 for slug in ("director", "finance", "comms", "coordinator")
             },
         )
+        logins["reports"] = reports.create_reports(
+            random.Random(SEED + 4),  # noqa: S311
+            now=now,
+            staff={
+                slug: User.objects.get(email=f"{slug}@{DEMO_DOMAIN}")
+                for slug in ("director", "comms", "caseworker")
+            },
+        )
         self._save_logins(logins)
 
     def _create_staff(self, logins: dict) -> None:
@@ -192,6 +200,11 @@ class Command(BaseCommand):
             if story.get("mail"):
                 out("The sponsor's e-mail (in Korean) telling them of the arrival:")
                 out(f"  {story['mail']}")
+        waiting = logins.get("reports")
+        if waiting:
+            out("A report waits for the director's review and publication:")
+            out(f"  {settings.BASE_URL}{waiting['review']}")
+            out(f"Published reports (and their feed): {settings.BASE_URL}{waiting['public']}")
         out("")
 
     def _serve(self, bind: str) -> None:
