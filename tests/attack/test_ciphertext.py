@@ -18,6 +18,7 @@ from django.apps import apps
 from safepassage.accounts.models import Role
 from safepassage.cases import services as cases
 from safepassage.funds.services import donors, expenses
+from safepassage.reports.services import subscriptions
 from safepassage.rescue.services import checkins
 from safepassage.testing.members import make_member
 from safepassage.testing.people import make_case, make_person
@@ -85,6 +86,7 @@ def populate() -> None:
             content=b"%PDF-1.4 receipt",
             content_type="application/pdf",
         )
+        subscriptions.subscribe(email=f"reader{n}@example.org", language="ko")
         partner = make_partner(f"Heron {secrets.token_hex(2)}")
         mission = make_mission(started=True, partners=[partner])
         checkins.check_in_by_staff(

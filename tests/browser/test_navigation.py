@@ -226,6 +226,7 @@ def test_an_intake_too_large_for_any_form_gets_the_framed_413_and_back_keeps_the
     page.get_by_label("Region").fill("Yanbian")
     page.get_by_label("Who relayed the call").fill("Pastor Lee")
     page.get_by_label("Real name").fill("Choi Eun-ha")
+    page.locator("[name=person-sex]").select_option("female")  # never preselected
     # A paste no person types: three megabytes, past the field's maxlength by script.
     page.locator("textarea[name=case-situation]").evaluate(
         "area => { area.removeAttribute('maxlength'); area.value = 'x'.repeat(3 * 1024 * 1024); }"
@@ -246,4 +247,5 @@ def test_an_intake_too_large_for_any_form_gets_the_framed_413_and_back_keeps_the
     expect(page.get_by_label("Region")).to_have_value("Yanbian")
     expect(page.get_by_label("Who relayed the call")).to_have_value("Pastor Lee")
     expect(page.get_by_label("Real name")).to_have_value("Choi Eun-ha")
+    expect(page.locator("[name=person-sex]")).to_have_value("female")
     expect(page.get_by_label("Team")).to_have_value(str(default_team().pk))

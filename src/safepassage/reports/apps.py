@@ -12,15 +12,15 @@ class ReportsConfig(AppConfig):
         from safepassage.base import shell
         from safepassage.reports import selectors
 
-        shell.register_nav_group(order=500, key="reports", label=_("Reports"))
+        shell.register_nav_group(order=450, key="reports", label=_("Reports"))
         shell.register_nav(
-            order=500,
+            order=450,
             url_name="reports:list",
             label=_("Reports"),
             capability="reports.view",
             group="reports",
         )
-        shell.register_today(order=500, capability="reports.view", items=selectors.today_items)
+        shell.register_today(order=450, capability="reports.view", items=selectors.today_items)
 
     def ready(self) -> None:
         self.register_in_shell()

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.utils.translation import ngettext
 
 from safepassage.cases.disclosure import ADULT, CHILD, NORTH_KOREA, Row, generalise
+from safepassage.cases.disclosure import NOT_RECORDED as SEX_NOT_RECORDED
 from safepassage.reports.disclosure.ledger import Figure, figure
 from safepassage.reports.disclosure.records import (
     ABROAD,
@@ -217,7 +218,8 @@ def _figures(people, listed, held_back, release, settings) -> list[Figure]:
         months = [bucket] if bucket else all_months
         where = {"age": _ages(born, months, settings), "home": _homes(home)}
         if sex:
-            where["sex"] = [sex]
+            # The published code for a sex the source did not give is the records' "".
+            where["sex"] = ["" if sex == SEX_NOT_RECORDED else sex]
         figures.append(
             figure(
                 release=release,

@@ -91,6 +91,9 @@ SLOW = settings(
 @example([])  # a year with nobody rescued
 @example([("2026-05", [("male", 1980, "ryanggang", False, "Kim OO")])])  # one man, one month
 @example([("2026-02", [("female", 1990, "", False, "Ri OO")] * 9)])  # a family of nine
+# Listed with sex "not recorded": its ledger figure must count the records' "" (it once
+# named a sex nobody has, and the ledger contradicted itself).
+@example([("2026-11", [("", None, "kangwon", False, "")]) for _ in range(4)])
 def test_no_hidden_cell_is_recovered_or_narrowed_across_a_year_of_releases(families):
     people = people_of(families)
     ledger, outcomes = releases(people)

@@ -40,6 +40,7 @@ TODAYS_NAVIGATION = [
     "fundraising:board",
     "fundraising:campaigns",
     "fundraising:pledges",
+    "reports:list",
     "accounts:staff",
     "cases:teams",
     "accounts:account",
@@ -67,6 +68,7 @@ TODAYS_PERIODIC = [
     "safepassage.fundraising.tasks.assign_shares",
     "safepassage.accounts.tasks.prune_sign_in_records",
     "safepassage.audit.tasks.anchor_head",
+    "safepassage.funds.tasks.compact_rollups",
 ]
 
 

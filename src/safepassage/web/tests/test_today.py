@@ -154,4 +154,5 @@ def test_the_apps_register_todays_sources_in_order():
         "safepassage.funds.selectors.dashboard.today_items",
         "safepassage.funds.selectors.dashboard.approval_items",
         "safepassage.fundraising.selectors.today_items",
+        "safepassage.reports.selectors.today_items",
     ]
