@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +11,7 @@ class ReportsConfig(AppConfig):
 
     def register_in_shell(self) -> None:
         """Navigation and the dashboard's "needs you today" (see base.shell)."""
-        from safepassage.base import shell
+        from safepassage.base import schedule, shell
         from safepassage.reports import selectors
 
         shell.register_nav_group(order=450, key="reports", label=_("Reports"))
@@ -21,6 +23,10 @@ class ReportsConfig(AppConfig):
             group="reports",
         )
         shell.register_today(order=450, capability="reports.view", items=selectors.today_items)
+        # An address nobody confirmed is erased once its link has expired (daily).
+        schedule.periodic(
+            "safepassage.reports.tasks.purge_unconfirmed", dt.timedelta(days=1), order=90
+        )
 
     def ready(self) -> None:
         self.register_in_shell()

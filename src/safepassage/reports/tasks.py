@@ -140,3 +140,15 @@ def _refused(delivery, *, retry: bool, bounced: bool, outcome: str) -> dict:
             run_after=timezone.now() + subscriptions.retry_after(delivery.attempts)
         ).enqueue(delivery_id=str(delivery.pk))
     return {"sent": False, "reason": "bounced" if bounced else "refused", "again": again}
+
+
+@task
+def purge_unconfirmed() -> int:
+    """Erase the addresses of subscriptions left unconfirmed past their link's life
+    (``services.subscriptions.purge_unconfirmed``), then queue the next run."""
+    from safepassage.base import schedule
+
+    with request_id_scope("subscriptions"):
+        erased = subscriptions.purge_unconfirmed()
+    schedule.queue_next("safepassage.reports.tasks.purge_unconfirmed")
+    return erased

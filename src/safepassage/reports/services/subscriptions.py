@@ -181,6 +181,49 @@ def confirm(*, token: str) -> Subscriber | None:
 # Unsubscribing, bounces
 
 
+def purge_unconfirmed(*, now: dt.datetime | None = None) -> int:
+    """Erase the addresses of subscriptions nobody confirmed while the link was valid.
+
+    Anyone may type anyone's address, so an unconfirmed one is kept only as long as its
+    confirmation link lives (``CONFIRM_VALID_DAYS`` after it was last asked for); then
+    it is erased as an unsubscribe erases it, and a later subscription of the same
+    address starts afresh. Confirmed, unsubscribed and already erased rows are left as
+    they are. Returns how many were erased; one audit entry each, naming the row.
+    """
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=CONFIRM_VALID_DAYS)
+    expired = Subscriber.objects.filter(
+        confirmed_at__isnull=True,
+        unsubscribed_at__isnull=True,
+        email_bidx__isnull=False,
+        confirm_requested_at__lt=cutoff,
+    ).values_list("pk", flat=True)
+    erased = 0
+    for pk in list(expired):
+        with transaction.atomic():
+            subscriber = (
+                Subscriber.objects.select_for_update()
+                .filter(pk=pk, confirmed_at__isnull=True, confirm_requested_at__lt=cutoff)
+                .first()
+            )
+            if subscriber is None or not subscriber.email.is_set:
+                continue  # confirmed or asked again meanwhile
+            subscriber.email = None
+            subscriber.confirm_digest = None
+            subscriber.unsubscribe_digest = None
+            subscriber.save(
+                update_fields=["email", "confirm_digest", "unsubscribe_digest", "updated_at"]
+            )
+            record(
+                actor="worker",
+                action="reports.subscription_expired",
+                target=subscriber,
+                data={"after_days": CONFIRM_VALID_DAYS},
+            )
+            erased += 1
+    return erased
+
+
 def by_unsubscribe_token(token: str) -> Subscriber | None:
     """The subscriber an unsubscribe link is for (any e-mail's), or None."""
     if not tokens.looks_like_token(token):

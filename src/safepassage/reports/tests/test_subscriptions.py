@@ -573,3 +573,54 @@ class TestThroughTheWorker:
         body = _body(sent["message"])
         assert f"{settings.BASE_URL}/reports/subscribe/" in body
         assert "published reports can come to you by e-mail" in body
+
+
+# ---------------------------------------------------------------------------------------
+# Unconfirmed addresses do not stay
+
+
+def test_an_address_nobody_confirmed_is_erased_once_its_link_has_expired(db):
+    stale = _asked("stale@example.org")
+    fresh = _asked("fresh@example.org")
+    kept = _confirmed("kept@example.org")
+    week = dt.timedelta(days=subscriptions.CONFIRM_VALID_DAYS)
+    Subscriber.objects.filter(pk=stale.pk).update(
+        confirm_requested_at=timezone.now() - week - dt.timedelta(hours=1)
+    )
+    Subscriber.objects.filter(pk=fresh.pk).update(
+        confirm_requested_at=timezone.now() - week + dt.timedelta(hours=1)
+    )
+    Subscriber.objects.filter(pk=kept.pk).update(confirm_requested_at=timezone.now() - 2 * week)
+
+    assert subscriptions.purge_unconfirmed() == 1
+
+    stale.refresh_from_db()
+    assert not stale.email.is_set
+    assert stale.confirm_digest is None
+    assert stale.unsubscribe_digest is None
+    assert not records.filter_by(Subscriber.objects.all(), "email", "stale@example.org").exists()
+    assert records.filter_by(Subscriber.objects.all(), "email", "fresh@example.org").exists()
+    kept.refresh_from_db()
+    assert kept.receives_reports
+    entry = AuditEntry.objects.filter(action="reports.subscription_expired").get()
+    assert entry.target_id == str(stale.pk)
+    assert "stale@example.org" not in json.dumps(entry.data)
+    # Run again: nothing more to erase, and the address may subscribe afresh.
+    assert subscriptions.purge_unconfirmed() == 0
+    again = _asked("stale@example.org")
+    assert again.pk != stale.pk
+    assert again.confirmed_at is None
+
+
+def test_the_purge_is_a_daily_task_that_queues_its_next_run(db):
+    from safepassage.reports.tasks import purge_unconfirmed
+
+    stale = _asked("old@example.org")
+    Subscriber.objects.filter(pk=stale.pk).update(
+        confirm_requested_at=timezone.now() - dt.timedelta(days=30)
+    )
+    assert purge_unconfirmed.call() == 1
+    queued = DBTaskResult.objects.filter(
+        task_path="safepassage.reports.tasks.purge_unconfirmed", status="READY"
+    )
+    assert queued.count() == 1

@@ -69,6 +69,7 @@ TODAYS_PERIODIC = [
     "safepassage.accounts.tasks.prune_sign_in_records",
     "safepassage.audit.tasks.anchor_head",
     "safepassage.funds.tasks.compact_rollups",
+    "safepassage.reports.tasks.purge_unconfirmed",
 ]
 
 
@@ -157,7 +158,7 @@ def test_a_new_apps_entries_are_shown_only_to_the_roles_holding_their_capability
 
 
 def test_the_worker_queues_a_new_apps_periodic_task_once(registries):
-    schedule.periodic(NEW_TASK, dt.timedelta(hours=6), order=80)
+    schedule.periodic(NEW_TASK, dt.timedelta(hours=6), order=100)
 
     assert worker_schedule.ensure() == [*TODAYS_PERIODIC, NEW_TASK]
     assert worker_schedule.ensure() == []
@@ -165,7 +166,7 @@ def test_the_worker_queues_a_new_apps_periodic_task_once(registries):
 
 
 def test_a_periodic_task_queues_its_next_run_one_interval_later(registries):
-    schedule.periodic(NEW_TASK, dt.timedelta(hours=6), order=80)
+    schedule.periodic(NEW_TASK, dt.timedelta(hours=6), order=100)
 
     before = timezone.now()
     tidy_reports.call()
