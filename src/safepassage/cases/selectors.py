@@ -305,21 +305,28 @@ ARRIVAL_COLUMNS = (
 def _arrived(user, start: dt.date, end: dt.date) -> QuerySet[Person]:
     """The people ``user`` may count (``reports.count``) whose arrival falls in the days
     ``start`` to ``end`` (organisation's time zone), each annotated with ``arrived_at``."""
-    from django.db.models import OuterRef, Subquery
+    from django.db.models import Min, OuterRef, Subquery
 
     from safepassage.base import periods
     from safepassage.cases.models import StatusChange
 
     lo, hi = periods.bounds(start, end)
+    arrived = StatusChange.objects.filter(to_status=Status.ARRIVED)
+    # Who first arrived in the period: one pass over the arrivals in the history, so the
+    # per-person subquery below runs only for them, not for everyone ever recorded.
+    in_period = (
+        arrived.values("person_id")
+        .annotate(first=Min("created_at"))
+        .filter(first__gte=lo, first__lt=hi)
+        .values("person_id")
+    )
     first_arrival = (
-        StatusChange.objects.filter(person=OuterRef("pk"), to_status=Status.ARRIVED)
-        .order_by("created_at", "id")
-        .values("created_at")[:1]
+        arrived.filter(person=OuterRef("pk")).order_by("created_at", "id").values("created_at")[:1]
     )
     return (
         people_for(user, action="reports.count")
+        .filter(pk__in=in_period)
         .annotate(arrived_at=Subquery(first_arrival))
-        .filter(arrived_at__gte=lo, arrived_at__lt=hi)
     )
 
 
@@ -383,19 +390,17 @@ def report_testimonies(
     from safepassage.vault import services as vault
     from safepassage.vault.errors import VaultError
 
-    people = {
-        row["pk"]: _arrival(row) for row in _arrived(user, start, end).values(*ARRIVAL_COLUMNS)
-    }
-    if not people:
+    # The publishable testimonies are few; the period's arrivals are many. So the
+    # testimonies come first, and only their tellers are looked for among the arrivals.
+    chosen = list(publishable(scope, on=on).select_related("data_key").order_by("created_at", "pk"))
+    if not chosen:
         return []
+    tellers = _arrived(user, start, end).filter(pk__in={t.person_id for t in chosen})
+    people = {row["pk"]: _arrival(row) for row in tellers.values(*ARRIVAL_COLUMNS)}
     found = []
-    chosen = (
-        publishable(scope, on=on)
-        .filter(person_id__in=list(people))
-        .select_related("data_key")
-        .order_by("created_at", "pk")
-    )
     for testimony in chosen:
+        if testimony.person_id not in people:
+            continue
         try:
             text = vault.reveal(
                 record_obj=testimony,
