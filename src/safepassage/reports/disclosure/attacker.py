@@ -3,8 +3,8 @@
 The attacker knows every published figure (equalities, and the list's lower bounds),
 that counts are whole and not negative, and nothing else (a hidden cell reads "not
 shown", whatever the reason). For a hidden figure it solves two linear programmes (HiGHS,
-``scipy.optimize.linprog``, or ``milp`` for a whole-number attacker) for the least and the
-most the figure can be.
+through ``highspy``, whole-number ones for a whole-number attacker) for the least and the
+most the figure can be, on models kept between questions (``_Kept``).
 
 Variables are not atomic cells (month x sex x age x home x family size, tens of thousands)
 but their equivalence classes: atoms that every figure of the ledger counts alike are one
@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
+import highspy
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from safepassage.reports.disclosure.ledger import Figure
 from safepassage.reports.disclosure.records import DOMAINS
@@ -136,6 +137,8 @@ class Attacker:
         self.links = links.astype(float)
         self._sparse = sparse.csr_array(self.matrix)
         self._sparse_links = sparse.csr_array(self.links)
+        self._linear = _Kept(self._sparse, self._sparse_links, integral=False)
+        self._whole = _Kept(self._sparse, self._sparse_links, integral=True)
         self._ops = [fig["op"] for fig in self.figures]
         self._values = [fig["value"] for fig in self.figures]
         # The same question comes back (the protector re-checks a cell after choosing);
@@ -176,7 +179,8 @@ class Attacker:
     def _solve(self, cost, eq_rows, eq_values, ge_rows, ge_values, integral) -> float | None:
         result = self._programme(cost, eq_rows, eq_values, ge_rows, ge_values, False)
         # A whole-number optimum of the relaxation is the whole-number optimum; these
-        # programmes (sums of counts) mostly have one, so milp runs only when needed.
+        # programmes (sums of counts) mostly have one, so the whole-number programme runs
+        # only when needed.
         if (
             integral
             and result.status == 0
@@ -198,34 +202,94 @@ class Attacker:
         return float(result.fun)
 
     def _programme(self, cost, eq_rows, eq_values, ge_rows, ge_values, integral):
-        eq = sparse.vstack([self._sparse[eq_rows], self._sparse_links], format="csr")
-        eq_values = [*eq_values, *([0] * self.links.shape[0])]
-        if eq.shape[0] == 0:
-            eq = None
-        ge = self._sparse[ge_rows] if ge_rows else None
+        if not integral:
+            return self._linear.solve(cost, eq_rows, eq_values, ge_rows, ge_values)
+        return self._whole.solve(cost, eq_rows, eq_values, ge_rows, ge_values)
+
+
+@dataclass(frozen=True)
+class _Result:
+    """What ``linprog`` would answer: ``status`` 0 optimal, 2 infeasible, 3 unbounded,
+    4 anything else (HiGHS could not tell infeasible from unbounded)."""
+
+    status: int
+    x: np.ndarray | None = None
+    fun: float | None = None
+
+
+class _Kept:
+    """The programmes of one ledger as one HiGHS model kept between questions (one for
+    the linear attacker, one for the whole-number one).
+
+    Every figure is a row; a question only changes which rows are bound (a known figure:
+    = its value, or >= it) and the cost, so HiGHS starts each linear programme from the
+    last one's basis instead of from nothing: a release asks thousands of them of one
+    ledger. The whole-number model is solved to optimality (no relative gap), without
+    the two primal heuristics that cost more than they find on these programmes (sums
+    of counts whose relaxation is mostly already whole).
+    """
+
+    STATUS = {
+        highspy.HighsModelStatus.kOptimal: 0,
+        highspy.HighsModelStatus.kInfeasible: 2,
+        highspy.HighsModelStatus.kUnbounded: 3,
+    }
+
+    def __init__(self, figures: sparse.csr_array, links: sparse.csr_array, *, integral: bool):
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("threads", 1)
         if integral:
-            constraints = []
-            if eq is not None:
-                constraints.append(LinearConstraint(eq, eq_values, eq_values))
-            if ge is not None:
-                constraints.append(LinearConstraint(ge, ge_values, np.inf))
-            result = milp(
-                cost,
-                constraints=constraints,
-                integrality=np.ones(len(cost)),
-                bounds=Bounds(0, np.inf),
+            self.highs.setOptionValue("mip_rel_gap", 0.0)
+            self.highs.setOptionValue("mip_heuristic_run_feasibility_jump", False)
+            self.highs.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
+        infinity = self.highs.getInfinity()
+        self.infinity = infinity
+        self.figures = figures.shape[0]
+        self.columns = figures.shape[1]
+        self.highs.addVars(self.columns, np.zeros(self.columns), np.full(self.columns, infinity))
+        rows = sparse.vstack([figures, links], format="csr")
+        lower = np.concatenate([np.full(self.figures, -infinity), np.zeros(links.shape[0])])
+        upper = np.concatenate([np.full(self.figures, infinity), np.zeros(links.shape[0])])
+        self.highs.addRows(
+            rows.shape[0],
+            lower,
+            upper,
+            rows.nnz,
+            rows.indptr.astype(np.int32),
+            rows.indices.astype(np.int32),
+            rows.data.astype(float),
+        )
+        self.every_row = np.arange(self.figures, dtype=np.int32)
+        self.every_column = np.arange(self.columns, dtype=np.int32)
+        if integral:
+            self.highs.changeColsIntegrality(
+                self.columns,
+                self.every_column,
+                np.full(self.columns, highspy.HighsVarType.kInteger),
             )
-        else:
-            result = linprog(
-                cost,
-                A_ub=None if ge is None else -ge,
-                b_ub=None if ge is None else -np.asarray(ge_values, dtype=float),
-                A_eq=eq,
-                b_eq=None if eq is None else np.asarray(eq_values, dtype=float),
-                bounds=(0, None),
-                method="highs",
-            )
-        return result
+        self.known: tuple | None = None
+
+    def solve(self, cost, eq_rows, eq_values, ge_rows, ge_values) -> _Result:
+        known = (tuple(eq_rows), tuple(eq_values), tuple(ge_rows), tuple(ge_values))
+        if known != self.known:
+            lower = np.full(self.figures, -self.infinity)
+            upper = np.full(self.figures, self.infinity)
+            lower[list(eq_rows)] = eq_values
+            upper[list(eq_rows)] = eq_values
+            lower[list(ge_rows)] = ge_values
+            self.highs.changeRowsBounds(self.figures, self.every_row, lower, upper)
+            self.known = known
+        self.highs.changeColsCost(self.columns, self.every_column, np.asarray(cost, dtype=float))
+        self.highs.run()
+        status = self.STATUS.get(self.highs.getModelStatus(), 4)
+        if status != 0:
+            return _Result(status)
+        return _Result(
+            0,
+            np.asarray(self.highs.getSolution().col_value),
+            float(self.highs.getInfo().objective_function_value),
+        )
 
 
 def attack(

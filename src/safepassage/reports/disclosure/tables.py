@@ -18,8 +18,10 @@ hidden ones can be recovered or narrowed, from this report or with every earlier
    the same table first, then one counting everything the weak cell counts, then one
    sharing any of it, then any; the smallest value first, then the id. Hiding only widens
    the attacker's intervals, so a cell found safe stays safe and the loop ends.
-   The attacker counts in whole numbers: the linear programme first, ``milp`` when its
-   optimum is not whole.
+   The loop asks the linear attacker (fast, and never narrower than the whole-number
+   one); the final pattern is then checked by the whole-number attacker (the linear
+   programme first, a whole-number one when its optimum is not whole), and a cell it
+   finds narrow goes round the loop again with it, until none does.
 
 The result depends only on the people, the specs, the months and the history, all
 sorted: the same input gives the same pattern on every run.
@@ -351,13 +353,26 @@ def control_tables(
     attacker = Attacker([*history, *also_published, *(cell.figure for cell in current)])
     protector = _Protector(attacker, current, history, settings)
     history_hidden = [fig["id"] for fig in history if fig["value"] is None]
-    _found, unprotectable = protector.run([*history_hidden, *hidden], hidden, why, integral=True)
-    # The intervals the reviewer sees are the final pattern's (hiding after a cell was
-    # checked only widened its interval).
-    intervals = {
-        fid: attacker.interval(fid, hidden=hidden, integral=True)
-        for fid in sorted({*history_hidden, *hidden})
-    }
+    # The loop asks the linear attacker first (no whole-number programmes: most of the
+    # cost); the final pattern is then checked by the whole-number attacker, whose
+    # intervals can only be narrower, and any cell it finds narrow goes round again with
+    # it. Hiding only widens intervals, so this ends, with every cell checked exactly.
+    _found, unprotectable = protector.run([*history_hidden, *hidden], hidden, why, integral=False)
+    while True:
+        # The intervals the reviewer sees are the final pattern's.
+        intervals = {
+            fid: attacker.interval(fid, hidden=hidden, integral=True)
+            for fid in sorted({*history_hidden, *hidden})
+        }
+        weak = [
+            fid
+            for fid, interval in intervals.items()
+            if not protector.safe(*interval) and fid not in unprotectable
+        ]
+        if not weak:
+            break
+        _found, more = protector.run(weak, hidden, why, integral=True)
+        unprotectable = sorted({*unprotectable, *more})
     return _outcome(specs, current, hidden, why, intervals, unprotectable)
 
 
