@@ -144,6 +144,8 @@ class Attacker:
         # The same question comes back (the protector re-checks a cell after choosing);
         # the answer depends only on the cell and which figures are known.
         self._answers: dict[tuple, Interval] = {}
+        # Whole-number points found so far, by the set of known figures they satisfy.
+        self._whole_points: dict[tuple, list[np.ndarray]] = {}
 
     @property
     def variables(self) -> int:
@@ -178,15 +180,24 @@ class Attacker:
 
     def _solve(self, cost, eq_rows, eq_values, ge_rows, ge_values, integral) -> float | None:
         result = self._programme(cost, eq_rows, eq_values, ge_rows, ge_values, False)
-        # A whole-number optimum of the relaxation is the whole-number optimum; these
-        # programmes (sums of counts) mostly have one, so the whole-number programme runs
-        # only when needed.
-        if (
-            integral
-            and result.status == 0
-            and not np.allclose(result.x, np.round(result.x), atol=EPSILON)
-        ):
-            result = self._programme(cost, eq_rows, eq_values, ge_rows, ge_values, True)
+        if integral and result.status == 0:
+            known = (tuple(eq_rows), tuple(eq_values), tuple(ge_rows), tuple(ge_values))
+            pool = self._whole_points.setdefault(known, [])
+            if np.allclose(result.x, np.round(result.x), atol=EPSILON):
+                # A whole-number optimum of the relaxation is the whole-number optimum.
+                pool.append(np.round(result.x))
+            else:
+                # The whole-number optimum is at least the relaxation's, rounded up (the
+                # cost counts whole people). A whole-number point of the same figures
+                # found for another question that reaches it proves it is the optimum,
+                # so the whole-number programme runs only when none does.
+                bound = math.ceil(result.fun - EPSILON)
+                if not any(abs(float(cost @ point) - bound) < EPSILON for point in pool):
+                    result = self._programme(cost, eq_rows, eq_values, ge_rows, ge_values, True)
+                    if result.status == 0:
+                        pool.append(np.round(result.x))
+                else:
+                    return float(bound)
         if result.status not in (0, 2, 3):
             # HiGHS's presolve may only say "infeasible or unbounded": ask which.
             check = self._programme(
